@@ -1,0 +1,392 @@
+"""The pricing engine: events + rule table + roster in, charges and problems out.
+
+A pure function with no I/O and no clock. Pricing is always a replay of the whole log, so a
+voided event simply drops out and everything after it is re-priced::
+
+    >>> # g01 late on 3, 10 and 17 November (showroom.late, ladder 20, 40; 3rd: dismissal)
+    >>> [c.amount for c in price(events, table, roster).charges if c.kind == "fine"]
+    [Decimal('20.00'), Decimal('40.00'), Decimal('40.00')]
+    >>> # void the 10th: the 17th becomes the 2nd lateness
+    [Decimal('20.00'), Decimal('40.00')]
+
+Every kind of amount is one small function with the same signature, ``(ctx) -> list[Charge]``,
+listed in ``AMOUNTS``; ``price`` replays the log once to number each event's occurrence in its
+window, then asks each amount function what the event costs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+
+import attrs
+
+from .model import Charge, DisciplineError, Event, Price, Rule, RuleTable, Staff
+from .money import ZERO, fen, number, ordinal, yuan
+
+TEAM_PREFIX = "team:"
+
+
+@attrs.frozen
+class Priced:
+    charges: tuple[Charge, ...]
+    problems: tuple[tuple[int, str], ...]
+    """(event id, one sentence) for events that could not be priced."""
+
+
+@attrs.frozen
+class Context:
+    """Everything one amount function may look at for one event."""
+
+    event: Event
+    rule: Rule
+    """The rule that prices the event (the counts-as target, if any)."""
+    logged_rule: Rule
+    price: Price
+    occurrence: int
+    payer: Staff
+    offender: Staff | None
+    """None when logged against a team."""
+    units: int
+    unit_words: str
+    """``"3 items (订单, 金融资料, 资料摘要)"`` or ``""`` for rules not priced per unit."""
+    table: RuleTable
+    liability: str
+    """Why the payer pays, when it is not the offender (``""`` otherwise)."""
+
+    def charge(self, kind: str, *, points: Decimal = ZERO, amount: Decimal = ZERO,
+               disposition: str | None = None, explanation: str) -> Charge:
+        prefix = ""
+        if self.rule is not self.logged_rule:
+            prefix = f"counts as {self.rule.name_en.lower()} ({self.rule.code}): "
+        if self.event.outcome and self.event.outcome != self.logged_rule.default_outcome:
+            prefix = f"outcome {self.event.outcome}: " + prefix
+        suffix = f"; {self.liability}" if self.liability else ""
+        return Charge(event_id=self.event.id, staff_id=self.payer.id, at=self.event.at,
+                      rule=self.logged_rule.code, kind=kind, points=points, amount=fen(amount),
+                      disposition=disposition, explanation=prefix + explanation + suffix)
+
+    def occurrence_words(self) -> str:
+        """``"2nd lateness in 2026-11"``: which occurrence in which window."""
+        counter_rule = self.table.rule(self.rule.counter) if self.table.has_rule(self.rule.counter) else self.rule
+        what = counter_rule.name_en.lower()
+        if self.rule.window == "month":
+            tz = zoneinfo.ZoneInfo(self.table.settings.timezone)
+            where = f"in {self.event.at.astimezone(tz):%Y-%m}"
+        elif self.rule.window == "ever":
+            where = "ever"
+        else:
+            where = f"in the last {self.rule.window[:-1]} days"
+        return f"{ordinal(self.occurrence)} {what} {where}"
+
+    def times_units(self, each: Decimal, unit: str) -> tuple[Decimal, str]:
+        """Multiply by the units, saying so: ``(60, "3 items (…) × 20 yuan = 60.00 yuan")``."""
+        if not self.unit_words:
+            return each, f"{number(each)} {unit}"
+        total = each * self.units
+        shown = yuan(total) if unit == "yuan" else number(total)
+        return total, f"{self.unit_words} × {number(each)} {unit} = {shown} {unit}"
+
+
+def _step(ladder: tuple[Decimal, ...], n: int) -> Decimal:
+    return ladder[min(n, len(ladder)) - 1]
+
+
+def _ladder_words(ctx: Context, ladder: tuple[Decimal, ...], text: str) -> str:
+    if len(ladder) > 1 or ctx.price.from_occurrence:
+        return f"{ctx.occurrence_words()} → {text}"
+    return text
+
+
+def points_amount(ctx: Context) -> list[Charge]:
+    if not ctx.price.points:
+        return []
+    points, text = ctx.times_units(_step(ctx.price.points, ctx.occurrence), "points")
+    return [ctx.charge("points", points=points, explanation=_ladder_words(ctx, ctx.price.points, text))]
+
+
+def fine_amount(ctx: Context) -> list[Charge]:
+    if ctx.price.fine:
+        amount, text = ctx.times_units(_step(ctx.price.fine, ctx.occurrence), "yuan")
+        return [ctx.charge("fine", amount=amount, explanation=_ladder_words(ctx, ctx.price.fine, text))]
+    if ctx.price.fine_by_role:
+        each = dict(ctx.price.fine_by_role)[ctx.payer.role]
+        amount, text = ctx.times_units(each, "yuan")
+        return [ctx.charge("fine", amount=amount, explanation=f"{ctx.payer.role} rate: {text}")]
+    return []
+
+
+def value_amount(ctx: Context) -> list[Charge]:
+    charges = []
+    for kind, multiple in ctx.price.times_value:
+        value = ctx.event.value or ZERO
+        amount = value * multiple
+        if multiple < 1:
+            text = f"{number(multiple * 100)} % of {yuan(value)} yuan = {yuan(amount)} yuan"
+        else:
+            text = f"{number(multiple)} × value {yuan(value)} yuan = {yuan(amount)} yuan"
+        charges.append(ctx.charge(kind, amount=amount, explanation=text))
+    return charges
+
+
+def compensation_amount(ctx: Context) -> list[Charge]:
+    if not ctx.price.compensation_loss or ctx.event.loss is None:
+        return []
+    return [ctx.charge("compensation", amount=ctx.event.loss,
+                       explanation=f"compensation of the loss: {yuan(ctx.event.loss)} yuan")]
+
+
+def cost_amount(ctx: Context) -> list[Charge]:
+    if ctx.price.cost is None:
+        return []
+    amount, text = ctx.times_units(ctx.price.cost, "yuan")
+    return [ctx.charge("cost", amount=amount, explanation=f"cost recovery: {text}")]
+
+
+def reward_amount(ctx: Context) -> list[Charge]:
+    if ctx.price.reward is None:
+        return []
+    amount, text = ctx.times_units(ctx.price.reward, "yuan")
+    return [ctx.charge("reward", amount=amount, explanation=f"reward: {text}")]
+
+
+def salary_amount(ctx: Context) -> list[Charge]:
+    salary = ctx.price.salary
+    if salary is None:
+        return []
+    base, bonus, days = ctx.payer.base_wage, ctx.payer.bonus, ctx.table.settings.pay_days
+    parts: list[tuple[Decimal, str]] = []
+    if salary.base_days:
+        day = fen(base / days)
+        label = "one day's base wage" if salary.base_days == 1 else f"{number(salary.base_days)} days' base wage"
+        parts.append((fen(day * salary.base_days),
+                      f"{label}: {yuan(base)} ÷ {number(days)} = {yuan(day)} yuan"
+                      + (f" × {number(salary.base_days)}" if salary.base_days != 1 else "")))
+    if salary.base_months:
+        parts.append((fen(base * salary.base_months), f"{number(salary.base_months)} × the month's base wage "
+                      f"{yuan(base)} yuan"))
+    if salary.bonus_share:
+        parts.append((fen(bonus * salary.bonus_share), f"{number(salary.bonus_share * 100)} % of the month's bonus "
+                      f"{yuan(bonus)} yuan = {yuan(bonus * salary.bonus_share)} yuan"))
+    each = sum((amount for amount, _ in parts), ZERO)
+    text = " + ".join(words for _, words in parts)
+    if ctx.unit_words:
+        text = f"{ctx.unit_words} × ({text}) = {yuan(each * ctx.units)} yuan"
+    return [ctx.charge("salary", amount=each * ctx.units, explanation=text)]
+
+
+def disposition_amount(ctx: Context) -> list[Charge]:
+    charges = []
+    if ctx.price.disposition:
+        charges.append(ctx.charge("disposition", disposition=ctx.price.disposition,
+                                  explanation=ctx.price.disposition.replace("_", " ")))
+    reached = [d for n, d in ctx.price.from_occurrence if n <= ctx.occurrence]
+    if reached:
+        charges.append(ctx.charge("disposition", disposition=reached[-1],
+                                  explanation=f"{ctx.occurrence_words()} → {reached[-1].replace('_', ' ')}"))
+    return charges
+
+
+AMOUNTS: tuple[Callable[[Context], list[Charge]], ...] = (
+    points_amount, fine_amount, value_amount, compensation_amount, salary_amount, cost_amount,
+    reward_amount, disposition_amount,
+)
+#: Kinds a supervision lapse doubles: penalties, not repayments of a loss or a cost.
+LAPSE_KINDS = ("points", "fine", "salary")
+
+
+def price(events: Iterable[Event], table: RuleTable, roster: Mapping[str, Staff]) -> Priced:
+    """Price the whole log. Voided events and events with problems cost nothing."""
+    charges: list[Charge] = []
+    problems: list[tuple[int, str]] = []
+    live = sorted((e for e in events if not e.voided), key=lambda e: (e.at, e.id))
+    resolved = []
+    for event in live:
+        try:
+            resolved.append((event, *resolve(event, table, roster)))
+        except DisciplineError as exc:
+            problems.append((event.id, str(exc)))
+    occurrences = number_occurrences([(e, rule) for e, rule, _ in resolved], table)
+    for event, rule, price_ in resolved:
+        try:
+            charges.extend(charges_for(event, rule, price_, occurrences[event.id], table, roster))
+        except DisciplineError as exc:
+            problems.append((event.id, str(exc)))
+    return Priced(tuple(charges), tuple(problems))
+
+
+def resolve(event: Event, table: RuleTable, roster: Mapping[str, Staff]) -> tuple[Rule, Price]:
+    """Check one event against the table and roster: (pricing rule, price), or DisciplineError."""
+    if not table.has_rule(event.rule):
+        raise DisciplineError(f"unknown rule {event.rule!r}; 'discipline rules list' shows the codes")
+    logged = table.rule(event.rule)
+    if event.staff.startswith(TEAM_PREFIX):
+        if not logged.unidentified:
+            raise DisciplineError(f"rule {logged.code} must be logged against the person who did it; only rules "
+                                  "where someone else pays when nobody is identified accept team:TEAM")
+        team = event.staff[len(TEAM_PREFIX):]
+        if not any(s.team == team for s in roster.values()):
+            raise DisciplineError(f"no team {team!r} on the roster")
+    elif event.staff not in roster:
+        raise DisciplineError(f"unknown staff {event.staff!r}; 'discipline staff list' shows the ids")
+    names = logged.outcome_names()
+    if event.outcome is not None and event.outcome not in names:
+        allowed = ", ".join(names) if names else "none (the rule has a single amount)"
+        raise DisciplineError(f"rule {logged.code} has no outcome {event.outcome!r}; outcomes: {allowed}")
+    chosen = logged.outcome(event.outcome)
+    if chosen.is_empty():
+        raise DisciplineError(f"rule {logged.code} needs --outcome, one of: {', '.join(names)}")
+    rule, price_ = logged, chosen
+    if chosen.counts_as:
+        rule = table.rule(chosen.counts_as)
+        price_ = rule.price
+    check_units(event, logged, rule, price_)
+    return rule, price_
+
+
+def check_units(event: Event, logged: Rule, rule: Rule, price_: Price) -> None:
+    """The options an event gives must be the ones its rule uses."""
+    if event.items:
+        if not rule.items:
+            raise DisciplineError(f"rule {logged.code} has no named items; "
+                                  + ("use --count" if rule.per else "it is not priced per item"))
+        unknown = [item for item in event.items if item not in rule.items]
+        if unknown:
+            raise DisciplineError(f"{unknown[0]!r} is not an item of {rule.code}; the items are: "
+                                  f"{', '.join(rule.items)}")
+        if len(set(event.items)) != len(event.items):
+            raise DisciplineError(f"an item is named twice; name each missing item of {rule.code} once")
+    elif rule.items:
+        raise DisciplineError(f"rule {logged.code} needs --item for each missing item, from: {', '.join(rule.items)}")
+    if event.count is not None:
+        if not rule.per or rule.items:
+            raise DisciplineError(f"rule {logged.code} is not priced per unit, so --count does not apply"
+                                  + ("; name the items with --item" if rule.items else ""))
+        if event.count < 1:
+            raise DisciplineError("--count must be a whole number of 1 or more")
+    if price_.needs_value() and event.value is None:
+        raise DisciplineError(f"rule {logged.code} needs --value YUAN (the value its amount is a multiple of)")
+    if not price_.needs_value() and event.value is not None:
+        raise DisciplineError(f"rule {logged.code} does not take --value")
+    if event.value is not None and event.value < 0:
+        raise DisciplineError("--value must not be negative")
+    if event.loss is not None:
+        if not price_.compensation_loss:
+            raise DisciplineError(f"rule {logged.code} has no compensation, so --loss does not apply")
+        if event.loss < 0:
+            raise DisciplineError("--loss must not be negative")
+    elif price_.compensation_loss and attrs.evolve(price_, compensation_loss=False).is_empty():
+        raise DisciplineError(f"rule {logged.code} needs --loss YUAN (the actual loss to compensate)")
+
+
+def number_occurrences(events: Sequence[tuple[Event, Rule]], table: RuleTable) -> dict[int, int]:
+    """Occurrence number of each event on its counter within its window (events in time order)."""
+    tz = zoneinfo.ZoneInfo(table.settings.timezone)
+    seen: dict[tuple[str, str, str], list[dt.datetime]] = defaultdict(list)
+    out = {}
+    for event, rule in events:
+        if rule.window == "month":
+            bucket = f"{event.at.astimezone(tz):%Y-%m}"
+        else:
+            bucket = ""
+        times = seen[(event.staff, rule.counter, bucket)]
+        times.append(event.at)
+        if rule.window not in ("month", "ever"):
+            since = event.at - dt.timedelta(days=int(rule.window[:-1]))
+            out[event.id] = sum(1 for t in times if t > since)
+        else:
+            out[event.id] = len(times)
+    return out
+
+
+def charges_for(event: Event, rule: Rule, price_: Price, occurrence: int, table: RuleTable,
+                roster: Mapping[str, Staff]) -> list[Charge]:
+    logged = table.rule(event.rule)
+    offender = roster.get(event.staff)
+    payer, liability = find_payer(event, logged, offender, roster)
+    if price_.fine_by_role and payer.role not in dict(price_.fine_by_role):
+        roles = ", ".join(role for role, _ in price_.fine_by_role)
+        raise DisciplineError(f"rule {logged.code} has no amount for {payer.id}'s role {payer.role}; "
+                              f"it prices only: {roles}")
+    units, unit_words = 1, ""
+    if rule.per:
+        units = len(event.items) if rule.items else (event.count or 1)
+        plural = rule.per if units == 1 else _plural(rule.per)
+        unit_words = f"{units} {plural}" + (f" ({', '.join(event.items)})" if event.items else "")
+    ctx = Context(event=event, rule=rule, logged_rule=logged, price=price_, occurrence=occurrence,
+                  payer=payer, offender=offender, units=units, unit_words=unit_words, table=table,
+                  liability=liability)
+    charges = [charge for amount in AMOUNTS for charge in amount(ctx)]
+    if event.lapse:
+        charges.extend(lapse_charges(event, payer, charges, table, roster))
+    return charges
+
+
+def _plural(unit: str) -> str:
+    irregular = {"person-time": "person-times", "day": "days", "time": "times"}
+    return irregular.get(unit, unit + ("es" if unit.endswith(("s", "x", "ch")) else "s"))
+
+
+def find_payer(event: Event, rule: Rule, offender: Staff | None,
+               roster: Mapping[str, Staff]) -> tuple[Staff, str]:
+    """Who pays for the event, and why, when that is not the offender."""
+    if offender is None:  # team:T, nobody identified
+        team = event.staff[len(TEAM_PREFIX):]
+        role = rule.unidentified
+        candidates = [s for s in roster.values() if s.team == team and s.role == role and _active(s, event)]
+        where = f"team {team}'s {role}"
+        why = f"nobody identified: charged to team {team}'s {role}"
+    elif rule.charged_to:
+        role = rule.charged_to
+        candidates = [s for s in roster.values()
+                      if s.store == offender.store and s.role == role and _active(s, event)]
+        where = f"store {offender.store}'s {role}"
+        why = f"charged to the store's {role}, not the offender {offender.id}"
+    else:
+        if event.charge is not None:
+            raise DisciplineError(f"rule {rule.code} is paid by the offender; --charge applies only to rules "
+                                  "that charge someone else")
+        return offender, ""
+    assert role is not None
+    if event.charge is not None:
+        named = roster.get(event.charge)
+        if named is None:
+            raise DisciplineError(f"unknown staff {event.charge!r} given with --charge")
+        if named not in candidates:
+            allowed = ", ".join(s.id for s in candidates) or "nobody on the roster"
+            raise DisciplineError(f"{named.id} is not {where} (who may pay: {allowed})")
+        return named, why
+    if len(candidates) == 1:
+        return candidates[0], why
+    if not candidates:
+        raise DisciplineError(f"{where} is nobody on the roster; name who pays with --charge STAFF")
+    raise DisciplineError(f"{where} is several people ({', '.join(s.id for s in candidates)}); "
+                          "name who pays with --charge STAFF")
+
+
+def _active(staff: Staff, event: Event) -> bool:
+    day = event.at.date()
+    return (staff.hired is None or staff.hired <= day) and (staff.left is None or day <= staff.left)
+
+
+def lapse_charges(event: Event, payer: Staff, charges: list[Charge], table: RuleTable,
+                  roster: Mapping[str, Staff]) -> list[Charge]:
+    """The supervisor's separate lines: multiplier × what the offender was charged."""
+    if not payer.supervisor or payer.supervisor not in roster:
+        raise DisciplineError(f"{payer.id} has no supervisor on the roster to charge for the supervision lapse")
+    supervisor = roster[payer.supervisor]
+    times = table.settings.lapse_multiplier
+    rule = table.rule(event.rule)
+    out = []
+    for charge in charges:
+        if charge.kind not in LAPSE_KINDS or charge.staff_id != payer.id:
+            continue
+        what = f"{number(charge.points)} points" if charge.kind == "points" else f"{yuan(charge.amount)} yuan"
+        out.append(Charge(event_id=event.id, staff_id=supervisor.id, at=event.at, rule=event.rule,
+                          kind=charge.kind, points=charge.points * times, amount=fen(charge.amount * times),
+                          explanation=f"supervision lapse: {number(times)} × {what} for {payer.id}'s "
+                                      f"{rule.name_en.lower()}"))
+    return out

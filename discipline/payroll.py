@@ -1,0 +1,226 @@
+"""Monthly statements: charges in, one lawful statement per person and month out. Pure, no I/O.
+
+For each person and month::
+
+    due       = fines (unless fines = "report") + compensation + salary penalties + cost recovery
+                + points lost × point_value
+    cap       = max(0, min(max_deduction_ratio × wage, wage − local minimum wage))   wage = base + bonus
+    deducted  = min(due + carried_in, cap)        (a negative total is a refund and is paid back)
+    carried_out = due + carried_in − deducted     → next month's carried_in
+
+《工资支付暂行规定》 art. 16 caps deductions for losses at 20 % of the month's wage and never below
+the minimum wage; fines have had no legal basis since 2008, so a company may only report them.
+
+A closed month's statements are frozen: they come from storage as they were, and a void of one
+of their events posts reversal lines into the month named on the void (the first open month).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from .model import Charge, DisciplineError, Line, RuleTable, Staff, Statement
+from .money import ZERO, fen, number, yuan
+
+
+@attrs.frozen
+class Reversal:
+    """A void of an event in a closed month: its frozen lines, negated, posted into ``month``."""
+
+    month: str
+    event_id: int
+    at: dt.datetime
+    """When the void was logged."""
+    reason: str
+    lines: tuple[tuple[str, Line], ...]
+    """(staff id, the frozen line being reversed)."""
+
+
+def month_of(moment: dt.datetime, table: RuleTable) -> str:
+    return f"{moment.astimezone(zoneinfo.ZoneInfo(table.settings.timezone)):%Y-%m}"
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    year, mon = (int(part) for part in month.split("-"))
+    first = dt.date(year, mon, 1)
+    nxt = dt.date(year + (mon == 12), mon % 12 + 1, 1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+def next_month(month: str) -> str:
+    year, mon = (int(part) for part in month.split("-"))
+    return f"{year + (mon == 12):04d}-{mon % 12 + 1:02d}"
+
+
+def minimum_wage(table: RuleTable, city: str | None, month: str) -> Decimal:
+    """The minimum wage in force on the month's last day in ``city``; a missing city is an error."""
+    _, last = month_bounds(month)
+    if not city:
+        raise DisciplineError("a person has no city on the roster, so the minimum wage that caps deductions "
+                              "is unknown; add the city column")
+    rates = [w for w in table.minimum_wages if w.city == city and w.since <= last]
+    if not rates:
+        cities = ", ".join(sorted({w.city for w in table.minimum_wages}))
+        raise DisciplineError(f"the rule table has no minimum wage for {city!r} in force in {month} "
+                              f"(cities: {cities}); add a [[minimum_wage]] entry")
+    return rates[-1].amount
+
+
+def rating(table: RuleTable, score: Decimal) -> str:
+    for band in table.bands:
+        if score >= band.min_score:
+            return band.name_zh
+    return table.bands[-1].name_zh
+
+
+def build_statement(person: Staff, month: str, lines: Sequence[Line], carried_in: Decimal,
+                    table: RuleTable) -> Statement:
+    """One month of one person: sums, the legal cap and the carry."""
+    settings = table.settings
+    sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    points = ZERO
+    for line in lines:
+        sums[line.kind] += line.amount
+        points += line.points
+    score = max(ZERO, settings.base_score - points)
+    fines = sums["fine"]
+    fines_deducted = fines if settings.fines == "deduct" else ZERO
+    due = fen(fines_deducted + sums["compensation"] + sums["salary"] + sums["cost"] + points * settings.point_value)
+    first, last = month_bounds(month)
+    working = person.left is None or person.left >= first
+    wage = person.base_wage + person.bonus if working else ZERO
+    floor = minimum_wage(table, person.city, month)
+    cap = fen(max(ZERO, min(settings.max_deduction_ratio * wage, wage - floor))) if working else ZERO
+    total = due + carried_in
+    deducted = min(total, cap) if total > 0 else total
+    dispositions = tuple((line.rule, line.disposition, line.at, line.event_id)
+                         for line in lines if line.disposition)
+    return Statement(
+        staff_id=person.id, name=person.name, store=person.store, role=person.role, month=month,
+        points_lost=points, score=score, rating=rating(table, score), fines=fen(fines),
+        compensation=fen(sums["compensation"]), salary_penalties=fen(sums["salary"]),
+        cost_recovery=fen(sums["cost"]), rewards=fen(sums["reward"]), due=due, carried_in=fen(carried_in),
+        deducted=fen(deducted), carried_out=fen(total - deducted), cap=cap, wage=fen(wage),
+        minimum_wage=floor, fines_reported=fen(fines - fines_deducted), dispositions=dispositions,
+        lines=tuple(lines),
+    )
+
+
+def lines_by_person_month(charges: Iterable[Charge], table: RuleTable) -> dict[tuple[str, str], list[Line]]:
+    out: dict[tuple[str, str], list[Line]] = defaultdict(list)
+    for charge in charges:
+        rule = table.rule(charge.rule) if table.has_rule(charge.rule) else None
+        out[(charge.staff_id, month_of(charge.at, table))].append(Line(
+            event_id=charge.event_id, at=charge.at, rule=charge.rule,
+            rule_name=rule.name_zh if rule else charge.rule, kind=charge.kind, points=charge.points,
+            amount=charge.amount, disposition=charge.disposition, explanation=charge.explanation))
+    return out
+
+
+def reversal_lines(reversals: Iterable[Reversal]) -> dict[tuple[str, str], list[Line]]:
+    out: dict[tuple[str, str], list[Line]] = defaultdict(list)
+    for reversal in reversals:
+        for staff_id, line in reversal.lines:
+            if line.kind == "disposition":
+                what = f"withdrawn: {line.explanation}"
+            else:
+                what = f"reversal of event {reversal.event_id} of {line.at:%Y-%m-%d} after payroll"
+                if reversal.reason:
+                    what += f" ({reversal.reason})"
+            out[(staff_id, reversal.month)].append(attrs.evolve(
+                line, at=reversal.at, points=-line.points, amount=-line.amount, disposition=None,
+                kind=line.kind if line.kind != "disposition" else "note", explanation=what))
+    return out
+
+
+def statements(month: str, *, charges: Iterable[Charge], roster: Mapping[str, Staff], table: RuleTable,
+               frozen: Mapping[str, Sequence[Statement]], reversals: Iterable[Reversal] = ()) -> list[Statement]:
+    """Everyone's statement for ``month``: replayed from the first month anyone owes anything.
+
+    ``frozen`` maps closed months to their stored statements; those are used as they are.
+    """
+    if month in frozen:
+        return list(frozen[month])
+    lines = lines_by_person_month(charges, table)
+    for key, extra in reversal_lines(reversals).items():
+        lines[key].extend(extra)
+    months = sorted({m for _, m in lines} | set(frozen))
+    start = months[0] if months and months[0] < month else month
+    carried: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    current = start
+    while True:
+        if current in frozen:
+            carried = defaultdict(lambda: ZERO, {s.staff_id: s.carried_out for s in frozen[current]})
+            result = None
+        else:
+            result = []
+            first, _ = month_bounds(current)
+            for person in sorted(roster.values(), key=lambda p: (p.store, p.id)):
+                person_lines = sorted(lines.get((person.id, current), []), key=lambda ln: (ln.at, ln.event_id))
+                left_long_ago = person.left is not None and person.left < first
+                if left_long_ago and not person_lines and not carried[person.id]:
+                    continue
+                statement = build_statement(person, current, person_lines, carried[person.id], table)
+                carried[person.id] = statement.carried_out
+                result.append(statement)
+        if current == month:
+            return result or []
+        current = next_month(current)
+
+
+def explain_cap(statement: Statement) -> str:
+    """One sentence on what the legal guard did, for the scorecard and the written notice."""
+    if statement.due + statement.carried_in <= statement.deducted:
+        return ""
+    return (f"capped at {yuan(statement.cap)} yuan (at most 20 % of the wage {yuan(statement.wage)} and never below "
+            f"the minimum wage {yuan(statement.minimum_wage)}); {yuan(statement.carried_out)} yuan carries into "
+            "next month")
+
+
+def to_json(statement: Statement) -> dict[str, Any]:
+    """The contract's JSON form: money as two-decimal strings, points as numbers in text."""
+    return {
+        "staff_id": statement.staff_id, "name": statement.name, "store": statement.store,
+        "role": statement.role, "month": statement.month, "points_lost": number(statement.points_lost),
+        "score": number(statement.score), "rating": statement.rating, "fines": yuan(statement.fines),
+        "compensation": yuan(statement.compensation), "salary_penalties": yuan(statement.salary_penalties),
+        "cost_recovery": yuan(statement.cost_recovery), "rewards": yuan(statement.rewards),
+        "due": yuan(statement.due), "carried_in": yuan(statement.carried_in),
+        "deducted": yuan(statement.deducted), "carried_out": yuan(statement.carried_out),
+        "cap": yuan(statement.cap), "wage": yuan(statement.wage), "minimum_wage": yuan(statement.minimum_wage),
+        "fines_reported": yuan(statement.fines_reported),
+        "dispositions": [{"rule": rule, "disposition": disposition, "at": at.isoformat(), "event_id": event_id}
+                         for rule, disposition, at, event_id in statement.dispositions],
+        "lines": [{"event_id": line.event_id, "at": line.at.isoformat(), "rule": line.rule,
+                   "rule_name": line.rule_name, "kind": line.kind, "points": number(line.points),
+                   "amount": yuan(line.amount), "disposition": line.disposition,
+                   "explanation": line.explanation} for line in statement.lines],
+    }
+
+
+def from_json(data: dict[str, Any]) -> Statement:
+    """Read back a frozen statement exactly as it was stored."""
+    dec = Decimal
+    return Statement(
+        staff_id=data["staff_id"], name=data["name"], store=data["store"], role=data["role"],
+        month=data["month"], points_lost=dec(data["points_lost"]), score=dec(data["score"]),
+        rating=data["rating"], fines=dec(data["fines"]), compensation=dec(data["compensation"]),
+        salary_penalties=dec(data["salary_penalties"]), cost_recovery=dec(data["cost_recovery"]),
+        rewards=dec(data["rewards"]), due=dec(data["due"]), carried_in=dec(data["carried_in"]),
+        deducted=dec(data["deducted"]), carried_out=dec(data["carried_out"]), cap=dec(data["cap"]),
+        wage=dec(data["wage"]), minimum_wage=dec(data["minimum_wage"]),
+        fines_reported=dec(data["fines_reported"]),
+        dispositions=tuple((d["rule"], d["disposition"], dt.datetime.fromisoformat(d["at"]), d["event_id"])
+                           for d in data["dispositions"]),
+        lines=tuple(Line(event_id=ln["event_id"], at=dt.datetime.fromisoformat(ln["at"]), rule=ln["rule"],
+                         rule_name=ln["rule_name"], kind=ln["kind"], points=dec(ln["points"]),
+                         amount=dec(ln["amount"]), disposition=ln["disposition"], explanation=ln["explanation"])
+                    for ln in data["lines"]),
+    )

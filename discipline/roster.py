@@ -1,0 +1,172 @@
+"""Reading the roster CSV: every bad row reported with its line, nothing accepted on any error.
+
+The file is what HR exports from Excel: UTF-8 with or without a BOM, a header row naming the
+columns ``id, name, store, team, role, supervisor, base_wage, bonus, shift, city, hired, left``
+(any order; ``hired`` and ``left`` may be missing). Rows add to or update the roster already
+stored, and the checks run on the merged result, so a supervisor may come from either.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Mapping
+
+import attrs
+
+from .model import RuleTable, Staff
+from .money import parse_decimal
+
+COLUMNS = ("id", "name", "store", "team", "role", "supervisor", "base_wage", "bonus", "shift", "city",
+           "hired", "left")
+REQUIRED = ("id", "name", "store", "role", "base_wage")
+
+
+@attrs.frozen
+class RosterProblem:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 with or without BOM; GB18030 (what Chinese Excel saves as "CSV") as a fallback."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ValueError("the file is neither UTF-8 nor GB18030 text; save it from Excel as "
+                             "'CSV UTF-8'") from None
+
+
+def read_roster(text: str, table: RuleTable,
+                existing: Mapping[str, Staff]) -> tuple[list[Staff], list[RosterProblem]]:
+    """Parse and check a roster file against the rule table and the stored roster."""
+    problems: list[RosterProblem] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        return [], [RosterProblem(0, "the file is empty; it needs a header row: " + ", ".join(COLUMNS))]
+    except csv.Error as exc:
+        return [], [RosterProblem(1, f"the header row cannot be read as CSV ({exc})")]
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in COLUMNS]
+    if missing or unknown:
+        what = []
+        if missing:
+            what.append(f"missing column(s) {', '.join(missing)}")
+        if unknown:
+            what.append(f"unknown column(s) {', '.join(repr(c) for c in unknown)}")
+        return [], [RosterProblem(1, "; ".join(what) + f"; the columns are: {', '.join(COLUMNS)}")]
+    if len(set(header)) != len(header):
+        return [], [RosterProblem(1, "a column is named twice in the header")]
+    staff: list[Staff] = []
+    lines: dict[str, int] = {}
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                problems.append(RosterProblem(line, f"has {len(row)} fields, the header has {len(header)}"))
+                continue
+            record = {key: value.strip() for key, value in zip(header, row, strict=True)}
+            person = _staff(record, line, table, problems)
+            if person is None:
+                continue
+            if person.id in lines:
+                problems.append(RosterProblem(line, f"id {person.id} is already used on line {lines[person.id]}"))
+                continue
+            lines[person.id] = line
+            staff.append(person)
+    except csv.Error as exc:
+        problems.append(RosterProblem(reader.line_num, f"cannot be read as CSV ({exc})"))
+    merged = dict(existing)
+    merged.update({s.id: s for s in staff})
+    for person in staff:
+        if person.supervisor and person.supervisor not in merged:
+            problems.append(RosterProblem(lines[person.id], f"supervisor {person.supervisor!r} of {person.id} "
+                                          "is not on the roster or in this file"))
+    for person_id in _cycle_members(merged):
+        if person_id in lines:
+            problems.append(RosterProblem(lines[person_id], f"{person_id} is in a supervisor cycle "
+                                          "(someone is their own supervisor, directly or through others)"))
+    problems.sort(key=lambda p: p.line)
+    return staff, problems
+
+
+def _staff(record: dict[str, str], line: int, table: RuleTable,
+           problems: list[RosterProblem]) -> Staff | None:
+    before = len(problems)
+
+    def bad(message: str) -> None:
+        problems.append(RosterProblem(line, message))
+
+    for column in REQUIRED:
+        if not record.get(column):
+            bad(f"{column} is empty")
+    person_id = record.get("id", "")
+    if person_id.startswith("team:") or any(ch.isspace() for ch in person_id):
+        bad(f"id {person_id!r} may not contain spaces or start with 'team:'")
+    roles = table.role_keys()
+    role = record.get("role", "")
+    if role and role not in roles:
+        bad(f"unknown role {role!r}; roles: {', '.join(roles)}")
+    wages = {}
+    for column in ("base_wage", "bonus"):
+        text = record.get(column) or "0"
+        try:
+            value = parse_decimal(text, what=column)
+        except ValueError as exc:
+            bad(str(exc))
+            continue
+        if value < 0:
+            bad(f"{column} must not be negative ({text})")
+        wages[column] = value
+    shift = record.get("shift") or None
+    shifts = [s.name for s in table.shifts]
+    if shift and shift not in shifts:
+        bad(f"unknown shift {shift!r}; shifts: {', '.join(shifts)}")
+    city = (record.get("city") or "").lower() or None
+    cities = sorted({w.city for w in table.minimum_wages})
+    if city and city not in cities:
+        bad(f"city {city!r} has no minimum wage in the rule table; cities: {', '.join(cities)}")
+    dates = {}
+    for column in ("hired", "left"):
+        text = record.get(column) or ""
+        if not text:
+            dates[column] = None
+            continue
+        try:
+            dates[column] = dt.date.fromisoformat(text.replace("/", "-"))
+        except ValueError:
+            bad(f"{column} {text!r} is not a date like 2026-11-03")
+    if dates.get("hired") and dates.get("left") and dates["left"] < dates["hired"]:
+        bad("left is before hired")
+    if record.get("supervisor") == person_id and person_id:
+        bad(f"{person_id} cannot be their own supervisor")
+    if len(problems) > before:
+        return None
+    return Staff(id=person_id, name=record["name"], store=record["store"], team=record.get("team", ""),
+                 role=role, supervisor=record.get("supervisor") or None, base_wage=wages["base_wage"],
+                 bonus=wages["bonus"], shift=shift, city=city, hired=dates["hired"], left=dates["left"])
+
+
+def _cycle_members(roster: Mapping[str, Staff]) -> list[str]:
+    """Ids whose chain of supervisors loops back on itself."""
+    members = set()
+    for start in roster:
+        seen = []
+        current: str | None = start
+        while current is not None and current in roster and current not in seen:
+            seen.append(current)
+            current = roster[current].supervisor
+        if current is not None and current in seen:
+            members.update(seen[seen.index(current):])
+    return sorted(members)

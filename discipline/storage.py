@@ -1,0 +1,291 @@
+"""The only module that talks to SQLite (through sqlite-utils).
+
+* WAL mode, a busy timeout, and ``BEGIN IMMEDIATE`` for every command that writes, so two store
+  leads logging at the same moment are queued, never refused.
+* The event log is append-only: a void is a new row pointing at its target. Each row carries a
+  SHA-256 hash over its contents and the previous row's hash, and ``meta`` keeps the chain head,
+  so ``verify`` names any row edited, deleted or inserted behind the program's back.
+* The schema carries a version; ``MIGRATIONS`` are numbered functions applied in order, each in
+  the same transaction as the version bump.
+
+All SQL lives here, so moving to PostgreSQL is this module's change alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .model import DisciplineError, Event, Staff
+
+BUSY_TIMEOUT_MS = 60_000
+GENESIS = "0" * 64
+#: The event columns the hash covers, in order. Adding a column means a migration that keeps
+#: old rows verifiable (new columns are hashed only when not null).
+HASHED = ("id", "type", "staff", "rule", "at", "count", "items", "value", "loss", "outcome", "lapse",
+          "charge", "note", "by", "target", "reason", "posted_month", "source", "derived_key", "logged_at", "prev_hash")
+
+
+class NoDatabase(DisciplineError):
+    """The database file does not exist yet."""
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["staff"].create({
+        "id": str, "name": str, "store": str, "team": str, "role": str, "supervisor": str,
+        "base_wage": str, "bonus": str, "shift": str, "city": str, "hired": str, "left": str,
+    }, pk="id")
+    db["events"].create({
+        "id": int, "type": str, "staff": str, "rule": str, "at": str, "count": int, "items": str,
+        "value": str, "loss": str, "outcome": str, "lapse": int, "charge": str, "note": str, "by": str,
+        "target": int, "reason": str, "posted_month": str, "source": str, "derived_key": str, "logged_at": str,
+        "prev_hash": str, "hash": str,
+    }, pk="id", not_null={"type", "logged_at", "prev_hash", "hash"})
+    db["events"].create_index(["staff", "at"])
+    db["events"].create_index(["at"])
+    db["events"].create_index(["target"])
+    db["events"].create_index(["derived_key"], unique=True)
+    db["closed_months"].create({"month": str, "closed_at": str, "statements": str}, pk="month")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1,)
+
+
+class Store:
+    """An open database. Use ``with store.write():`` around every change."""
+
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise NoDatabase(f"no database at {self.path}; run 'discipline init' first (or pass --db PATH)")
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db = sqlite_utils.Database(conn)
+            if self.db.journal_mode != "wal":
+                self.db.enable_wal()
+            self.db.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as exc:
+            raise DisciplineError(f"{self.path} is not a discipline database ({exc})") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- transactions and schema ----------------------------------------------------------
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Store]:
+        """One IMMEDIATE transaction: taken before reading, so concurrent writers queue up."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.db.rollback()
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        if "meta" not in self.db.table_names():
+            return 0
+        rows = list(self.db.query("select value from meta where key = 'schema_version'"))
+        return int(rows[0]["value"]) if rows else 0
+
+    def migrate(self) -> int:
+        """Bring the schema to the newest version; harmless when it already is. Returns the version."""
+        with self.write():
+            version = self.schema_version
+            if version > len(MIGRATIONS):
+                raise DisciplineError(f"{self.path} was written by a newer discipline (schema {version}); "
+                                      "upgrade discipline to use it")
+            for number, migration in enumerate(MIGRATIONS[version:], version + 1):
+                migration(self.db)
+                self._set_meta("schema_version", str(number))
+            return len(MIGRATIONS)
+
+    def check_schema(self) -> None:
+        version = self.schema_version
+        if version != len(MIGRATIONS):
+            raise DisciplineError(f"the database at {self.path} has schema version {version}, this discipline "
+                                  f"needs {len(MIGRATIONS)}; run 'discipline init' to migrate it")
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute("insert into meta (key, value) values (?, ?) "
+                        "on conflict(key) do update set value = excluded.value", [key, value])
+
+    def _meta(self, key: str) -> str | None:
+        rows = list(self.db.query("select value from meta where key = ?", [key]))
+        return rows[0]["value"] if rows else None
+
+    # -- roster ---------------------------------------------------------------------------
+    def roster(self) -> dict[str, Staff]:
+        return {row["id"]: _staff(row) for row in self.db.query("select * from staff order by id")}
+
+    def upsert_staff(self, staff: list[Staff]) -> None:
+        for person in staff:
+            row = _staff_row(person)
+            columns = ", ".join(f'"{c}"' for c in row)
+            marks = ", ".join("?" for _ in row)
+            updates = ", ".join(f'"{c}" = excluded."{c}"' for c in row if c != "id")
+            self.db.execute(f"insert into staff ({columns}) values ({marks}) "
+                            f"on conflict(id) do update set {updates}", list(row.values()))
+
+    # -- the event log --------------------------------------------------------------------
+    def append(self, fields: dict[str, Any], *, logged_at: dt.datetime) -> int:
+        """Append one row to the chain and return its id. Call inside ``write()``."""
+        head_id = int(self._meta("chain_head_id") or 0)
+        prev_hash = self._meta("chain_head_hash") or GENESIS
+        row = {column: None for column in HASHED}
+        row.update(fields)
+        row.update(id=head_id + 1, logged_at=logged_at.isoformat(), prev_hash=prev_hash)
+        row["hash"] = row_hash(row)
+        columns = ", ".join(f'"{c}"' for c in row)
+        self.db.execute(f"insert into events ({columns}) values ({', '.join('?' for _ in row)})",
+                        list(row.values()))
+        self._set_meta("chain_head_id", str(row["id"]))
+        self._set_meta("chain_head_hash", row["hash"])
+        return int(row["id"])
+
+    def append_event(self, event: Event, *, logged_at: dt.datetime, source: str = "manual",
+                     derived_key: str | None = None) -> int:
+        return self.append({
+            "type": "violation", "staff": event.staff, "rule": event.rule, "at": event.at.isoformat(),
+            "count": event.count, "items": json.dumps(list(event.items), ensure_ascii=False) if event.items else None,
+            "value": _text(event.value), "loss": _text(event.loss), "outcome": event.outcome,
+            "lapse": 1 if event.lapse else 0, "charge": event.charge, "note": event.note or None,
+            "by": event.by, "source": source, "derived_key": derived_key,
+        }, logged_at=logged_at)
+
+    def append_void(self, target: int, *, reason: str, by: str | None, logged_at: dt.datetime,
+                    posted_month: str | None = None) -> int:
+        """Withdraw ``target``. ``posted_month`` is where a closed month's reversal lines go."""
+        return self.append({"type": "void", "target": target, "reason": reason, "by": by,
+                            "posted_month": posted_month}, logged_at=logged_at)
+
+    def event_row(self, event_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from events where id = ? and type = 'violation'", [event_id]))
+        return rows[0] if rows else None
+
+    def voids(self) -> dict[int, dict[str, Any]]:
+        """Target event id → the void row that withdrew it."""
+        return {row["target"]: row for row in self.db.query("select * from events where type = 'void'")}
+
+    def events(self, *, where: str = "", params: list[Any] | None = None) -> list[Event]:
+        """Violations in log order, each marked voided or not."""
+        sql = ("select e.*, exists(select 1 from events v where v.type = 'void' and v.target = e.id) as voided "
+               "from events e where e.type = 'violation'")
+        if where:
+            sql += f" and ({where})"
+        sql += " order by e.id"
+        return [_event(row) for row in self.db.query(sql, params or [])]
+
+    def event_rows(self, *, where: str = "", params: list[Any] | None = None) -> list[dict[str, Any]]:
+        sql = ("select e.*, exists(select 1 from events v where v.type = 'void' and v.target = e.id) as voided "
+               "from events e where e.type = 'violation'")
+        if where:
+            sql += f" and ({where})"
+        return list(self.db.query(sql + " order by e.at, e.id", params or []))
+
+    def has_derived(self, key: str) -> bool:
+        return bool(list(self.db.query("select 1 from events where derived_key = ?", [key])))
+
+    # -- closed months --------------------------------------------------------------------
+    def closed_months(self) -> dict[str, dict[str, Any]]:
+        return {row["month"]: row for row in self.db.query("select * from closed_months order by month")}
+
+    def is_closed(self, month: str) -> bool:
+        return bool(list(self.db.query("select 1 from closed_months where month = ?", [month])))
+
+    def close_month(self, month: str, statements: str, *, closed_at: dt.datetime) -> None:
+        self.db.execute("insert into closed_months (month, closed_at, statements) values (?, ?, ?)",
+                        [month, closed_at.isoformat(), statements])
+
+    # -- integrity ------------------------------------------------------------------------
+    def verify(self) -> tuple[int, list[str]]:
+        """Walk the chain: (rows checked, problems naming the first bad event of each kind)."""
+        problems: list[str] = []
+        expected_id, prev_hash, count = 1, GENESIS, 0
+        for row in self.db.query("select * from events order by id"):
+            count += 1
+            stored = row.pop("hash")
+            if row["id"] != expected_id:
+                if row["id"] > expected_id:
+                    gone = f"event {expected_id}" if row["id"] == expected_id + 1 else \
+                        f"events {expected_id}–{row['id'] - 1}"
+                    problems.append(f"{gone} deleted from the log (the chain jumps from {expected_id - 1} to {row['id']})")
+                else:
+                    problems.append(f"event {row['id']} is out of sequence (inserted behind the program's back)")
+            elif row["prev_hash"] != prev_hash:
+                problems.append(f"event {row['id']} does not follow event {row['id'] - 1}: a row before it was "
+                                "edited, deleted or inserted")
+            if row_hash({**row}) != stored:
+                problems.append(f"event {row['id']} was edited: its contents no longer match its hash")
+            expected_id, prev_hash = row["id"] + 1, stored
+            if len(problems) >= 20:
+                problems.append("… stopping after 20 problems")
+                return count, problems
+        head_id = int(self._meta("chain_head_id") or 0) if "meta" in self.db.table_names() else 0
+        head_hash = self._meta("chain_head_hash") or GENESIS if head_id else GENESIS
+        if head_id != expected_id - 1:
+            if head_id > expected_id - 1:
+                problems.append(f"event {head_id} and those after event {expected_id - 1} were deleted from the end "
+                                "of the log")
+            else:
+                problems.append(f"event {expected_id - 1} was inserted after the last event the program wrote "
+                                f"({head_id})")
+        elif head_hash != prev_hash:
+            problems.append(f"event {head_id}, the last in the log, was replaced behind the program's back")
+        return count, problems
+
+
+def row_hash(row: dict[str, Any]) -> str:
+    payload = json.dumps([row.get(column) for column in HASHED], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _dec(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _staff_row(person: Staff) -> dict[str, Any]:
+    return {
+        "id": person.id, "name": person.name, "store": person.store, "team": person.team, "role": person.role,
+        "supervisor": person.supervisor, "base_wage": str(person.base_wage), "bonus": str(person.bonus),
+        "shift": person.shift, "city": person.city,
+        "hired": person.hired.isoformat() if person.hired else None,
+        "left": person.left.isoformat() if person.left else None,
+    }
+
+
+def _staff(row: dict[str, Any]) -> Staff:
+    return Staff(
+        id=row["id"], name=row["name"], store=row["store"], team=row["team"] or "", role=row["role"],
+        supervisor=row["supervisor"], base_wage=Decimal(row["base_wage"]), bonus=Decimal(row["bonus"]),
+        shift=row["shift"], city=row["city"],
+        hired=dt.date.fromisoformat(row["hired"]) if row["hired"] else None,
+        left=dt.date.fromisoformat(row["left"]) if row["left"] else None,
+    )
+
+
+def _event(row: dict[str, Any]) -> Event:
+    return Event(
+        id=row["id"], staff=row["staff"], rule=row["rule"], at=dt.datetime.fromisoformat(row["at"]),
+        count=row["count"], items=tuple(json.loads(row["items"])) if row["items"] else (),
+        value=_dec(row["value"]), loss=_dec(row["loss"]), outcome=row["outcome"], lapse=bool(row["lapse"]),
+        charge=row["charge"], note=row["note"] or "", by=row["by"], voided=bool(row["voided"]),
+        derived=row["source"] == "derived",
+    )
