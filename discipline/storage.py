@@ -32,7 +32,8 @@ GENESIS = "0" * 64
 #: The event columns the hash covers, in order. Adding a column means a migration that keeps
 #: old rows verifiable (new columns are hashed only when not null).
 HASHED = ("id", "type", "staff", "rule", "at", "count", "items", "value", "loss", "outcome", "lapse",
-          "charge", "note", "by", "target", "reason", "posted_month", "source", "derived_key", "logged_at", "prev_hash")
+          "charge", "note", "by", "target", "reason", "posted_month", "source", "derived_key", "punch_ids", "logged_at",
+          "prev_hash")
 
 
 class NoDatabase(DisciplineError):
@@ -48,14 +49,21 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db["events"].create({
         "id": int, "type": str, "staff": str, "rule": str, "at": str, "count": int, "items": str,
         "value": str, "loss": str, "outcome": str, "lapse": int, "charge": str, "note": str, "by": str,
-        "target": int, "reason": str, "posted_month": str, "source": str, "derived_key": str, "logged_at": str,
-        "prev_hash": str, "hash": str,
+        "target": int, "reason": str, "posted_month": str, "source": str, "derived_key": str, "punch_ids": str,
+        "logged_at": str, "prev_hash": str, "hash": str,
     }, pk="id", not_null={"type", "logged_at", "prev_hash", "hash"})
     db["events"].create_index(["staff", "at"])
     db["events"].create_index(["at"])
     db["events"].create_index(["target"])
     db["events"].create_index(["derived_key"], unique=True)
-    db["closed_months"].create({"month": str, "closed_at": str, "statements": str}, pk="month")
+    db["closed_months"].create({"month": str, "closed_at": str, "statements": str, "payroll_csv": bytes,
+                                "payroll_html": str, "payroll_json": str}, pk="month")
+    db["punches"].create({"id": int, "staff": str, "at": str, "source": str, "place": str, "imported_at": str},
+                         pk="id", not_null={"staff", "at"})
+    db["punches"].create_index(["staff", "at"], unique=True)
+    db["punches"].create_index(["at"])
+    db["schedule"].create({"staff": str, "day": str, "shift": str}, pk=("staff", "day"))
+    db["leave"].create({"staff": str, "day": str, "part": str}, pk=("staff", "day", "part"))
 
 
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1,)
@@ -157,13 +165,14 @@ class Store:
         return int(row["id"])
 
     def append_event(self, event: Event, *, logged_at: dt.datetime, source: str = "manual",
-                     derived_key: str | None = None) -> int:
+                     derived_key: str | None = None, punch_ids: tuple[int, ...] = ()) -> int:
         return self.append({
             "type": "violation", "staff": event.staff, "rule": event.rule, "at": event.at.isoformat(),
             "count": event.count, "items": json.dumps(list(event.items), ensure_ascii=False) if event.items else None,
             "value": _text(event.value), "loss": _text(event.loss), "outcome": event.outcome,
             "lapse": 1 if event.lapse else 0, "charge": event.charge, "note": event.note or None,
             "by": event.by, "source": source, "derived_key": derived_key,
+            "punch_ids": json.dumps(list(punch_ids)) if punch_ids else None,
         }, logged_at=logged_at)
 
     def append_void(self, target: int, *, reason: str, by: str | None, logged_at: dt.datetime,
@@ -206,9 +215,62 @@ class Store:
     def is_closed(self, month: str) -> bool:
         return bool(list(self.db.query("select 1 from closed_months where month = ?", [month])))
 
-    def close_month(self, month: str, statements: str, *, closed_at: dt.datetime) -> None:
-        self.db.execute("insert into closed_months (month, closed_at, statements) values (?, ?, ?)",
-                        [month, closed_at.isoformat(), statements])
+    def close_month(self, month: str, statements: str, *, closed_at: dt.datetime,
+                    exports: dict[str, bytes | str]) -> None:
+        """Freeze a month: its statements and the exact bytes of each payroll export."""
+        self.db.execute("insert into closed_months (month, closed_at, statements, payroll_csv, payroll_html, "
+                        "payroll_json) values (?, ?, ?, ?, ?, ?)",
+                        [month, closed_at.isoformat(), statements, exports["csv"], exports["html"], exports["json"]])
+
+    def frozen_export(self, month: str, fmt: str) -> bytes | str | None:
+        rows = list(self.db.query(f"select payroll_{fmt} as out from closed_months where month = ?", [month]))
+        return rows[0]["out"] if rows else None
+
+    # -- punches, schedule, leave ---------------------------------------------------------
+    def add_punches(self, punches: list[tuple[str, dt.datetime, str]], *, source: str,
+                    imported_at: dt.datetime) -> int:
+        """Store (staff, aware time, place) punches; one already stored is skipped. Returns how many are new."""
+        before = self.db.execute("select count(*) from punches").fetchone()[0]
+        self.db.conn.executemany(
+            "insert into punches (staff, at, source, place, imported_at) values (?, ?, ?, ?, ?) "
+            "on conflict(staff, at) do nothing",
+            [(staff, at.isoformat(), source, place, imported_at.isoformat()) for staff, at, place in punches])
+        return int(self.db.execute("select count(*) from punches").fetchone()[0] - before)
+
+    def punches(self, since: dt.datetime, until: dt.datetime) -> list[tuple[int, str, dt.datetime]]:
+        """(id, staff, time) of punches with since <= time < until (times compared as stored, in one zone)."""
+        rows = self.db.execute("select id, staff, at from punches where at >= ? and at < ? order by staff, at",
+                               [since.isoformat(), until.isoformat()]).fetchall()
+        return [(row[0], row[1], dt.datetime.fromisoformat(row[2])) for row in rows]
+
+    def unmatched_punch_staff(self) -> dict[str, int]:
+        """Staff ids of stored punches that are not on the roster, with how many punches each."""
+        rows = self.db.execute("select staff, count(*) from punches where staff not in (select id from staff) "
+                               "group by staff order by staff").fetchall()
+        return {row[0]: row[1] for row in rows}
+
+    def set_schedule(self, entries: list[tuple[str, dt.date, str | None]]) -> None:
+        self.db.conn.executemany(
+            "insert into schedule (staff, day, shift) values (?, ?, ?) "
+            "on conflict(staff, day) do update set shift = excluded.shift",
+            [(staff, day.isoformat(), shift) for staff, day, shift in entries])
+
+    def schedule(self, first: dt.date, last: dt.date) -> dict[tuple[str, dt.date], str | None]:
+        rows = self.db.execute("select staff, day, shift from schedule where day >= ? and day <= ?",
+                               [first.isoformat(), last.isoformat()]).fetchall()
+        return {(row[0], dt.date.fromisoformat(row[1])): row[2] for row in rows}
+
+    def add_leave(self, entries: list[tuple[str, dt.date, str]]) -> None:
+        self.db.conn.executemany("insert into leave (staff, day, part) values (?, ?, ?) on conflict do nothing",
+                                 [(staff, day.isoformat(), part) for staff, day, part in entries])
+
+    def leave(self, first: dt.date, last: dt.date) -> list[tuple[str, dt.date, str]]:
+        rows = self.db.execute("select staff, day, part from leave where day >= ? and day <= ? order by staff, day",
+                               [first.isoformat(), last.isoformat()]).fetchall()
+        return [(row[0], dt.date.fromisoformat(row[1]), row[2]) for row in rows]
+
+    def derived_keys(self) -> set[str]:
+        return {row[0] for row in self.db.execute("select derived_key from events where derived_key is not null")}
 
     # -- integrity ------------------------------------------------------------------------
     def verify(self) -> tuple[int, list[str]]:
@@ -222,7 +284,8 @@ class Store:
                 if row["id"] > expected_id:
                     gone = f"event {expected_id}" if row["id"] == expected_id + 1 else \
                         f"events {expected_id}–{row['id'] - 1}"
-                    problems.append(f"{gone} deleted from the log (the chain jumps from {expected_id - 1} to {row['id']})")
+                    problems.append(f"{gone} deleted from the log "
+                                    f"(the chain jumps from {expected_id - 1} to {row['id']})")
                 else:
                     problems.append(f"event {row['id']} is out of sequence (inserted behind the program's back)")
             elif row["prev_hash"] != prev_hash:
@@ -238,8 +301,8 @@ class Store:
         head_hash = self._meta("chain_head_hash") or GENESIS if head_id else GENESIS
         if head_id != expected_id - 1:
             if head_id > expected_id - 1:
-                problems.append(f"event {head_id} and those after event {expected_id - 1} were deleted from the end "
-                                "of the log")
+                problems.append(f"event {head_id} and those after event {expected_id - 1} were deleted from the "
+                                "end of the log")
             else:
                 problems.append(f"event {expected_id - 1} was inserted after the last event the program wrote "
                                 f"({head_id})")

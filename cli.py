@@ -1,0 +1,582 @@
+"""The ``discipline`` command: a thin click layer over the ``discipline`` package.
+
+Each command parses its arguments, calls one function of ``discipline.service`` and prints the
+result. Bad input of any kind ends in one sentence on stderr and exit code 2, with nothing changed;
+anything unexpected ends in one sentence and exit code 1, never a traceback. Heavy modules are
+imported inside the commands that use them, so ``discipline --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sqlite3
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from discipline.model import DisciplineError
+
+
+class InputError(click.ClickException):
+    """Bad input: exit code 2, one sentence saying what was wrong and what is allowed."""
+
+    exit_code = 2
+
+
+class Group(click.Group):
+    """Turns the library's errors into clean exits, for the installed command and CliRunner alike."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from discipline.rules import RulesError
+
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except (DisciplineError, RulesError) as exc:
+            raise InputError(str(exc)) from None
+        except sqlite3.Error as exc:
+            raise click.ClickException(f"the database could not be used ({exc})") from None
+        except OSError as exc:
+            raise click.ClickException(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
+        except Exception as exc:  # the promise: no traceback reaches a user
+            raise click.ClickException(f"unexpected error ({type(exc).__name__}: {exc}); nothing was changed "
+                                       "by the failed step, please report this") from None
+
+
+class App:
+    """What every command shares: where the database and the rule table are."""
+
+    def __init__(self, db: str, rules: str | None) -> None:
+        self.db_path = Path(db)
+        self.rules_path = Path(rules) if rules else (Path("rules.toml") if Path("rules.toml").exists() else None)
+
+    @functools.cached_property
+    def table(self):  # type: ignore[no-untyped-def]
+        from discipline.rules import load_rules
+
+        return load_rules(self.rules_path)
+
+    def store(self, *, create: bool = False):  # type: ignore[no-untyped-def]
+        from discipline import service
+
+        return service.open_store(self.db_path, create=create)
+
+    def now(self):  # type: ignore[no-untyped-def]
+        from discipline import clock, service
+
+        return clock.now(service.zone(self.table))
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def output_option(*formats: str, default: str = "text") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format F`` plus ``--json`` as its shorthand, for every command that prints data."""
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        fn = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(fn)
+        return click.option("--format", "fmt", type=click.Choice(formats), default=default, show_default=True,
+                            help="Output format.")(fn)
+
+    return decorate
+
+
+def chosen(fmt: str, as_json: bool) -> str:
+    return "json" if as_json else fmt
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def month_argument(value: str) -> str:
+    from discipline import service
+
+    return service.parse_month(value)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", default="discipline.db", envvar="DISCIPLINE_DB", show_default=True,
+              help="The database file (or $DISCIPLINE_DB).")
+@click.option("--rules", "rules", default=None, envvar="DISCIPLINE_RULES",
+              help="The rule table (or $DISCIPLINE_RULES; else ./rules.toml if present, else the shipped one).")
+@click.version_option(package_name="discipline")
+@click.pass_context
+def cli(ctx: click.Context, db: str, rules: str | None) -> None:
+    """Staff attendance and discipline scoring for retail stores and car showrooms.
+
+    \b
+    A store lead logs a violation:   discipline log g01 showroom.late --at "2026-11-03 08:42"
+    A staff member reads the month:  discipline scorecard g01 --month 2026-11
+    Payroll at month end:            discipline payroll 2026-11 --format csv --out payroll.csv
+    """
+    ctx.obj = App(db, rules)
+
+
+# -- set-up -----------------------------------------------------------------------------------
+
+@cli.command()
+@pass_app
+def init(app: App) -> None:
+    """Create the database, or bring an existing one to the current schema (harmless to repeat)."""
+    app.table  # noqa: B018 — a broken rule table is reported before anything is created
+    store = app.store(create=True)
+    version = store.migrate()
+    click.echo(f"database {app.db_path} ready (schema version {version})")
+
+
+@cli.group()
+def staff() -> None:
+    """The roster: who works where, for whom, on what wage."""
+
+
+@staff.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@pass_app
+def staff_import(app: App, file: str) -> None:
+    """Add or update staff from a CSV file (UTF-8, with or without BOM).
+
+    \b
+    Columns: id, name, store, team, role, supervisor, base_wage, bonus, shift, city, hired, left
+    Every bad row is reported with its line; on any error nothing is imported.
+    """
+    from discipline import service
+
+    data = read_input(file)
+    added, updated = service.import_staff(app.store(), app.table, data)
+    click.echo(f"roster: {added} added, {updated} updated")
+
+
+@staff.command("list")
+@click.option("--store", "store_name", help="Only this store.")
+@output_option("text", "json")
+@pass_app
+def staff_list(app: App, store_name: str | None, fmt: str, as_json: bool) -> None:
+    """The roster, one person per line."""
+    from discipline.texttable import text_table
+
+    people = [p for p in app.store().roster().values() if store_name is None or p.store == store_name]
+    people.sort(key=lambda p: (p.store, p.id))
+    if chosen(fmt, as_json) == "json":
+        print_json([{"id": p.id, "name": p.name, "store": p.store, "team": p.team, "role": p.role,
+                     "supervisor": p.supervisor, "base_wage": f"{p.base_wage:.2f}", "bonus": f"{p.bonus:.2f}",
+                     "shift": p.shift, "city": p.city, "hired": p.hired and p.hired.isoformat(),
+                     "left": p.left and p.left.isoformat()} for p in people])
+        return
+    if not people:
+        click.echo("nobody on the roster yet; add people with 'discipline staff import FILE.csv'")
+        return
+    roles = {key: zh for key, zh, _ in app.table.roles}
+    rows = [[p.id, p.name, p.store, p.team, roles.get(p.role, p.role), p.supervisor or "", f"{p.base_wage:.2f}",
+             f"{p.bonus:.2f}", p.shift or "", p.city or "", p.left.isoformat() if p.left else ""] for p in people]
+    click.echo(text_table(["id", "name", "store", "team", "role", "supervisor", "base", "bonus", "shift", "city",
+                           "left"], rows, right=(6, 7)))
+
+
+@cli.group()
+def rules() -> None:
+    """The rule table (rules.toml)."""
+
+
+@rules.command("check")
+@pass_app
+def rules_check(app: App) -> None:
+    """Validate the rule table; every problem is shown with its file, line and rule code."""
+    from discipline.rules import check_rules
+
+    table, problems = check_rules(app.rules_path)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise InputError(f"{len(problems)} problem(s) in the rule table; nothing uses it until they are fixed")
+    assert table is not None
+    click.echo(f"{table.path}: {len(table.rules)} rules, {len(table.shifts)} shifts, no problems")
+
+
+@rules.command("list")
+@output_option("text", "json")
+@pass_app
+def rules_list(app: App, fmt: str, as_json: bool) -> None:
+    """Every rule: code, Chinese and English name, and its amount in words."""
+    from discipline.rules import amount_words
+    from discipline.texttable import text_table
+
+    table = app.table
+    if chosen(fmt, as_json) == "json":
+        print_json([{"code": r.code, "name_zh": r.name_zh, "name_en": r.name_en, "amount": amount_words(r, table),
+                     "per": r.per, "items": list(r.items), "window": r.window,
+                     "outcomes": list(r.outcome_names()), "source": r.source} for r in table.rules])
+        return
+    click.echo(text_table(["code", "名称", "name", "amount"],
+                          [[r.code, r.name_zh, r.name_en, amount_words(r, table)] for r in table.rules]))
+
+
+# -- the log ----------------------------------------------------------------------------------
+
+@cli.command("log")
+@click.argument("staff_id", metavar="STAFF")
+@click.argument("rule")
+@click.option("--at", "at_text", help="Local time, e.g. 2026-11-03T08:42 or '2026-11-03 08:42' (default: now).")
+@click.option("--count", type=int, help="Units, for rules priced per unit (cards, days, contacts…).")
+@click.option("--item", "items", multiple=True, help="A missing item, for item-list rules (repeat it).")
+@click.option("--value", help="Value in yuan, for rules priced as a multiple of a value.")
+@click.option("--loss", help="The actual loss in yuan, for compensation.")
+@click.option("--outcome", help="One of the rule's outcomes, where it has a choice.")
+@click.option("--lapse", is_flag=True, help="Supervision lapse: the supervisor is charged double.")
+@click.option("--charge", "charge_to", metavar="STAFF", help="Who pays, where the rule charges someone else.")
+@click.option("--note", default="", help="What happened, in a few words.")
+@click.option("--by", metavar="STAFF", help="Who logged it.")
+@output_option("text", "json")
+@pass_app
+def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: int | None, items: tuple[str, ...],
+                value: str | None, loss: str | None, outcome: str | None, lapse: bool, charge_to: str | None,
+                note: str, by: str | None, fmt: str, as_json: bool) -> None:
+    """Record one violation and show every charge it caused.
+
+    STAFF is a staff id or, when nobody can be identified, team:TEAM.
+
+    \b
+    discipline log c01 showroom.late --at "2026-11-03 08:42"
+    discipline log c01 showroom.toolkit --item 订单 --item 金融资料
+    discipline log g02 duty.cleanup --count 2 --lapse
+    discipline log team:B testdrive.window_open
+    """
+    from discipline import service
+    from discipline.model import Event
+    from discipline.money import parse_decimal
+
+    table = app.table
+    if not table.has_rule(rule.strip()):
+        raise InputError(unknown_rule(rule.strip(), table))
+    now = app.now()
+    at = service.parse_time(at_text, table) if at_text else now
+    amounts = {}
+    for name, text in (("value", value), ("loss", loss)):
+        if text is not None:
+            try:
+                amounts[name] = parse_decimal(text, what=f"--{name}")
+            except ValueError as exc:
+                raise InputError(str(exc)) from None
+    if count is not None and count < 1:
+        raise InputError("--count must be a whole number of 1 or more")
+    if len(note) > 2000:
+        raise InputError("--note is too long; keep it under 2000 characters")
+    event = Event(id=0, staff=staff_id.strip(), rule=rule.strip(), at=at, count=count,
+                  items=tuple(i.strip() for i in items), value=amounts.get("value"), loss=amounts.get("loss"),
+                  outcome=outcome, lapse=lapse, charge=charge_to, note=note, by=by)
+    logged = service.log(app.store(), table, event, now=now)
+    if chosen(fmt, as_json) == "json":
+        print_json({"event_id": logged.event_id, "charges": [charge_json(c) for c in logged.charges]})
+        return
+    click.echo(f"event {logged.event_id}: {event.staff} {event.rule} at {at:%Y-%m-%d %H:%M}")
+    print_charges(logged.charges)
+
+
+def unknown_rule(code: str, table: Any) -> str:
+    """'unknown rule …; did you mean …?' — store leads type fast."""
+    import difflib
+
+    codes = [r.code for r in table.rules]
+    by_name = [r.code for r in table.rules if code in (r.name_zh, r.name_en.lower())]
+    close = by_name or difflib.get_close_matches(code, codes, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    return f"unknown rule {code!r}{hint} ('discipline rules list' shows every code)"
+
+
+def charge_json(charge: Any) -> dict[str, Any]:
+    from discipline.money import number, yuan
+
+    return {"staff_id": charge.staff_id, "kind": charge.kind, "points": number(charge.points),
+            "amount": yuan(charge.amount), "disposition": charge.disposition, "explanation": charge.explanation}
+
+
+def print_charges(charges: Any) -> None:
+    from discipline.money import number, yuan
+    from discipline.texttable import text_table
+
+    if not charges:
+        click.echo("  no charge")
+        return
+    rows = [[c.staff_id, c.kind, number(c.points) if c.points else "", yuan(c.amount) if c.amount else "",
+             c.disposition or "", c.explanation] for c in charges]
+    table = text_table(["staff", "kind", "points", "yuan", "disposition", "why"], rows, right=(2, 3))
+    click.echo("\n".join("  " + line for line in table.splitlines()))
+
+
+@cli.command()
+@click.argument("event_id", metavar="EVENT", type=int)
+@click.option("--reason", required=True, help="Why the event is withdrawn.")
+@click.option("--by", metavar="STAFF", help="Who withdrew it.")
+@pass_app
+def void(app: App, event_id: int, reason: str, by: str | None) -> None:
+    """Withdraw an event. Nothing is deleted: the withdrawal is a new entry in the log.
+
+    Later events are re-priced (void the 1st lateness and the 2nd costs 20, not 40). An event of a
+    closed month is reversed in the first open month instead.
+    """
+    from discipline import service
+
+    posted = service.void(app.store(), app.table, event_id, reason=reason, by=by, now=app.now())
+    if posted:
+        click.echo(f"event {event_id} withdrawn; its month is closed, so the reversal is posted in {posted}")
+    else:
+        click.echo(f"event {event_id} withdrawn")
+
+
+@cli.command()
+@click.option("--staff", "staff_id", help="Only this person (or team:TEAM).")
+@click.option("--month", help="Only this month (YYYY-MM).")
+@output_option("text", "json")
+@pass_app
+def events(app: App, staff_id: str | None, month: str | None, fmt: str, as_json: bool) -> None:
+    """The event log, withdrawn events marked."""
+    from discipline import payroll, service
+    from discipline.texttable import text_table
+
+    table = app.table
+    where, params = [], []
+    if staff_id:
+        where.append("staff = ?")
+        params.append(staff_id)
+    selected = app.store().events(where=" and ".join(where), params=params)
+    if month:
+        month = service.parse_month(month)
+        selected = [e for e in selected if payroll.month_of(e.at, table) == month]
+    selected.sort(key=lambda e: (e.at, e.id))
+    if chosen(fmt, as_json) == "json":
+        print_json([{"event_id": e.id, "staff_id": e.staff, "rule": e.rule, "at": e.at.isoformat(),
+                     "voided": e.voided, "derived": e.derived, "note": e.note} for e in selected])
+        return
+    if not selected:
+        click.echo("no events")
+        return
+    rows = [[str(e.id), f"{e.at:%Y-%m-%d %H:%M}", e.staff, e.rule, "withdrawn" if e.voided else "",
+             "derived" if e.derived else "", e.note] for e in selected]
+    click.echo(text_table(["id", "at", "staff", "rule", "status", "source", "note"], rows, right=(0,)))
+
+
+# -- statements -------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("staff_id", metavar="STAFF")
+@click.option("--month", help="YYYY-MM (default: this month).")
+@output_option("text", "html", "json")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
+@pass_app
+def scorecard(app: App, staff_id: str, month: str | None, fmt: str, as_json: bool, out: str | None) -> None:
+    """One person's month: score, every charge and why, what is deducted."""
+    from discipline import payroll, reports, service
+
+    table = app.table
+    month = service.parse_month(month) if month else payroll.month_of(app.now(), table)
+    statement = service.scorecard(app.store(), table, staff_id, month)
+    fmt = chosen(fmt, as_json)
+    if fmt == "json":
+        text = json.dumps(payroll.to_json(statement), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "html":
+        text = reports.scorecard_html(statement, table)
+    else:
+        text = reports.scorecard_text(statement, table)
+    write_output(text.encode("utf-8"), out)
+
+
+@cli.command("payroll")
+@click.argument("month", callback=lambda ctx, param, value: month_argument(value))
+@output_option("csv", "html", "json", default="csv")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
+@click.option("--rules", "proposed", type=click.Path(dir_okay=False),
+              help="A proposed rule table: show who would change and by how much (writes nothing).")
+@pass_app
+def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | None, proposed: str | None) -> None:
+    """Everyone's month for payroll: CSV for Excel (UTF-8 with BOM), HTML per store, or JSON.
+
+    A closed month's file is byte for byte the one frozen when it was closed.
+
+    \b
+    discipline payroll 2026-11 --out payroll.csv
+    discipline payroll 2026-11 --format html --out payroll.html
+    discipline payroll 2026-11 --rules proposed.toml     (what-if)
+    """
+    from discipline import reports, service
+
+    fmt = chosen(fmt, as_json)
+    store = app.store()
+    if proposed:
+        from discipline.rules import load_rules
+
+        current, changed = service.what_if(store, app.table, load_rules(Path(proposed)), month)
+        if fmt == "html":
+            data = reports.comparison_html(month, current, changed, app.table).encode("utf-8")
+        elif fmt == "json":
+            from discipline.payroll import to_json
+
+            data = (json.dumps({"month": month, "current": [to_json(s) for s in current],
+                                "proposed": [to_json(s) for s in changed]}, ensure_ascii=False, indent=2)
+                    + "\n").encode("utf-8")
+        else:
+            data = reports.comparison_text(month, current, changed).encode("utf-8")
+        write_output(data, out)
+        return
+    write_output(service.payroll_export(store, app.table, month, fmt), out)
+
+
+@cli.command()
+@click.argument("month", callback=lambda ctx, param, value: month_argument(value))
+@pass_app
+def close(app: App, month: str) -> None:
+    """Freeze a month's statements and payroll files for good (after its last day)."""
+    from decimal import Decimal
+
+    from discipline import service
+    from discipline.money import yuan
+
+    statements = service.close(app.store(), app.table, month, now=app.now())
+    total = sum((s.deducted for s in statements), Decimal(0))
+    click.echo(f"{month} closed: {len(statements)} statements frozen, {yuan(total)} yuan deducted in all")
+
+
+# -- attendance -------------------------------------------------------------------------------
+
+@cli.group()
+def punches() -> None:
+    """Punches from attendance machines and DingTalk."""
+
+
+@punches.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["zkteco", "dingtalk", "csv"]),
+              help="The file's kind (default: told from its name and content).")
+@pass_app
+def punches_import(app: App, file: str, fmt: str | None) -> None:
+    """Import punches: ZKTeco attlog.dat, DingTalk 原始记录 (.xlsx or .csv), or a staff,time CSV.
+
+    Records that cannot be read are reported with their place and reason; the rest is imported.
+    Importing the same punches twice adds nothing.
+    """
+    from discipline import service
+
+    result = service.import_punches(app.store(), app.table, Path(file), fmt, now=app.now())
+    click.echo(f"{result.read} punches read, {result.new} new")
+    for problem in result.problems[:50]:
+        click.echo(f"  skipped {problem.where}: {problem.message}", err=True)
+    if len(result.problems) > 50:
+        click.echo(f"  … and {len(result.problems) - 50} more records skipped", err=True)
+    if result.unknown_staff:
+        ids = ", ".join(f"{pin} ({n})" for pin, n in list(result.unknown_staff.items())[:20])
+        click.echo(f"kept aside, not on the roster: {ids}; they count once the people are added", err=True)
+
+
+@cli.group()
+def attendance() -> None:
+    """Lateness, early leave and absence from punches."""
+
+
+@attendance.command("derive")
+@click.argument("month", callback=lambda ctx, param, value: month_argument(value))
+@pass_app
+def attendance_derive(app: App, month: str) -> None:
+    """Turn a month's punches into lateness, early-leave and absence events (once each)."""
+    from discipline import service
+
+    result = service.derive_attendance(app.store(), app.table, month, now=app.now())
+    click.echo(f"{month}: {result.created} events derived, {result.already} already in the log")
+    for note in result.notes:
+        click.echo(f"note: {note}")
+    for missing in result.missing:
+        click.echo(f"missing punch (缺卡) {missing.staff_id} {missing.day}: {missing.message}")
+    for refused in result.refused:
+        click.echo(f"not recorded: {refused}", err=True)
+
+
+@cli.group()
+def schedule() -> None:
+    """Who works which shift on which day, where it differs from the official calendar."""
+
+
+@schedule.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@pass_app
+def schedule_import(app: App, file: str) -> None:
+    """Import a schedule CSV: staff,date,shift (a shift name, or rest)."""
+    from discipline import service
+
+    count = service.import_schedule(app.store(), app.table, read_input(file))
+    click.echo(f"schedule: {count} days set")
+
+
+@cli.group()
+def leave() -> None:
+    """Approved leave, which excuses absence, lateness and early leave."""
+
+
+@leave.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@pass_app
+def leave_import(app: App, file: str) -> None:
+    """Import approved leave: staff,date,part (full, am or pm)."""
+    from discipline import service
+
+    count = service.import_leave(app.store(), read_input(file))
+    click.echo(f"leave: {count} entries recorded")
+
+
+# -- integrity and demo -----------------------------------------------------------------------
+
+@cli.command()
+@pass_app
+def verify(app: App) -> None:
+    """Check that the event log has not been altered outside the program."""
+    store = app.store()
+    count, problems = store.verify()
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"the event log was altered outside the program ({len(problems)} problem(s))")
+    click.echo(f"{count} log entries checked: the chain is intact")
+
+
+@cli.command()
+@click.option("--dir", "directory", default="demo", show_default=True, type=click.Path(file_okay=False),
+              help="Where to build the demo (its own demo.db is rebuilt there each run).")
+@pass_app
+def demo(app: App, directory: str) -> None:
+    """Build a sample store and showroom with a month of events, and write payroll and scorecards."""
+    from discipline import demo as demo_module
+
+    written = demo_module.build(Path(directory), app.table)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+def read_input(file: str) -> bytes:
+    try:
+        return Path(file).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"file {file} does not exist") from None
+    except IsADirectoryError:
+        raise InputError(f"{file} is a folder, not a file") from None
+
+
+def write_output(data: bytes, out: str | None) -> None:
+    if out:
+        Path(out).write_bytes(data)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        sys.stdout.flush()
+        click.get_binary_stream("stdout").write(data)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli(prog_name="discipline", auto_envvar_prefix=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,359 @@
+"""What each command does: the stored log and roster, the rule table, the engine and payroll together.
+
+``cli.py`` parses and prints; this module decides. Every function that changes anything runs in one
+``Store.write()`` transaction and checks everything *before* it writes, so a command that fails has
+changed nothing. Nothing here reads the clock: callers pass ``now`` (from ``clock.now``).
+
+Pricing is always a replay of the log (``engine.price``); a closed month comes from its frozen
+statements and export bytes, never from a replay.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zoneinfo
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from . import engine, payroll
+from .model import Charge, DisciplineError, Event, RuleTable, Staff, Statement
+from .storage import Store
+
+PAYROLL_FORMATS = ("csv", "html", "json")
+
+
+def zone(table: RuleTable) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(table.settings.timezone)
+
+
+def parse_month(text: str) -> str:
+    """``2026-11`` as given, or DisciplineError with the allowed form."""
+    try:
+        year, month = (int(part) for part in text.strip().split("-"))
+        if not (2000 <= year <= 2100 and 1 <= month <= 12) or len(text.strip()) != 7:
+            raise ValueError
+    except ValueError:
+        raise DisciplineError(f"month {text!r} is not a month like 2026-11 (YYYY-MM)") from None
+    return f"{year:04d}-{month:02d}"
+
+
+def parse_time(text: str, table: RuleTable) -> dt.datetime:
+    """``2026-11-03T08:42`` or ``2026-11-03 08:42`` as local time in the store's zone (aware)."""
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise DisciplineError(f"time {text!r} is not a local time like 2026-11-03T08:42 or "
+                              "'2026-11-03 08:42'") from None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone(table))
+    return moment.astimezone(zone(table))
+
+
+def open_store(path: Path, *, create: bool = False) -> Store:
+    store = Store(path, create=create)
+    if not create:
+        store.check_schema()
+    return store
+
+
+# -- the log ----------------------------------------------------------------------------------
+
+@attrs.frozen
+class Logged:
+    event_id: int
+    charges: tuple[Charge, ...]
+
+
+def log(store: Store, table: RuleTable, event: Event, *, now: dt.datetime) -> Logged:
+    """Record one violation and return what it cost. ``event.id`` is ignored (the log assigns it)."""
+    if event.at > now:
+        raise DisciplineError(f"the time {event.at:%Y-%m-%d %H:%M} is in the future (now is {now:%Y-%m-%d %H:%M}); "
+                              "give --at a time that has passed")
+    with store.write():
+        roster = store.roster()
+        month = payroll.month_of(event.at, table)
+        if store.is_closed(month):
+            raise DisciplineError(f"{month} is closed for payroll, so nothing more can be logged into it; "
+                                  "log the violation with a time in an open month")
+        if event.by is not None and event.by not in roster:
+            raise DisciplineError(f"unknown staff {event.by!r} given with --by; 'discipline staff list' shows the ids")
+        engine.resolve(event, table, roster)  # refuses bad input before anything is written
+        history = [e for e in store.events(where="staff = ?", params=[event.staff])]
+        draft = attrs.evolve(event, id=max((e.id for e in history), default=0) + 1_000_000_000)
+        priced = engine.price([*history, draft], table, roster)
+        problem = dict(priced.problems).get(draft.id)
+        if problem:
+            raise DisciplineError(problem)
+        event_id = store.append_event(event, logged_at=now)
+        charges = tuple(attrs.evolve(c, event_id=event_id) for c in priced.charges if c.event_id == draft.id)
+        return Logged(event_id, charges)
+
+
+def void(store: Store, table: RuleTable, event_id: int, *, reason: str, by: str | None,
+         now: dt.datetime) -> str | None:
+    """Withdraw an event. Returns the month a reversal was posted into when its own month is closed."""
+    if not reason.strip():
+        raise DisciplineError("--reason must say why the event is withdrawn")
+    with store.write():
+        row = store.event_row(event_id)
+        if row is None:
+            raise DisciplineError(f"there is no event {event_id}; 'discipline events' lists them")
+        if event_id in store.voids():
+            raise DisciplineError(f"event {event_id} is already withdrawn")
+        if by is not None and by not in store.roster():
+            raise DisciplineError(f"unknown staff {by!r} given with --by")
+        month = payroll.month_of(dt.datetime.fromisoformat(row["at"]), table)
+        posted = None
+        if store.is_closed(month):
+            posted = first_open_month(store, month)
+        store.append_void(event_id, reason=reason.strip(), by=by, logged_at=now, posted_month=posted)
+        return posted
+
+
+def first_open_month(store: Store, month: str) -> str:
+    closed = store.closed_months()
+    while month in closed:
+        month = payroll.next_month(month)
+    return month
+
+
+# -- statements -------------------------------------------------------------------------------
+
+def all_charges(store: Store, table: RuleTable, roster: dict[str, Staff]) -> engine.Priced:
+    return engine.price(store.events(), table, roster)
+
+
+def reversals(store: Store, frozen: dict[str, list[Statement]]) -> list[payroll.Reversal]:
+    """Voids of events in closed months, as reversal lines posted into the month named on the void."""
+    out = []
+    for target, row in store.voids().items():
+        if not row["posted_month"]:
+            continue
+        lines = [(s.staff_id, line) for statements in frozen.values() for s in statements
+                 for line in s.lines if line.event_id == target]
+        out.append(payroll.Reversal(month=row["posted_month"], event_id=target,
+                                    at=dt.datetime.fromisoformat(row["logged_at"]), reason=row["reason"] or "",
+                                    lines=tuple(lines)))
+    return out
+
+
+def frozen_statements(store: Store) -> dict[str, list[Statement]]:
+    return {month: [payroll.from_json(item) for item in json.loads(row["statements"])]
+            for month, row in store.closed_months().items()}
+
+
+def month_statements(store: Store, table: RuleTable, month: str, *, ignore_frozen: bool = False) -> list[Statement]:
+    """Everyone's statement for ``month``: frozen if closed, else replayed from the whole log."""
+    roster = store.roster()
+    frozen = frozen_statements(store)
+    if ignore_frozen:
+        frozen = {m: s for m, s in frozen.items() if m < month}
+    if month in frozen:
+        return frozen[month]
+    priced = all_charges(store, table, roster)
+    return payroll.statements(month, charges=priced.charges, roster=roster, table=table, frozen=frozen,
+                              reversals=reversals(store, frozen))
+
+
+def scorecard(store: Store, table: RuleTable, staff_id: str, month: str) -> Statement:
+    roster = store.roster()
+    if staff_id not in roster:
+        raise DisciplineError(f"unknown staff {staff_id!r}; 'discipline staff list' shows the ids")
+    for statement in month_statements(store, table, month):
+        if statement.staff_id == staff_id:
+            return statement
+    raise DisciplineError(f"{staff_id} has no statement for {month} (they had left the company by then)")
+
+
+def render_payroll(month: str, statements: Sequence[Statement], table: RuleTable, fmt: str) -> bytes:
+    from . import reports
+
+    if fmt == "csv":
+        return reports.payroll_csv(statements, table)
+    if fmt == "html":
+        return reports.payroll_html(month, statements, table).encode("utf-8")
+    return (json.dumps([payroll.to_json(s) for s in statements], ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def payroll_export(store: Store, table: RuleTable, month: str, fmt: str) -> bytes:
+    """The payroll file of ``month``; a closed month's is the exact bytes stored when it was closed."""
+    frozen = store.frozen_export(month, fmt)
+    if frozen is not None:
+        return frozen if isinstance(frozen, bytes) else frozen.encode("utf-8")
+    return render_payroll(month, month_statements(store, table, month), table, fmt)
+
+
+def close(store: Store, table: RuleTable, month: str, *, now: dt.datetime) -> list[Statement]:
+    """Freeze a month: its statements and the bytes of every payroll export, forever."""
+    _, last = payroll.month_bounds(month)
+    if now.date() <= last:
+        raise DisciplineError(f"{month} has not ended yet (today is {now:%Y-%m-%d}); close a month after its last day")
+    with store.write():
+        closed = store.closed_months()
+        if month in closed:
+            raise DisciplineError(f"{month} is already closed (on {closed[month]['closed_at'][:10]}); a closed month "
+                                  "never changes")
+        earlier = payroll.month_of(min((e.at for e in store.events()), default=now), table)
+        previous = earlier
+        while previous < month:
+            if previous not in closed:
+                raise DisciplineError(f"{previous} is still open; close the months in order, {previous} first")
+            previous = payroll.next_month(previous)
+        statements = month_statements(store, table, month)
+        exports = {fmt: render_payroll(month, statements, table, fmt) for fmt in PAYROLL_FORMATS}
+        store.close_month(month, json.dumps([payroll.to_json(s) for s in statements], ensure_ascii=False),
+                          closed_at=now, exports={"csv": exports["csv"], "html": exports["html"].decode("utf-8"),
+                                                  "json": exports["json"].decode("utf-8")})
+        return statements
+
+
+def what_if(store: Store, current: RuleTable, proposed: RuleTable, month: str) -> tuple[list[Statement],
+                                                                                         list[Statement]]:
+    """The month under the table in force and under a proposed one; writes nothing."""
+    return (month_statements(store, current, month),
+            month_statements(store, proposed, month, ignore_frozen=True))
+
+
+# -- staff ------------------------------------------------------------------------------------
+
+def import_staff(store: Store, table: RuleTable, data: bytes) -> tuple[int, int]:
+    """Add or update the roster from CSV bytes: (added, updated); any bad row refuses the whole file."""
+    from . import roster as roster_file
+
+    try:
+        text = roster_file.decode(data)
+    except ValueError as exc:
+        raise DisciplineError(str(exc)) from None
+    with store.write():
+        existing = store.roster()
+        people, problems = roster_file.read_roster(text, table, existing)
+        if problems:
+            raise FileRefused("roster", problems)
+        if not people:
+            raise DisciplineError("the roster file has a header but no rows; nothing was imported")
+        store.upsert_staff(people)
+        added = sum(1 for p in people if p.id not in existing)
+        return added, len(people) - added
+
+
+# -- attendance -------------------------------------------------------------------------------
+
+@attrs.frozen
+class PunchImport:
+    read: int
+    """Punches read from the file."""
+    new: int
+    """Of those, not stored before."""
+    problems: tuple[Any, ...]
+    """punchfiles.Problem for every record that could not be read."""
+    unknown_staff: dict[str, int]
+    """Stored punches of people not on the roster (kept; used once they are added), by id."""
+
+
+def import_punches(store: Store, table: RuleTable, path: Path, fmt: str | None, *, now: dt.datetime) -> PunchImport:
+    from . import punchfiles
+
+    try:
+        parsed = punchfiles.read_punch_file(Path(path), fmt)
+    except punchfiles.PunchFileError as exc:
+        raise DisciplineError(str(exc).rstrip(".")) from None
+    tz = zone(table)
+    rows = [(p.staff_id, p.at.replace(tzinfo=tz), p.where) for p in parsed.punches]
+    with store.write():
+        new = store.add_punches(rows, source=Path(path).name, imported_at=now)
+        return PunchImport(len(rows), new, parsed.problems, store.unmatched_punch_staff())
+
+
+@attrs.frozen
+class Derived:
+    created: int
+    already: int
+    """Derived events that were in the log already (including ones a lead voided)."""
+    missing: tuple[Any, ...]
+    notes: tuple[str, ...]
+    refused: tuple[str, ...]
+    """Derived events that could not be recorded, one sentence each."""
+
+
+def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.datetime) -> Derived:
+    """Turn the month's punches into lateness, early-leave and absence events, once each."""
+    from . import attendance
+
+    if store.is_closed(month):
+        raise DisciplineError(f"{month} is closed for payroll, so its attendance can no longer be derived")
+    first, last = payroll.month_bounds(month)
+    if first > now.date():
+        raise DisciplineError(f"{month} has not started yet (today is {now:%Y-%m-%d})")
+    tz = zone(table)
+    until = min(last, now.date() - dt.timedelta(days=1))
+    with store.write():
+        roster = store.roster()
+        since = dt.datetime.combine(first, dt.time(), tz)
+        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz)
+        punches = [attendance.StoredPunch(id=i, staff_id=s, at=at) for i, s, at in store.punches(since, end)]
+        leave = [attendance.Leave(staff_id=s, day=d, part=p) for s, d, p in store.leave(first, last)]
+        result = attendance.derive(month, punches=punches, roster=roster, table=table,
+                                   schedule=store.schedule(first, last), leave=leave, until=until)
+        known = store.derived_keys()
+        created = already = 0
+        refused = []
+        for item in result.events:
+            if item.key in known:
+                already += 1
+                continue
+            event = Event(id=0, staff=item.staff_id, rule=item.rule, at=item.at, count=item.count,
+                          note=item.note, derived=True)
+            try:
+                engine.resolve(event, table, roster)
+            except DisciplineError as exc:
+                refused.append(f"{item.staff_id} {item.at:%Y-%m-%d}: {exc}")
+                continue
+            store.append_event(event, logged_at=now, source="derived", derived_key=item.key,
+                               punch_ids=item.punch_ids)
+            created += 1
+        return Derived(created, already, result.missing, result.notes, tuple(refused))
+
+
+def import_schedule(store: Store, table: RuleTable, data: bytes) -> int:
+    from . import attendance
+    from . import roster as roster_file
+
+    try:
+        text = roster_file.decode(data)
+    except ValueError as exc:
+        raise DisciplineError(str(exc)) from None
+    with store.write():
+        entries, problems = attendance.read_schedule(text, store.roster(), table)
+        if problems:
+            raise FileRefused("schedule", problems)
+        store.set_schedule(entries)
+        return len(entries)
+
+
+def import_leave(store: Store, data: bytes) -> int:
+    from . import attendance
+    from . import roster as roster_file
+
+    try:
+        text = roster_file.decode(data)
+    except ValueError as exc:
+        raise DisciplineError(str(exc)) from None
+    with store.write():
+        entries, problems = attendance.read_leave(text, store.roster())
+        if problems:
+            raise FileRefused("leave file", problems)
+        store.add_leave([(e.staff_id, e.day, e.part) for e in entries])
+        return len(entries)
+
+
+class FileRefused(DisciplineError):
+    """A file has problems; nothing of it was imported. ``problems`` lists every one."""
+
+    def __init__(self, what: str, problems: Sequence[Any]) -> None:
+        self.problems = [str(p) for p in problems]
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(f"the {what} was not imported: {self.problems[0]}{more}")
