@@ -89,7 +89,7 @@ def build_statement(person: Staff, month: str, lines: Sequence[Line], carried_in
     for line in lines:
         sums[line.kind] += line.amount
         points += line.points
-    score = max(ZERO, settings.base_score - points)
+    score = min(settings.base_score, max(ZERO, settings.base_score - points))  # a reversal cannot lift it above
     fines = sums["fine"]
     fines_deducted = fines if settings.fines == "deduct" else ZERO
     due = fen(fines_deducted + sums["compensation"] + sums["salary"] + sums["cost"] + points * settings.point_value)
@@ -167,6 +167,11 @@ def statements(month: str, *, charges: Iterable[Charge], roster: Mapping[str, St
                 left_long_ago = person.left is not None and person.left < first
                 if left_long_ago and not person_lines and not carried[person.id]:
                     continue
+                not_hired_yet = person.hired is not None and person.hired > month_bounds(current)[1]
+                if not_hired_yet and not person_lines and not carried[person.id]:
+                    continue
+                if current != month and not person_lines and not carried[person.id]:
+                    continue  # an earlier month replayed only for the carry: nothing to carry, no cap needed
                 statement = build_statement(person, current, person_lines, carried[person.id], table)
                 carried[person.id] = statement.carried_out
                 result.append(statement)
@@ -179,8 +184,17 @@ def explain_cap(statement: Statement) -> str:
     """One sentence on what the legal guard did, for the scorecard and the written notice."""
     if statement.due + statement.carried_in <= statement.deducted:
         return ""
-    return (f"capped at {yuan(statement.cap)} yuan (at most 20 % of the wage {yuan(statement.wage)} and never below "
-            f"the minimum wage {yuan(statement.minimum_wage)}); {yuan(statement.carried_out)} yuan carries into "
+    floor_room = fen(max(ZERO, statement.wage - statement.minimum_wage))
+    if statement.wage <= 0:
+        why = "no wage is paid this month"
+    elif statement.cap == floor_room:
+        why = (f"what is left of the wage {yuan(statement.wage)} may not fall below the minimum wage "
+               f"{yuan(statement.minimum_wage)}")
+    else:
+        share = number(fen(statement.cap / statement.wage * 100))
+        why = (f"at most {share} % of the wage {yuan(statement.wage)} may be deducted, and never below the minimum "
+               f"wage {yuan(statement.minimum_wage)}")
+    return (f"capped at {yuan(statement.cap)} yuan by law ({why}); {yuan(statement.carried_out)} yuan carries into "
             "next month")
 
 
