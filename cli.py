@@ -541,6 +541,33 @@ def verify(app: App) -> None:
 
 
 @cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@pass_app
+def backup(app: App, path: str) -> None:
+    """Copy the database to PATH, safely while store leads keep logging.
+
+    \b
+    Schedule it daily, e.g. with cron:  0 23 * * *  cd /srv/discipline && discipline backup "backup/$(date +%F).db"
+    Restore: check the copy, then put it in place while nobody writes:
+        discipline --db backup/2026-11-30.db verify && cp backup/2026-11-30.db discipline.db
+    """
+    store = app.store()
+    store.backup(Path(path))
+    count, problems = verify_copy(Path(path))
+    click.echo(f"backup written to {path} ({count} log entries, chain {'intact' if not problems else 'BROKEN'})")
+
+
+def verify_copy(path: Path) -> tuple[int, list[str]]:
+    from discipline.storage import Store
+
+    copy = Store(path)
+    try:
+        return copy.verify()
+    finally:
+        copy.close()
+
+
+@cli.command()
 @click.option("--dir", "directory", default="demo", show_default=True, type=click.Path(file_okay=False),
               help="Where to build the demo (its own demo.db is rebuilt there each run).")
 @pass_app

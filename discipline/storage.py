@@ -272,6 +272,20 @@ class Store:
     def derived_keys(self) -> set[str]:
         return {row[0] for row in self.db.execute("select derived_key from events where derived_key is not null")}
 
+    def backup(self, target: Path) -> None:
+        """Copy the whole database to ``target`` with SQLite's online backup API (safe while others write)."""
+        target = Path(target)
+        if target.exists():
+            raise DisciplineError(f"{target} exists already; give a new file name for the backup")
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        dest = sqlite3.connect(str(partial))
+        try:
+            self.db.conn.backup(dest)
+        finally:
+            dest.close()
+        partial.rename(target)
+
     # -- integrity ------------------------------------------------------------------------
     def verify(self) -> tuple[int, list[str]]:
         """Walk the chain: (rows checked, problems naming the first bad event of each kind)."""
