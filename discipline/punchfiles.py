@@ -60,6 +60,7 @@ LATEST_YEAR = 2100
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_UTF8_BOM = b"\xef\xbb\xbf"
 _DIGITS = re.compile(r"[0-9]+")
 _DATETIME = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
 _CLOCK_TIME = re.compile(r"(次日)?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?")
@@ -238,7 +239,8 @@ def parse_zkteco(data: bytes) -> PunchFile:
         raise PunchFileError(
             "This is a zip archive (an .xlsx workbook?), not a ZKTeco attlog.dat; read it as dingtalk."
         )
-    lines = data.split(b"\n")
+    # A file saved by Notepad starts with a BOM, which is no part of the first PIN.
+    lines = data.removeprefix(_UTF8_BOM).split(b"\n")
     return _collect((_zkteco_line(raw, f"line {number}") for number, raw in enumerate(lines, 1)), "zkteco")
 
 

@@ -1,0 +1,445 @@
+"""Turn a month of stored punches into attendance events: lateness, early leave and absenteeism.
+
+Pure: no I/O and no clock. The caller passes the punches, the roster, the rule table, the optional
+shift schedule and approved leave, and ``until`` (the last day to judge, usually yesterday)::
+
+    >>> result = derive("2026-11", punches=punches, roster=roster, table=table, until=dt.date(2026, 11, 30))
+    >>> [(e.key, e.rule) for e in result.events]
+    [('attendance:late:c01:2026-11-03', 'showroom.late')]
+
+How a day is judged (regulations, "Shifts"):
+
+- Only people with a ``shift`` on the roster, only on days of the month up to ``until`` and within
+  their hired/left dates.
+- The day is a workday when the schedule gives it a shift (``None`` there means rest); without a
+  schedule entry, when China's official calendar (``chinese_calendar``: holidays and make-up
+  workdays) says so, or Monday–Friday for a year that calendar has no data for.
+- The first punch of the day is the in-punch and the last the out-punch, judged to the minute:
+  with an 08:30 start 08:30:59 is on time and 08:31:00 one minute late; with a 17:30 end 17:29:59
+  is one minute early. Lateness of ``absent_late_minutes`` or more is absence, of
+  ``serious_late_minutes`` or more the shift's ``serious_late`` rule.
+- A single punch before the shift's midpoint is an in-punch and after it an out-punch; the other
+  punch is reported as missing (缺卡) for the lead, never priced.
+- No punch on a workday is absence, unless excused by full-day leave. Morning leave (``am``)
+  excuses lateness and the in-punch, afternoon leave (``pm``) early leave and the out-punch.
+
+Each event has a ``key`` unique per kind, person and day (``attendance:late:c01:2026-11-03``), so
+storing a month's derivation twice creates nothing new.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import attrs
+import chinese_calendar
+
+from .model import DisciplineError, RuleTable, Shift, Staff
+
+LEAVE_PARTS = ("full", "am", "pm")
+#: Words accepted for a leave part, mapped to the part.
+LEAVE_WORDS = {"full": "full", "am": "am", "pm": "pm", "全天": "full", "上午": "am", "下午": "pm"}
+#: Words accepted in a schedule for a day off.
+REST_WORDS = ("rest", "休息")
+KEY_PREFIX = "attendance"
+
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
+
+
+@attrs.frozen
+class StoredPunch:
+    """One punch as stored."""
+
+    id: int
+    """Id of the stored punch."""
+    staff_id: str
+    """Staff id (the machine's PIN)."""
+    at: dt.datetime
+    """Aware time of the punch, in the store's time zone."""
+
+
+@attrs.frozen
+class Leave:
+    """Approved leave of one person on one day."""
+
+    staff_id: str
+    """Staff id."""
+    day: dt.date
+    """The day of leave."""
+    part: str = attrs.field(validator=attrs.validators.in_(LEAVE_PARTS))
+    """``full`` (the whole day), ``am`` (the morning) or ``pm`` (the afternoon)."""
+
+
+@attrs.frozen
+class DerivedEvent:
+    """An attendance event derived from the punches, to be stored as a derived event."""
+
+    key: str
+    """Unique per kind, person and day, e.g. ``attendance:late:c01:2026-11-03``."""
+    staff_id: str
+    """Staff id of the person."""
+    rule: str
+    """Rule code, from the person's shift (``late``, ``serious_late``, ``early`` or ``absent``)."""
+    at: dt.datetime
+    """The punch time for lateness and early leave, the shift start for absence (aware, store zone)."""
+    count: int | None
+    """1 (day) for absence, None otherwise."""
+    punch_ids: tuple[int, ...]
+    """Ids of the punches the event rests on (none for a day without punches)."""
+    note: str
+    """Plain words saying why, for the staff member to read."""
+
+
+@attrs.frozen
+class MissingPunch:
+    """A punch that should be there and is not (缺卡), for the lead to check; never priced."""
+
+    staff_id: str
+    """Staff id of the person."""
+    day: dt.date
+    """The workday."""
+    punch_ids: tuple[int, ...]
+    """Ids of the punches there are that day."""
+    message: str
+    """Plain words saying which punch is missing."""
+
+
+@attrs.frozen
+class Derivation:
+    """What one month's punches come to."""
+
+    events: tuple[DerivedEvent, ...]
+    """In time order."""
+    missing: tuple[MissingPunch, ...]
+    """By day, then staff id."""
+    notes: tuple[str, ...]
+    """Sentences about how the month was judged (calendar fallback, shifts that could not be used)."""
+
+
+# ---------------------------------------------------------------------------------------------------
+# Deriving a month
+
+
+def derive(
+    month: str,
+    *,
+    punches: Iterable[StoredPunch],
+    roster: Mapping[str, Staff],
+    table: RuleTable,
+    schedule: Mapping[tuple[str, dt.date], str | None] | None = None,
+    leave: Iterable[Leave] = (),
+    until: dt.date,
+) -> Derivation:
+    """The attendance events and missing punches of ``month`` (``YYYY-MM``), judging days up to ``until``."""
+    tz = zoneinfo.ZoneInfo(table.settings.timezone)
+    days = _month_days(month)
+    schedule = schedule or {}
+    shifts = {shift.name: shift for shift in table.shifts}
+    notes: list[str] = []
+    calendar = _Calendar(notes)
+
+    by_day: dict[tuple[str, dt.date], list[StoredPunch]] = defaultdict(list)
+    for punch in punches:
+        local = _local(punch.at, tz)
+        by_day[(punch.staff_id, local.date())].append(attrs.evolve(punch, at=local))
+    leave_parts: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
+    for entry in leave:
+        leave_parts[(entry.staff_id, entry.day)].add(entry.part)
+
+    events: list[DerivedEvent] = []
+    missing: list[MissingPunch] = []
+    for person in sorted(roster.values(), key=lambda p: p.id):
+        if person.shift is None:
+            continue
+        if person.shift not in shifts:
+            notes.append(f"{person.id}'s shift {person.shift!r} is not in the rule table, so their "
+                         "attendance was not judged.")
+            continue
+        for day in days:
+            if day > until or (person.hired and day < person.hired) or (person.left and day > person.left):
+                continue
+            key = (person.id, day)
+            if key in schedule:
+                name = schedule[key]
+                if name is None:
+                    continue
+                if name not in shifts:
+                    notes.append(f"The schedule gives {person.id} shift {name!r} on {day}, which is not in "
+                                 "the rule table, so that day was not judged.")
+                    continue
+                shift = shifts[name]
+            elif calendar.is_workday(day):
+                shift = shifts[person.shift]
+            else:
+                continue
+            if shift.end <= shift.start:
+                note = (f"Shift {shift.name} ends at or before it starts (overnight), which is not judged "
+                        "from punches, so its days were skipped.")
+                if note not in notes:
+                    notes.append(note)
+                continue
+            day_punches = sorted(by_day.get(key, ()), key=lambda p: (p.at, p.id))
+            _judge(person.id, day, shift, day_punches, leave_parts.get(key, set()), tz, events, missing)
+
+    events.sort(key=lambda e: (e.at, e.staff_id, e.key))
+    missing.sort(key=lambda m: (m.day, m.staff_id))
+    return Derivation(events=tuple(events), missing=tuple(missing), notes=tuple(notes))
+
+
+def _month_days(month: str) -> list[dt.date]:
+    match = _MONTH.fullmatch(month.strip()) if isinstance(month, str) else None
+    if match is None:
+        raise DisciplineError(f"Month {month!r} is not a month like 2026-11 (YYYY-MM).")
+    first = dt.date(int(match.group(1)), int(match.group(2)), 1)
+    days = []
+    day = first
+    while day.month == first.month:
+        days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def _local(moment: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """``moment`` in the store zone; a naive time is taken to be store time already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=tz)
+    return moment.astimezone(tz)
+
+
+class _Calendar:
+    """China's official workdays, falling back to Monday–Friday (with one note) for years without data."""
+
+    def __init__(self, notes: list[str]) -> None:
+        self.notes = notes
+        self.years_without_data: set[int] = set()
+
+    def is_workday(self, day: dt.date) -> bool:
+        if day.year not in self.years_without_data:
+            try:
+                return bool(chinese_calendar.is_workday(day))
+            except NotImplementedError:
+                self.years_without_data.add(day.year)
+                self.notes.append(
+                    f"The official holiday calendar has no data for {day.year}, so Monday to Friday were "
+                    "taken as workdays; give a schedule for holidays and make-up workdays."
+                )
+        return day.weekday() < 5
+
+
+def _judge(staff_id: str, day: dt.date, shift: Shift, punches: Sequence[StoredPunch], parts: set[str],
+           tz: dt.tzinfo, events: list[DerivedEvent], missing: list[MissingPunch]) -> None:
+    """Add the events and missing punches of one person's workday."""
+    if "full" in parts or {"am", "pm"} <= parts:
+        return
+    morning_leave, afternoon_leave = "am" in parts, "pm" in parts
+    start = dt.datetime.combine(day, shift.start, tzinfo=tz)
+    end = dt.datetime.combine(day, shift.end, tzinfo=tz)
+    hours = f"shift {shift.name} {_hm(start)}–{_hm(end)}"
+    ids = tuple(p.id for p in punches)
+
+    if not punches:
+        if morning_leave or afternoon_leave:
+            half = "morning" if morning_leave else "afternoon"
+            other = "afternoon" if morning_leave else "morning"
+            missing.append(MissingPunch(staff_id, day, (), (
+                f"No punch on {day} ({hours}), a day with {half} leave; the {other}'s punches are "
+                "missing (缺卡).")))
+            return
+        events.append(DerivedEvent(
+            key=_key("absent", staff_id, day), staff_id=staff_id, rule=shift.absent, at=start, count=1,
+            punch_ids=(), note=f"No punch on workday {day} ({hours}) and no leave → absent for the day."))
+        return
+
+    if len(punches) == 1:
+        midpoint = start + (end - start) / 2
+        only = punches[0]
+        if only.at < midpoint:
+            in_punch, out_punch = only, None
+            if not afternoon_leave:
+                missing.append(MissingPunch(staff_id, day, ids, (
+                    f"Only one punch on {day}, {_hms(only.at)}, before the middle of the shift "
+                    f"({_hm(midpoint)}) so taken as the in-punch; the out-punch is missing (缺卡).")))
+        else:
+            in_punch, out_punch = None, only
+            if not morning_leave:
+                missing.append(MissingPunch(staff_id, day, ids, (
+                    f"Only one punch on {day}, {_hms(only.at)}, after the middle of the shift "
+                    f"({_hm(midpoint)}) so taken as the out-punch; the in-punch is missing (缺卡).")))
+    else:
+        in_punch, out_punch = punches[0], punches[-1]
+
+    if in_punch is not None and not morning_leave:
+        event = _lateness(staff_id, day, shift, start, in_punch)
+        if event is not None:
+            events.append(event)
+    if out_punch is not None and not afternoon_leave:
+        out_minute = _minute(out_punch.at)
+        if out_minute < end:
+            minutes = _minutes(end - out_minute)
+            events.append(DerivedEvent(
+                key=_key("early", staff_id, day), staff_id=staff_id, rule=shift.early, at=out_punch.at,
+                count=None, punch_ids=(out_punch.id,),
+                note=f"Out-punch {_hms(out_punch.at)}, shift {shift.name} ends {_hm(end)} → "
+                     f"{_plural(minutes, 'minute')} early."))
+
+
+def _lateness(staff_id: str, day: dt.date, shift: Shift, start: dt.datetime,
+              punch: StoredPunch) -> DerivedEvent | None:
+    """The lateness (or serious lateness, or absence) of an in-punch, or None when on time."""
+    minutes = _minutes(_minute(punch.at) - start)
+    if minutes <= shift.grace_minutes:
+        return None
+    grace = f" with {_plural(shift.grace_minutes, 'grace minute')}" if shift.grace_minutes else ""
+    said = f"In-punch {_hms(punch.at)}, shift {shift.name} starts {_hm(start)}{grace} → " \
+           f"{_plural(minutes, 'minute')} late"
+    if shift.absent_late_minutes is not None and minutes >= shift.absent_late_minutes:
+        return DerivedEvent(
+            key=_key("absent", staff_id, day), staff_id=staff_id, rule=shift.absent, at=start, count=1,
+            punch_ids=(punch.id,),
+            note=f"{said}, which is {shift.absent_late_minutes} minutes or more → absent for the day.")
+    if (shift.serious_late is not None and shift.serious_late_minutes is not None
+            and minutes >= shift.serious_late_minutes):
+        return DerivedEvent(
+            key=_key("late", staff_id, day), staff_id=staff_id, rule=shift.serious_late, at=punch.at,
+            count=None, punch_ids=(punch.id,),
+            note=f"{said}, which is {shift.serious_late_minutes} minutes or more → seriously late.")
+    return DerivedEvent(
+        key=_key("late", staff_id, day), staff_id=staff_id, rule=shift.late, at=punch.at, count=None,
+        punch_ids=(punch.id,), note=f"{said}.")
+
+
+def _key(kind: str, staff_id: str, day: dt.date) -> str:
+    return f"{KEY_PREFIX}:{kind}:{staff_id}:{day.isoformat()}"
+
+
+def _minute(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def _minutes(delta: dt.timedelta) -> int:
+    return int(delta.total_seconds() // 60)
+
+
+def _hm(moment: dt.datetime) -> str:
+    return moment.strftime("%H:%M")
+
+
+def _hms(moment: dt.datetime) -> str:
+    return moment.strftime("%H:%M:%S")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Schedule and leave files
+
+
+def read_schedule(text: str, roster: Mapping[str, Staff],
+                  table: RuleTable) -> tuple[list[tuple[str, dt.date, str | None]], list[str]]:
+    """Rows ``(staff, date, shift or None for rest)`` of a ``staff,date,shift`` CSV, and its problems.
+
+    A problem is ``"line N: …"``; a row with a problem is left out, the others are returned.
+    """
+    shifts = [shift.name for shift in table.shifts]
+    allowed = ", ".join([*shifts, *REST_WORDS])
+
+    def value(cell: str, line: int, problems: list[str]) -> tuple[bool, str | None]:
+        if cell.lower() in REST_WORDS:
+            return True, None
+        if cell in shifts:
+            return True, cell
+        what = "is empty" if not cell else f"{cell!r} is not a shift"
+        problems.append(f"line {line}: the shift {what}; use one of {allowed}")
+        return False, None
+
+    return _read_rows(text, roster, ("staff", "date", "shift"), value, "a shift")
+
+
+def read_leave(text: str, roster: Mapping[str, Staff]) -> tuple[list[Leave], list[str]]:
+    """Leave of a ``staff,date,part`` CSV (part full/am/pm or 全天/上午/下午), and its problems.
+
+    A problem is ``"line N: …"``; a row with a problem is left out, the others are returned.
+    """
+
+    def value(cell: str, line: int, problems: list[str]) -> tuple[bool, str | None]:
+        part = LEAVE_WORDS.get(cell.lower())
+        if part is None:
+            what = "is empty" if not cell else f"{cell!r} is not a part of a day"
+            problems.append(f"line {line}: the part {what}; use full, am or pm (全天, 上午, 下午)")
+            return False, None
+        return True, part
+
+    rows, problems = _read_rows(text, roster, ("staff", "date", "part"), value, "leave")
+    return [Leave(staff_id, day, part or "full") for staff_id, day, part in rows], problems
+
+
+def _read_rows(text: str, roster: Mapping[str, Staff], columns: tuple[str, str, str],
+               value: Callable[[str, int, list[str]], tuple[bool, str | None]],
+               what: str) -> tuple[list[tuple[str, dt.date, str | None]], list[str]]:
+    """Rows ``(staff, date, value)`` of a three-column CSV; ``value`` checks the third column.
+
+    The same person and date (and, for leave, the same value) twice is a problem on the second line.
+    """
+    problems: list[str] = []
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header_text = ",".join(columns)
+    try:
+        header = [cell.strip().lower() for cell in next(reader)]
+    except StopIteration:
+        return [], [f"line 1: the file is empty; it needs the header line {header_text}"]
+    except csv.Error as exc:
+        return [], [f"line 1: the header cannot be read as CSV ({exc}); it must be {header_text}"]
+    if sorted(header) != sorted(columns):
+        return [], [f"line 1: the header is {','.join(header)!r}; it must be {header_text}"]
+    at = [header.index(column) for column in columns]
+    rows: list[tuple[str, dt.date, str | None]] = []
+    seen: dict[tuple, int] = {}
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(columns):
+                problems.append(f"line {line}: has {len(row)} field(s); it needs {header_text}")
+                continue
+            staff_id, date_text, third = (row[i].strip() for i in at)
+            ok = True
+            if staff_id not in roster:
+                what_staff = "the staff is empty" if not staff_id else f"unknown staff {staff_id!r}"
+                problems.append(f"line {line}: {what_staff}; give the id of someone on the roster")
+                ok = False
+            day = _parse_date(date_text)
+            if day is None:
+                problems.append(f"line {line}: {date_text!r} is not a date like 2026-11-03")
+                ok = False
+            good, result = value(third, line, problems)
+            if not (ok and good) or day is None:
+                continue
+            unique = (staff_id, day) if columns[2] == "shift" else (staff_id, day, result)
+            if unique in seen:
+                problems.append(f"line {line}: {staff_id} on {day} already has {what} on line {seen[unique]}")
+                continue
+            seen[unique] = line
+            rows.append((staff_id, day, result))
+    except csv.Error as exc:
+        problems.append(f"line {reader.line_num}: cannot be read as CSV ({exc})")
+    return rows, problems
+
+
+def _parse_date(text: str) -> dt.date | None:
+    match = _DATE.fullmatch(text)
+    if match is None:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
