@@ -173,6 +173,8 @@ def salary_amount(ctx: Context) -> list[Charge]:
                       f"{yuan(bonus)} yuan = {yuan(bonus * salary.bonus_share)} yuan"))
     each = sum((amount for amount, _ in parts), ZERO)
     text = " + ".join(words for _, words in parts)
+    if len(parts) > 1:  # each part's own "= x yuan" must not read as the total
+        text = " + ".join(f"({words})" for _, words in parts) + f" = {yuan(each)} yuan"
     if ctx.unit_words:
         text = f"{ctx.unit_words} × ({text}) = {yuan(each * ctx.units)} yuan"
     return [ctx.charge("salary", amount=each * ctx.units, explanation=text)]

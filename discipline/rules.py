@@ -45,6 +45,11 @@ WINDOW_RE = re.compile(r"^(month|ever|[1-9][0-9]{0,3}d)$")
 TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
+def _header(line: str) -> str:
+    """A table header line without spaces or a trailing comment: ``[[rule]]  # x`` → ``[[rule]]``."""
+    return re.sub(r"\s+", "", line.split("#", 1)[0])
+
+
 @attrs.frozen
 class RuleProblem:
     path: str
@@ -103,7 +108,7 @@ class _Reader:
         self.path = path
         self.lines = text.splitlines()
         self.problems: list[RuleProblem] = []
-        self.rule_starts = [i + 1 for i, line in enumerate(self.lines) if line.strip() == "[[rule]]"]
+        self.rule_starts = [i + 1 for i, line in enumerate(self.lines) if _header(line) == "[[rule]]"]
 
     # -- locating -------------------------------------------------------------------------
     def line_of(self, key: str, start: int = 1, end: int | None = None) -> int:
@@ -117,7 +122,7 @@ class _Reader:
 
     def section_line(self, header: str) -> int:
         for number, line in enumerate(self.lines, 1):
-            if line.strip() == header:
+            if _header(line) == header:
                 return number
         return 0
 
@@ -287,6 +292,7 @@ class _Reader:
         source = raw.get("source", "")
         if not isinstance(source, str) or not source.strip():
             self.add(line("source"), code, "source must quote the regulation's wording")
+        amounts_before = len(self.problems)  # an amount already reported as wrong is not "no amount"
         price = self.price(raw, code, line)
         outcomes = []
         raw_outcomes = raw.get("outcomes", {})
@@ -312,7 +318,7 @@ class _Reader:
                          "under outcomes")
             elif price.is_empty():
                 self.add(line("default_outcome"), code, "default_outcome needs a rule-level amount to name")
-        if price.is_empty() and not outcomes:
+        if price.is_empty() and not outcomes and len(self.problems) == amounts_before:
             self.add(start, code, "the rule has no amount: give points, fine, reward, cost, compensation, "
                      "salary, a disposition, counts_as or outcomes")
         per = raw.get("per")
