@@ -38,6 +38,10 @@ class Group(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except (DisciplineError, RulesError) as exc:
+            problems = getattr(exc, "problems", ()) if isinstance(exc, DisciplineError) else ()
+            if len(problems) > 1:  # a refused file: every bad row with its line, then the summary
+                for problem in problems:
+                    click.echo(str(problem), err=True)
             raise InputError(str(exc)) from None
         except sqlite3.Error as exc:
             raise click.ClickException(f"the database could not be used ({exc})") from None
@@ -484,7 +488,8 @@ def attendance_derive(app: App, month: str) -> None:
     from discipline import service
 
     result = service.derive_attendance(app.store(), app.table, month, now=app.now())
-    click.echo(f"{month}: {result.created} events derived, {result.already} already in the log")
+    click.echo(f"{month}: {result.created} events derived, {result.already} already in the log"
+               + (f", {result.withdrawn} withdrawn (no longer supported)" if result.withdrawn else ""))
     for note in result.notes:
         click.echo(f"note: {note}")
     for missing in result.missing:

@@ -273,6 +273,8 @@ class Derived:
     created: int
     already: int
     """Derived events that were in the log already (including ones a lead voided)."""
+    withdrawn: int
+    """Derived before, but the punches, schedule or leave no longer support them (now withdrawn)."""
     missing: tuple[Any, ...]
     notes: tuple[str, ...]
     refused: tuple[str, ...]
@@ -315,7 +317,16 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
             store.append_event(event, logged_at=now, source="derived", derived_key=item.key,
                                punch_ids=item.punch_ids)
             created += 1
-        return Derived(created, already, result.missing, result.notes, tuple(refused))
+        # Punches imported late (a forgotten export) can undo an absence derived before: withdraw it.
+        judged_until = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tz)
+        wanted = {item.key for item in result.events}
+        withdrawn = 0
+        for key, event_id in store.live_derived(since, judged_until).items():
+            if key not in wanted:
+                store.append_void(event_id, reason="no longer supported by the punches, schedule or leave",
+                                  by=None, logged_at=now)
+                withdrawn += 1
+        return Derived(created, already, withdrawn, result.missing, result.notes, tuple(refused))
 
 
 def import_schedule(store: Store, table: RuleTable, data: bytes) -> int:

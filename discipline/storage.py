@@ -272,6 +272,14 @@ class Store:
     def derived_keys(self) -> set[str]:
         return {row[0] for row in self.db.execute("select derived_key from events where derived_key is not null")}
 
+    def live_derived(self, since: dt.datetime, until: dt.datetime) -> dict[str, int]:
+        """derived key → event id of derived events in [since, until) that nobody has withdrawn."""
+        rows = self.db.execute(
+            "select e.derived_key, e.id from events e where e.derived_key is not null and e.at >= ? and e.at < ? "
+            "and not exists (select 1 from events v where v.type = 'void' and v.target = e.id)",
+            [since.isoformat(), until.isoformat()]).fetchall()
+        return {row[0]: row[1] for row in rows}
+
     def backup(self, target: Path) -> None:
         """Copy the whole database to ``target`` with SQLite's online backup API (safe while others write)."""
         target = Path(target)
