@@ -1,0 +1,294 @@
+"""Everything a person reads: scorecards, the payroll export and the what-if comparison.
+
+One Jinja environment (``environment()``) renders the templates in ``templates/``; HTML is
+autoescaped, so a name or note containing ``<script>`` shows as text, and a variable a template
+expects but is not given raises instead of rendering as a blank. The payroll CSV is written by the
+``csv`` module, not a template::
+
+    >>> payroll_csv(statements, table)[:3]      # UTF-8 with a BOM, so Excel reads the Chinese
+    b'\\xef\\xbb\\xbf'
+    >>> print(scorecard_text(statement, table))  # doctest: +SKIP
+    考核与扣款通知 / Notice of deductions  2026-11
+    ...
+
+This module only formats: every figure comes from a ``Statement`` built by ``payroll``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import zoneinfo
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import jinja2
+
+from .model import Line, RuleTable, Statement
+from .money import ZERO, fen, number, yuan
+from .payroll import explain_cap
+from .resources import templates_path
+from .texttable import pad, text_table, width
+
+#: Chinese and English names of each kind of line.
+KIND_NAMES = {
+    "points": ("考核分", "Points"),
+    "fine": ("罚款", "Fine"),
+    "compensation": ("赔偿", "Compensation"),
+    "salary": ("工资处罚", "Salary penalty"),
+    "cost": ("成本回收", "Cost recovery"),
+    "reward": ("奖励", "Reward"),
+    "disposition": ("处理", "Disposition"),
+    "note": ("备注", "Note"),
+}
+
+#: The payroll CSV's columns: (Chinese label, statement field). The header cell is ``"工号 staff_id"``.
+CSV_COLUMNS = (
+    ("工号", "staff_id"), ("姓名", "name"), ("门店", "store"), ("岗位", "role"),
+    ("扣分", "points_lost"), ("考核分", "score"), ("评级", "rating"),
+    ("罚款", "fines"), ("赔偿", "compensation"), ("工资处罚", "salary_penalties"),
+    ("成本回收", "cost_recovery"), ("奖励", "rewards"), ("应扣", "due"), ("上月结转", "carried_in"),
+    ("本月实扣", "deducted"), ("结转下月", "carried_out"), ("扣款上限", "cap"), ("待决定处理", "dispositions"),
+)
+_MONEY_FIELDS = ("fines", "compensation", "salary_penalties", "cost_recovery", "rewards", "due",
+                 "carried_in", "deducted", "carried_out", "cap")
+#: A text cell starting with one of these would be run as a formula by Excel.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# ─── The environment and its filters ────────────────────────────────────────────────────────────
+
+def _local(moment: dt.datetime, table: RuleTable) -> dt.datetime:
+    return moment.astimezone(zoneinfo.ZoneInfo(table.settings.timezone))
+
+
+def when(moment: dt.datetime, table: RuleTable, *, date_only: bool = False) -> str:
+    """A time as the store reads it, in the rule table's time zone: ``2026-11-03 08:42``."""
+    return f"{_local(moment, table):%Y-%m-%d}" if date_only else f"{_local(moment, table):%Y-%m-%d %H:%M}"
+
+
+def role_name(key: str, table: RuleTable, *, english: bool = True) -> str:
+    """``consultant`` → ``"销售顾问 Sales consultant"`` (the key itself when the table lacks it)."""
+    for k, zh, en in table.roles:
+        if k == key:
+            return f"{zh} {en}" if english else zh
+    return key
+
+
+def disposition_name(key: str, table: RuleTable) -> str:
+    """``dismissal_recommended`` → ``"劝退 Dismissal recommended"``."""
+    zh, en = table.disposition_name(key)
+    return zh if zh == en else f"{zh} {en}"
+
+
+def rating_name(rating: str, table: RuleTable) -> str:
+    """A statement's rating (stored in Chinese) with its English name: ``"优秀 Excellent"``."""
+    for band in table.bands:
+        if band.name_zh == rating:
+            return f"{band.name_zh} {band.name_en}"
+    return rating
+
+
+def kind_name(kind: str) -> str:
+    zh, en = KIND_NAMES.get(kind, (kind, kind))
+    return f"{zh} {en}"
+
+
+def signed(value: Decimal, *, money: bool = True) -> str:
+    """A difference with its sign: ``+30.00``, ``-2``, ``0.00``."""
+    text = yuan(value) if money else number(value)
+    return f"+{text}" if value > 0 else text
+
+
+def _text_table(columns: Sequence[Sequence[str]], rows: Iterable[Mapping[str, str]], *,
+                right: Sequence[str] = ()) -> str:
+    """``texttable.text_table`` over dict rows: ``columns`` are (header, key) pairs."""
+    keys = [key for _, key in columns]
+    return text_table([header for header, _ in columns], [[row[key] for key in keys] for row in rows],
+                      right=[keys.index(key) for key in right])
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one Jinja environment: templates from ``templates/``, HTML autoescaped, strict about variables."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_path()),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update({
+        "yuan": yuan, "number": number, "pad": pad, "width": width, "signed": signed,
+        "disposition": disposition_name, "role": role_name, "rating": rating_name, "kind": kind_name,
+        "when": when,
+    })
+    env.globals["text_table"] = _text_table
+    return env
+
+
+def _render(name: str, **context: Any) -> str:
+    return environment().get_template(name).render(**context)
+
+
+# ─── Scorecard ──────────────────────────────────────────────────────────────────────────────────
+
+def _line_view(line: Line, table: RuleTable) -> dict[str, str]:
+    return {
+        "when": when(line.at, table), "event": f"#{line.event_id}", "code": line.rule,
+        "name": line.rule_name, "rule": f"{line.rule} {line.rule_name}", "kind": kind_name(line.kind),
+        "kind_key": line.kind, "points": number(line.points) if line.points else "",
+        "amount": yuan(line.amount) if line.amount else "", "explanation": line.explanation,
+    }
+
+
+def _dispositions_view(statement: Statement, table: RuleTable) -> list[dict[str, str]]:
+    names = {line.rule: line.rule_name for line in statement.lines}
+    return [{"staff_id": statement.staff_id, "name": statement.name,
+             "disposition": disposition_name(disposition, table),
+             "rule": f"{rule} {names.get(rule, '')}".rstrip(), "date": when(at, table, date_only=True),
+             "event": f"#{event_id}"}
+            for rule, disposition, at, event_id in statement.dispositions]
+
+
+def _scorecard_context(statement: Statement, table: RuleTable) -> dict[str, Any]:
+    in_order = sorted(statement.lines, key=lambda line: (line.at, line.event_id))
+    return {"s": statement, "table": table, "lines": [_line_view(line, table) for line in in_order],
+            "dispositions": _dispositions_view(statement, table), "cap_reason": explain_cap(statement),
+            "base_score": table.settings.base_score}
+
+
+def scorecard_text(statement: Statement, table: RuleTable) -> str:
+    """One person's month for the terminal: the written notice of each deduction, columns aligned."""
+    return _render("scorecard.txt", **_scorecard_context(statement, table))
+
+
+def scorecard_html(statement: Statement, table: RuleTable) -> str:
+    """One person's month as a page to print or read on a phone."""
+    return _render("scorecard.html", **_scorecard_context(statement, table))
+
+
+# ─── Payroll ────────────────────────────────────────────────────────────────────────────────────
+
+def _guard(text: str) -> str:
+    """A text cell Excel would run as a formula gets a leading apostrophe."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _dispositions_cell(statement: Statement, table: RuleTable) -> str:
+    return "; ".join(f"{table.disposition_name(disposition)[0]} {disposition} "
+                     f"({rule} {when(at, table, date_only=True)})"
+                     for rule, disposition, at, _ in statement.dispositions)
+
+
+def payroll_csv(statements: Sequence[Statement], table: RuleTable) -> bytes:
+    """The payroll export: UTF-8 with a BOM, one bilingual header row, one row per person."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([f"{zh} {en}" for zh, en in CSV_COLUMNS])
+    for s in statements:
+        text = {"staff_id": s.staff_id, "name": s.name, "store": s.store,
+                "role": role_name(s.role, table, english=False), "rating": s.rating,
+                "dispositions": _dispositions_cell(s, table)}
+        row = {key: _guard(value) for key, value in text.items()}
+        row |= {"points_lost": number(s.points_lost), "score": number(s.score)}
+        row |= {key: yuan(getattr(s, key)) for key in _MONEY_FIELDS}
+        writer.writerow([row[key] for _, key in CSV_COLUMNS])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _is_violation(line: Line) -> bool:
+    """Lines that count in the chart: not notes, not reversals of a closed month, not rewards."""
+    reversal = line.amount < 0 or line.points < 0 or line.explanation.startswith("reversal of event ")
+    return line.kind not in ("note", "reward") and not reversal
+
+
+def _chart(statements: Sequence[Statement]) -> dict[str, Any]:
+    """Violations by rule (distinct events, so a supervisor's doubled line is not a second one)."""
+    events: dict[str, set[int]] = {}
+    names: dict[str, str] = {}
+    for statement in statements:
+        for line in statement.lines:
+            if _is_violation(line):
+                events.setdefault(line.rule, set()).add(line.event_id)
+                names[line.rule] = line.rule_name
+    counts = sorted(((len(ids), code) for code, ids in events.items()), key=lambda c: (-c[0], c[1]))
+    row_px = 42
+    total_px = max([360] + [width(f"{code} {names[code]}") * 7 + 10 for _, code in counts])
+    bar_room = total_px - 40
+    most = max((count for count, _ in counts), default=1)
+    bars = [{"code": code, "label": f"{code} {names[code]}", "count": count, "y": index * row_px,
+             "width": max(2, round(bar_room * count / most))}
+            for index, (count, code) in enumerate(counts)]
+    return {"bars": bars, "width": total_px, "height": len(bars) * row_px}
+
+
+def _totals(statements: Sequence[Statement]) -> dict[str, Decimal]:
+    fields = ("points_lost", *_MONEY_FIELDS)
+    return {field: sum((getattr(s, field) for s in statements), ZERO) for field in fields}
+
+
+def payroll_html(month: str, statements: Sequence[Statement], table: RuleTable) -> str:
+    """Everyone's month, store by store: figures, totals, decisions awaited and a chart of violations."""
+    by_store: dict[str, list[Statement]] = {}
+    for statement in statements:
+        by_store.setdefault(statement.store, []).append(statement)
+    stores = [{"name": name, "statements": people, "totals": _totals(people), "chart": _chart(people),
+               "dispositions": [d for s in people for d in _dispositions_view(s, table)]}
+              for name, people in sorted(by_store.items())]
+    return _render("payroll.html", month=month, stores=stores, table=table, totals=_totals(statements),
+                   count=len(statements))
+
+
+# ─── What-if comparison ─────────────────────────────────────────────────────────────────────────
+
+_COMPARED = (("due", True), ("deducted", True), ("points_lost", False))
+
+
+def _figures(statement: Statement | None) -> dict[str, Decimal]:
+    return {field: getattr(statement, field) if statement else ZERO for field, _ in _COMPARED}
+
+
+def _compare_row(person: Statement | None, now: Mapping[str, Decimal],
+                 new: Mapping[str, Decimal]) -> dict[str, str]:
+    if person is None:
+        row = {"staff_id": "", "name": "合计 Total", "store": "", "role": ""}
+    else:
+        row = {"staff_id": person.staff_id, "name": person.name, "store": person.store, "role": person.role}
+    for field, money in _COMPARED:
+        show = yuan if money else number
+        row[f"{field}_now"] = show(now[field])
+        row[f"{field}_new"] = show(new[field])
+        row[f"{field}_diff"] = signed((fen if money else Decimal)(new[field] - now[field]), money=money)
+    return row
+
+
+def _comparison(current: Sequence[Statement], proposed: Sequence[Statement]) -> dict[str, Any]:
+    """Rows for the people whose figures change, in store and id order, and totals over everyone."""
+    before = {s.staff_id: s for s in current}
+    after = {s.staff_id: s for s in proposed}
+    rows = []
+    people = {**after, **before}
+    for staff_id, person in sorted(people.items(), key=lambda item: (item[1].store, item[0])):
+        now, new = _figures(before.get(staff_id)), _figures(after.get(staff_id))
+        if now != new:
+            rows.append(_compare_row(person, now, new))
+    sums = [{field: sum((f[field] for f in figures), ZERO) for field, _ in _COMPARED}
+            for figures in ([_figures(s) for s in current], [_figures(s) for s in proposed])]
+    total = _compare_row(None, sums[0], sums[1])
+    return {"rows": rows, "total": total, "people": len(people)}
+
+
+def comparison_text(month: str, current: Sequence[Statement], proposed: Sequence[Statement]) -> str:
+    """What the proposed rule table would change this month, person by person, for the terminal."""
+    return _render("comparison.txt", month=month, **_comparison(current, proposed))
+
+
+def comparison_html(month: str, current: Sequence[Statement], proposed: Sequence[Statement],
+                    table: RuleTable) -> str:
+    """What the proposed rule table would change this month, as a page."""
+    return _render("comparison.html", month=month, table=table, **_comparison(current, proposed))
