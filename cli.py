@@ -332,14 +332,24 @@ def void(app: App, event_id: int, reason: str, by: str | None) -> None:
         click.echo(f"event {event_id} withdrawn")
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--staff", "staff_id", help="Only this person (or team:TEAM).")
 @click.option("--month", help="Only this month (YYYY-MM).")
 @output_option("text", "json")
-@pass_app
-def events(app: App, staff_id: str | None, month: str | None, fmt: str, as_json: bool) -> None:
-    """The event log, withdrawn events marked."""
+@click.pass_context
+def events(ctx: click.Context, staff_id: str | None, month: str | None, fmt: str, as_json: bool) -> None:
+    """The event log, withdrawn events marked.
+
+    \b
+    discipline events --staff C01 --month 2026-11
+    discipline events import history.csv      (many violations at once; see its --help)
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from discipline import payroll, service
+
+    app = ctx.find_object(App)
+    assert app is not None
     from discipline.texttable import text_table
 
     table = app.table
@@ -362,6 +372,23 @@ def events(app: App, staff_id: str | None, month: str | None, fmt: str, as_json:
     rows = [[str(e.id), f"{e.at:%Y-%m-%d %H:%M}", e.staff, e.rule, "withdrawn" if e.voided else "",
              "derived" if e.derived else "", e.note] for e in selected]
     click.echo(text_table(["id", "at", "staff", "rule", "status", "source", "note"], rows, right=(0,)))
+
+
+@events.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@pass_app
+def events_import(app: App, file: str) -> None:
+    """Log many violations from a CSV file, as one ``discipline log`` per row.
+
+    \b
+    Columns: staff,rule,at and optionally count,items,value,loss,outcome,lapse,charge,note,by
+    (items separated by ';', lapse yes/no). Every bad row is reported with its line; on any
+    error nothing is logged.
+    """
+    from discipline import service
+
+    count = service.import_events(app.store(), app.table, read_input(file), now=app.now())
+    click.echo(f"{count} events logged")
 
 
 # -- statements -------------------------------------------------------------------------------

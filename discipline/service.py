@@ -121,6 +121,48 @@ def first_open_month(store: Store, month: str) -> str:
     return month
 
 
+def import_events(store: Store, table: RuleTable, data: bytes, *, now: dt.datetime) -> int:
+    """Log every violation of a CSV file in one go; any bad row refuses the whole file."""
+    from . import logfile
+    from . import roster as roster_file
+
+    try:
+        text = roster_file.decode(data)
+    except ValueError as exc:
+        raise DisciplineError(str(exc)) from None
+    rows, problems = logfile.read_events(text, zone(table))
+    with store.write():
+        roster = store.roster()
+        closed = store.closed_months()
+        drafts = []
+        for line, event in rows:
+            month = payroll.month_of(event.at, table)
+            try:
+                if event.at > now:
+                    raise DisciplineError(f"{event.at:%Y-%m-%d %H:%M} is in the future")
+                if month in closed:
+                    raise DisciplineError(f"{month} is closed for payroll")
+                if event.by is not None and event.by not in roster:
+                    raise DisciplineError(f"unknown staff {event.by!r} in column by")
+                engine.resolve(event, table, roster)
+            except DisciplineError as exc:
+                problems.append(f"line {line}: {exc}")
+                continue
+            drafts.append(attrs.evolve(event, id=line))
+        problems.extend(f"line {line}: {message}" for line, message in engine.price(drafts, table, roster).problems)
+        if problems:
+            raise FileRefused("events file", sorted(problems, key=_line_number))
+        if not drafts:
+            raise DisciplineError("the events file has a header but no rows; nothing was logged")
+        store.append_events([attrs.evolve(e, id=0) for e in drafts], logged_at=now, source="import")
+        return len(drafts)
+
+
+def _line_number(problem: str) -> int:
+    head = problem.split(":", 1)[0]
+    return int(head[5:]) if head.startswith("line ") and head[5:].isdigit() else 0
+
+
 # -- statements -------------------------------------------------------------------------------
 
 def all_charges(store: Store, table: RuleTable, roster: dict[str, Staff]) -> engine.Priced:

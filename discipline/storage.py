@@ -151,29 +151,35 @@ class Store:
     # -- the event log --------------------------------------------------------------------
     def append(self, fields: dict[str, Any], *, logged_at: dt.datetime) -> int:
         """Append one row to the chain and return its id. Call inside ``write()``."""
+        return self.append_many([fields], logged_at=logged_at)[0]
+
+    def append_many(self, many: list[dict[str, Any]], *, logged_at: dt.datetime) -> list[int]:
+        """Append rows to the chain in order, each hashed over the one before; returns their ids."""
         head_id = int(self._meta("chain_head_id") or 0)
         prev_hash = self._meta("chain_head_hash") or GENESIS
-        row = {column: None for column in HASHED}
-        row.update(fields)
-        row.update(id=head_id + 1, logged_at=logged_at.isoformat(), prev_hash=prev_hash)
-        row["hash"] = row_hash(row)
-        columns = ", ".join(f'"{c}"' for c in row)
-        self.db.execute(f"insert into events ({columns}) values ({', '.join('?' for _ in row)})",
-                        list(row.values()))
-        self._set_meta("chain_head_id", str(row["id"]))
-        self._set_meta("chain_head_hash", row["hash"])
-        return int(row["id"])
+        rows = []
+        for offset, fields in enumerate(many, 1):
+            row = {column: None for column in HASHED}
+            row.update(fields)
+            row.update(id=head_id + offset, logged_at=logged_at.isoformat(), prev_hash=prev_hash)
+            row["hash"] = prev_hash = row_hash(row)
+            rows.append(row)
+        if not rows:
+            return []
+        columns = ", ".join(f'"{c}"' for c in rows[0])
+        self.db.conn.executemany(f"insert into events ({columns}) values ({', '.join('?' for _ in rows[0])})",
+                                 [list(row.values()) for row in rows])
+        self._set_meta("chain_head_id", str(rows[-1]["id"]))
+        self._set_meta("chain_head_hash", rows[-1]["hash"])
+        return [int(row["id"]) for row in rows]
 
     def append_event(self, event: Event, *, logged_at: dt.datetime, source: str = "manual",
                      derived_key: str | None = None, punch_ids: tuple[int, ...] = ()) -> int:
-        return self.append({
-            "type": "violation", "staff": event.staff, "rule": event.rule, "at": event.at.isoformat(),
-            "count": event.count, "items": json.dumps(list(event.items), ensure_ascii=False) if event.items else None,
-            "value": _text(event.value), "loss": _text(event.loss), "outcome": event.outcome,
-            "lapse": 1 if event.lapse else 0, "charge": event.charge, "note": event.note or None,
-            "by": event.by, "source": source, "derived_key": derived_key,
-            "punch_ids": json.dumps(list(punch_ids)) if punch_ids else None,
-        }, logged_at=logged_at)
+        return self.append(_event_fields(event, source=source, derived_key=derived_key, punch_ids=punch_ids),
+                           logged_at=logged_at)
+
+    def append_events(self, events: list[Event], *, logged_at: dt.datetime, source: str) -> list[int]:
+        return self.append_many([_event_fields(e, source=source) for e in events], logged_at=logged_at)
 
     def append_void(self, target: int, *, reason: str, by: str | None, logged_at: dt.datetime,
                     posted_month: str | None = None) -> int:
@@ -344,6 +350,18 @@ def _text(value: Decimal | None) -> str | None:
 
 def _dec(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
+
+
+def _event_fields(event: Event, *, source: str, derived_key: str | None = None,
+                  punch_ids: tuple[int, ...] = ()) -> dict[str, Any]:
+    return {
+        "type": "violation", "staff": event.staff, "rule": event.rule, "at": event.at.isoformat(),
+        "count": event.count, "items": json.dumps(list(event.items), ensure_ascii=False) if event.items else None,
+        "value": _text(event.value), "loss": _text(event.loss), "outcome": event.outcome,
+        "lapse": 1 if event.lapse else 0, "charge": event.charge, "note": event.note or None,
+        "by": event.by, "source": source, "derived_key": derived_key,
+        "punch_ids": json.dumps(list(punch_ids)) if punch_ids else None,
+    }
 
 
 def _staff_row(person: Staff) -> dict[str, Any]:

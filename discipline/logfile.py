@@ -1,0 +1,89 @@
+"""Reading a CSV of violations to log in one go (``discipline events import``).
+
+For a store that kept its record in a spreadsheet before, or a chain moving its history in. One row
+is one ``discipline log``; the columns are that command's options::
+
+    staff,rule,at,count,items,value,loss,outcome,lapse,charge,note,by
+    C01,showroom.late,2026-11-03 08:42,,,,,,,,,
+    C01,showroom.toolkit,2026-11-05 10:30,,订单;金融资料,,,,,,,SM1
+    G02,duty.cleanup,2026-11-06 09:20,2,,,,,yes,,卫生未打扫,
+
+``staff``, ``rule`` and ``at`` are required; ``items`` are separated by ``;``; ``lapse`` is
+yes/no (also 1/0, true/false, 是/否). Every bad row is reported with its line.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zoneinfo
+
+from .model import Event
+from .money import parse_decimal
+
+COLUMNS = ("staff", "rule", "at", "count", "items", "value", "loss", "outcome", "lapse", "charge", "note", "by")
+REQUIRED = ("staff", "rule", "at")
+YES = {"yes", "y", "1", "true", "是"}
+NO = {"", "no", "n", "0", "false", "否"}
+
+
+def read_events(text: str, tz: zoneinfo.ZoneInfo) -> tuple[list[tuple[int, Event]], list[str]]:
+    """(line, event) for every good row and one ``line N: …`` sentence for every bad one."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    try:
+        header = [cell.strip().lower() for cell in next(reader)]
+    except StopIteration:
+        return [], ["the file is empty; it needs a header row: " + ",".join(COLUMNS)]
+    except csv.Error as exc:
+        return [], [f"line 1: the header cannot be read as CSV ({exc})"]
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in COLUMNS]
+    if missing or unknown or len(set(header)) != len(header):
+        return [], [f"line 1: the header must name columns from {', '.join(COLUMNS)} once each, with "
+                    f"staff, rule and at (got {', '.join(header)})"]
+    events: list[tuple[int, Event]] = []
+    problems: list[str] = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                problems.append(f"line {line}: has {len(row)} fields, the header has {len(header)}")
+                continue
+            try:
+                events.append((line, _event(dict(zip(header, (c.strip() for c in row), strict=True)), tz)))
+            except ValueError as exc:
+                problems.append(f"line {line}: {exc}")
+    except csv.Error as exc:
+        problems.append(f"line {reader.line_num}: cannot be read as CSV ({exc})")
+    return events, problems
+
+
+def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo) -> Event:
+    for column in REQUIRED:
+        if not record.get(column):
+            raise ValueError(f"{column} is empty")
+    try:
+        at = dt.datetime.fromisoformat(record["at"])
+    except ValueError:
+        raise ValueError(f"at {record['at']!r} is not a local time like 2026-11-03 08:42") from None
+    at = at.replace(tzinfo=tz) if at.tzinfo is None else at.astimezone(tz)
+    count = None
+    if record.get("count"):
+        if not record["count"].isdigit() or int(record["count"]) < 1:
+            raise ValueError(f"count {record['count']!r} must be a whole number of 1 or more")
+        count = int(record["count"])
+    amounts = {}
+    for column in ("value", "loss"):
+        if record.get(column):
+            amounts[column] = parse_decimal(record[column], what=column)
+    lapse_text = record.get("lapse", "").lower()
+    if lapse_text not in YES | NO:
+        raise ValueError(f"lapse {record['lapse']!r} must be yes or no")
+    items = tuple(item.strip() for item in record.get("items", "").split(";") if item.strip())
+    return Event(id=0, staff=record["staff"], rule=record["rule"], at=at, count=count, items=items,
+                 value=amounts.get("value"), loss=amounts.get("loss"), outcome=record.get("outcome") or None,
+                 lapse=lapse_text in YES, charge=record.get("charge") or None, note=record.get("note", ""),
+                 by=record.get("by") or None)
