@@ -20,7 +20,7 @@ from .money import parse_decimal
 
 COLUMNS = ("id", "name", "store", "team", "role", "supervisor", "base_wage", "bonus", "shift", "city",
            "hired", "left")
-REQUIRED = ("id", "name", "store", "role", "base_wage")
+REQUIRED = ("id", "name", "store", "role", "base_wage", "city")  # city: its minimum wage caps deductions
 
 
 @attrs.frozen

@@ -1,0 +1,86 @@
+"""The installed ``discipline`` console script, run as a separate process the way a store lead runs it.
+
+The clock cannot be frozen in another process, so every event is logged with ``--at`` in November
+2025, which has passed (and has a minimum wage in the shipped table for both cities).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.subprocess
+
+DISCIPLINE = Path(sys.executable).parent / "discipline"
+ROSTER = """\
+id,name,store,team,role,supervisor,base_wage,bonus,shift,city,hired,left
+SM1,赵强,浦东展厅,,sales_manager,,9000,3000,showroom,shanghai,2022-09-01,
+GA1,孙磊,浦东展厅,A,group_leader,SM1,6000,1500,showroom,shanghai,2023-04-01,
+C01,郑浩,浦东展厅,A,consultant,GA1,4000,1000,showroom,shanghai,2024-07-01,
+"""
+
+
+def discipline(*args: str) -> subprocess.CompletedProcess[bytes]:
+    """Run the installed command in the test's folder (conftest has unset $DISCIPLINE_DB and _RULES)."""
+    assert DISCIPLINE.is_file(), f"the console script is not installed at {DISCIPLINE}"
+    return subprocess.run([str(DISCIPLINE), *args], capture_output=True, timeout=60, check=False)
+
+
+def ok(*args: str) -> bytes:
+    done = discipline(*args)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    return done.stdout
+
+
+def test_help_exits_0():
+    """discipline --help lists the commands and exits 0."""
+    out = ok("--help").decode("utf-8")
+    assert out.startswith("Usage: discipline")
+    for command in ("init", "staff", "log", "scorecard", "payroll", "close", "verify", "demo"):
+        assert command in out
+
+
+def test_init_import_log_scorecard_round_trip():
+    """init, staff import, log --json and scorecard --format json agree: a 1st lateness costs 20.00."""
+    ok("init")
+    Path("roster.csv").write_bytes(b"\xef\xbb\xbf" + ROSTER.encode("utf-8"))
+    assert ok("staff", "import", "roster.csv") == b"roster: 3 added, 0 updated\n"
+    logged = json.loads(ok("log", "C01", "showroom.late", "--at", "2025-11-03 08:42", "--json"))
+    assert logged == {"event_id": 1, "charges": [
+        {"staff_id": "C01", "kind": "fine", "points": "0", "amount": "20.00", "disposition": None,
+         "explanation": "1st lateness in 2025-11 → 20 yuan"}]}
+    card = json.loads(ok("scorecard", "C01", "--month", "2025-11", "--format", "json"))
+    assert (card["name"], card["fines"], card["due"], card["deducted"]) == ("郑浩", "20.00", "20.00", "20.00")
+    assert [(ln["event_id"], ln["amount"]) for ln in card["lines"]] == [(1, "20.00")]
+    assert ok("payroll", "2025-11").startswith(b"\xef\xbb\xbf")
+    assert ok("verify") == b"1 log entries checked: the chain is intact\n"
+
+
+def test_bad_input_is_one_line_on_stderr_and_exit_2():
+    """An unknown rule: exit 2, exactly one line on stderr, no traceback, nothing on stdout, nothing logged."""
+    ok("init")
+    Path("roster.csv").write_text(ROSTER, encoding="utf-8")
+    ok("staff", "import", "roster.csv")
+    done = discipline("log", "C01", "showroom.lat", "--at", "2025-11-03 08:42")
+    assert done.returncode == 2
+    stderr = done.stderr.decode("utf-8")
+    assert len(stderr.strip().splitlines()) == 1
+    assert "Traceback" not in stderr
+    assert "unknown rule 'showroom.lat'; did you mean showroom.late" in stderr
+    assert done.stdout == b""
+    assert json.loads(ok("events", "--json")) == []
+
+
+def test_demo_writes_its_files():
+    """discipline demo --dir d writes the payroll files and the scorecards."""
+    ok("demo", "--dir", "d")
+    assert Path("d/payroll-2026-10.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert Path("d/payroll-2026-10.html").is_file()
+    statements = json.loads(Path("d/payroll-2026-10.json").read_text(encoding="utf-8"))
+    assert statements
+    for statement in statements:
+        assert Path(f"d/scorecards/{statement['staff_id']}.html").is_file()
