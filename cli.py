@@ -628,8 +628,13 @@ def write_output(data: bytes, out: str | None) -> None:
         Path(out).write_bytes(data)
         click.echo(f"wrote {out}", err=True)
     else:
-        sys.stdout.flush()
-        click.get_binary_stream("stdout").write(data)
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:
+            click.echo(data.decode("utf-8"), nl=False)
+        else:
+            sys.stdout.flush()
+            stream.write(data)
+            stream.flush()
 
 
 def main() -> None:

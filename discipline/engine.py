@@ -65,7 +65,7 @@ class Context:
         if self.event.outcome and self.event.outcome != self.logged_rule.default_outcome:
             prefix = f"outcome {self.event.outcome}: " + prefix
         suffix = f"; {self.liability}" if self.liability else ""
-        return Charge(event_id=self.event.id, staff_id=self.payer.id, at=self.event.at,
+        return Charge(event_id=self.event.id, key=self.event.staff, staff_id=self.payer.id, at=self.event.at,
                       rule=self.logged_rule.code, kind=kind, points=points, amount=fen(amount),
                       disposition=disposition, explanation=prefix + explanation + suffix)
 
@@ -200,8 +200,13 @@ AMOUNTS: tuple[Callable[[Context], list[Charge]], ...] = (
 LAPSE_KINDS = ("points", "fine", "salary")
 
 
-def price(events: Iterable[Event], table: RuleTable, roster: Mapping[str, Staff]) -> Priced:
-    """Price the whole log. Voided events and events with problems cost nothing."""
+def price(events: Iterable[Event], table: RuleTable, roster: Mapping[str, Staff], *,
+          since: dt.datetime | None = None) -> Priced:
+    """Price the whole log. Voided events and events with problems cost nothing.
+
+    With ``since``, events before it only count as earlier occurrences and are not priced
+    themselves: what a caller needs after a change at ``since`` (their charges cannot have moved).
+    """
     charges: list[Charge] = []
     problems: list[tuple[int, str]] = []
     live = sorted((e for e in events if not e.voided), key=lambda e: (e.at, e.id))
@@ -210,9 +215,12 @@ def price(events: Iterable[Event], table: RuleTable, roster: Mapping[str, Staff]
         try:
             resolved.append((event, *resolve(event, table, roster)))
         except DisciplineError as exc:
-            problems.append((event.id, str(exc)))
+            if since is None or event.at >= since:
+                problems.append((event.id, str(exc)))
     occurrences = number_occurrences([(e, rule) for e, rule, _ in resolved], table)
     for event, rule, price_ in resolved:
+        if since is not None and event.at < since:
+            continue
         try:
             charges.extend(charges_for(event, rule, price_, occurrences[event.id], table, roster))
         except DisciplineError as exc:
@@ -290,10 +298,7 @@ def number_occurrences(events: Sequence[tuple[Event, Rule]], table: RuleTable) -
     seen: dict[tuple[str, str, str], list[dt.datetime]] = defaultdict(list)
     out = {}
     for event, rule in events:
-        if rule.window == "month":
-            bucket = f"{event.at.astimezone(tz):%Y-%m}"
-        else:
-            bucket = ""
+        bucket = f"{event.at.astimezone(tz):%Y-%m}" if rule.window == "month" else ""
         times = seen[(event.staff, rule.counter, bucket)]
         times.append(event.at)
         if rule.window not in ("month", "ever"):
@@ -387,7 +392,7 @@ def lapse_charges(event: Event, payer: Staff, charges: list[Charge], table: Rule
         if charge.kind not in LAPSE_KINDS or charge.staff_id != payer.id:
             continue
         what = f"{number(charge.points)} points" if charge.kind == "points" else f"{yuan(charge.amount)} yuan"
-        out.append(Charge(event_id=event.id, staff_id=supervisor.id, at=event.at, rule=event.rule,
+        out.append(Charge(event_id=event.id, key=event.staff, staff_id=supervisor.id, at=event.at, rule=event.rule,
                           kind=charge.kind, points=charge.points * times, amount=fen(charge.amount * times),
                           explanation=f"supervision lapse: {number(times)} × {what} for {payer.id}'s "
                                       f"{rule.name_en.lower()}"))

@@ -238,6 +238,8 @@ class Charge:
     amount: Decimal = Decimal(0)
     disposition: str | None = None
     explanation: str = ""
+    key: str = ""
+    """The event's ``staff`` (offender id or ``team:T``): the only events its price depends on share it."""
 
 
 @attrs.frozen

@@ -141,10 +141,13 @@ def reversal_lines(reversals: Iterable[Reversal]) -> dict[tuple[str, str], list[
 
 
 def statements(month: str, *, charges: Iterable[Charge], roster: Mapping[str, Staff], table: RuleTable,
-               frozen: Mapping[str, Sequence[Statement]], reversals: Iterable[Reversal] = ()) -> list[Statement]:
+               frozen: Mapping[str, Sequence[Statement]], reversals: Iterable[Reversal] = (),
+               opening: Mapping[str, Decimal] | None = None, first_month: str | None = None) -> list[Statement]:
     """Everyone's statement for ``month``: replayed from the first month anyone owes anything.
 
-    ``frozen`` maps closed months to their stored statements; those are used as they are.
+    ``frozen`` maps closed months to their stored statements; those are used as they are. Or the
+    caller starts the replay at ``first_month`` with the balances ``opening`` carried into it (what
+    the month before it, a closed one, carried out), and ``charges`` only from then on.
     """
     if month in frozen:
         return list(frozen[month])
@@ -153,7 +156,9 @@ def statements(month: str, *, charges: Iterable[Charge], roster: Mapping[str, St
         lines[key].extend(extra)
     months = sorted({m for _, m in lines} | set(frozen))
     start = months[0] if months and months[0] < month else month
-    carried: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    if first_month is not None:
+        start = min(first_month, month)
+    carried: dict[str, Decimal] = defaultdict(lambda: ZERO, opening or {})
     current = start
     while True:
         if current in frozen:

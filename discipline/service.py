@@ -11,6 +11,7 @@ statements and export bytes, never from a replay.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import zoneinfo
 from collections.abc import Sequence
@@ -74,23 +75,27 @@ def log(store: Store, table: RuleTable, event: Event, *, now: dt.datetime) -> Lo
         raise DisciplineError(f"the time {event.at:%Y-%m-%d %H:%M} is in the future (now is {now:%Y-%m-%d %H:%M}); "
                               "give --at a time that has passed")
     with store.write():
-        roster = store.roster()
+        ensure_priced(store, table)
         month = payroll.month_of(event.at, table)
-        if store.is_closed(month):
-            raise DisciplineError(f"{month} is closed for payroll, so nothing more can be logged into it; "
-                                  "log the violation with a time in an open month")
-        if event.by is not None and event.by not in roster:
+        refuse_if_closed(store, month, "nothing more can be logged into it; log the violation with a time in an "
+                                       "open month")
+        if event.by is not None and not store.staff_exists(event.by):
             raise DisciplineError(f"unknown staff {event.by!r} given with --by; 'discipline staff list' shows the ids")
+        history = store.events_of([event.staff], since=history_since(table, event.at), rules=history_rules(table))
+        roster = store.roster_around(event.staff, extra=[e.charge for e in (*history, event) if e.charge])
         engine.resolve(event, table, roster)  # refuses bad input before anything is written
-        history = [e for e in store.events(where="staff = ?", params=[event.staff])]
         draft = attrs.evolve(event, id=max((e.id for e in history), default=0) + 1_000_000_000)
-        priced = engine.price([*history, draft], table, roster)
+        priced = engine.price([*history, draft], table, roster, since=event.at)
         problem = dict(priced.problems).get(draft.id)
         if problem:
             raise DisciplineError(problem)
+        for charge in priced.charges:  # the month's payroll must be able to cap everyone charged
+            if charge.event_id == draft.id:
+                payroll.minimum_wage(table, roster[charge.staff_id].city, month)
         event_id = store.append_event(event, logged_at=now)
-        charges = tuple(attrs.evolve(c, event_id=event_id) for c in priced.charges if c.event_id == draft.id)
-        return Logged(event_id, charges)
+        final = attrs.evolve(event, id=event_id)
+        cached = _cache(store, table, [*history, final], roster, keys=[event.staff], since=event.at)
+        return Logged(event_id, tuple(c for c in cached.charges if c.event_id == event_id))
 
 
 def void(store: Store, table: RuleTable, event_id: int, *, reason: str, by: str | None,
@@ -104,21 +109,37 @@ def void(store: Store, table: RuleTable, event_id: int, *, reason: str, by: str 
             raise DisciplineError(f"there is no event {event_id}; 'discipline events' lists them")
         if event_id in store.voids():
             raise DisciplineError(f"event {event_id} is already withdrawn")
-        if by is not None and by not in store.roster():
+        if by is not None and not store.staff_exists(by):
             raise DisciplineError(f"unknown staff {by!r} given with --by")
-        month = payroll.month_of(dt.datetime.fromisoformat(row["at"]), table)
+        at = dt.datetime.fromisoformat(row["at"])
         posted = None
-        if store.is_closed(month):
-            posted = first_open_month(store, month)
+        if is_closed(store, payroll.month_of(at, table)):
+            posted = first_open_month(store, payroll.month_of(at, table))
+        ensure_priced(store, table)
         store.append_void(event_id, reason=reason.strip(), by=by, logged_at=now, posted_month=posted)
+        reprice(store, table, keys=[row["staff"]], since=at)
         return posted
 
 
 def first_open_month(store: Store, month: str) -> str:
     closed = store.closed_months()
-    while month in closed:
+    while month in closed or (closed and month <= max(closed)):
         month = payroll.next_month(month)
     return month
+
+
+def is_closed(store: Store, month: str) -> bool:
+    """Closed, or before the latest closed month (months close in order, so nothing may go in behind them)."""
+    closed = store.closed_months()
+    return bool(closed) and month <= max(closed)
+
+
+def refuse_if_closed(store: Store, month: str, what: str) -> None:
+    if is_closed(store, month):
+        latest = max(store.closed_months())
+        when = "is closed for payroll" if month == latest or month in store.closed_months() else \
+            f"is before {latest}, which is closed for payroll"
+        raise DisciplineError(f"{month} {when}, so {what}")
 
 
 def import_events(store: Store, table: RuleTable, data: bytes, *, now: dt.datetime) -> int:
@@ -132,15 +153,15 @@ def import_events(store: Store, table: RuleTable, data: bytes, *, now: dt.dateti
         raise DisciplineError(str(exc)) from None
     rows, problems = logfile.read_events(text, zone(table))
     with store.write():
+        ensure_priced(store, table)
         roster = store.roster()
-        closed = store.closed_months()
         drafts = []
         for line, event in rows:
             month = payroll.month_of(event.at, table)
             try:
                 if event.at > now:
                     raise DisciplineError(f"{event.at:%Y-%m-%d %H:%M} is in the future")
-                if month in closed:
+                if is_closed(store, month):
                     raise DisciplineError(f"{month} is closed for payroll")
                 if event.by is not None and event.by not in roster:
                     raise DisciplineError(f"unknown staff {event.by!r} in column by")
@@ -155,6 +176,7 @@ def import_events(store: Store, table: RuleTable, data: bytes, *, now: dt.dateti
         if not drafts:
             raise DisciplineError("the events file has a header but no rows; nothing was logged")
         store.append_events([attrs.evolve(e, id=0) for e in drafts], logged_at=now, source="import")
+        reprice(store, table, keys={e.staff for e in drafts}, since=min(e.at for e in drafts), roster=roster)
         return len(drafts)
 
 
@@ -163,52 +185,140 @@ def _line_number(problem: str) -> int:
     return int(head[5:]) if head.startswith("line ") and head[5:].isdigit() else 0
 
 
+# -- the priced-charges cache ------------------------------------------------------------------
+#
+# Pricing is a replay of the log, but a chain's log is millions of events; payroll should not
+# re-price a year to print a month. The engine's charges are kept in the ``charges`` table, and
+# every command that changes the log re-prices just what the change can move: the events sharing
+# the changed event's ``staff`` key from its time on (occurrences never cross keys). A different rule
+# table (its fingerprint) re-prices everything once; the cache is derived data and never audited.
+
+def fingerprint(table: RuleTable) -> str:
+    """Identifies a rule table's content (not its path): the cache is valid for one fingerprint."""
+    return hashlib.sha256(repr(attrs.evolve(table, path="")).encode("utf-8")).hexdigest()
+
+
+def history_rules(table: RuleTable) -> tuple[str, ...]:
+    """Codes of rules whose occurrences count beyond the calendar month (ever or rolling windows)."""
+    codes = []
+    for rule in table.rules:
+        for price_ in (rule.price, *dict(rule.outcomes).values()):
+            target = table.rule(price_.counts_as) if price_.counts_as else rule
+            if target.window != "month":
+                codes.append(rule.code)
+                break
+    return tuple(codes)
+
+
+def history_since(table: RuleTable, since: dt.datetime) -> dt.datetime:
+    """The earliest event that can be an earlier occurrence of one in a month-window rule at ``since``."""
+    local = since.astimezone(zone(table))
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _cache(store: Store, table: RuleTable, events: Sequence[Event], roster: dict[str, Staff], *,
+           keys: Sequence[str] | None, since: dt.datetime | None) -> engine.Priced:
+    """Price ``events`` (from ``since`` on) and swap the result into the cache for ``keys``."""
+    priced = engine.price(events, table, roster, since=since)
+    by_id = {e.id: e for e in events}
+    problems = [(event_id, by_id[event_id].staff, by_id[event_id].at, message)
+                for event_id, message in priced.problems]
+    store.replace_charges(keys, since, priced.charges, problems, month_of=lambda at: payroll.month_of(at, table))
+    return priced
+
+
+def reprice(store: Store, table: RuleTable, *, keys: Sequence[str] | set[str] | None, since: dt.datetime | None,
+            roster: dict[str, Staff] | None = None) -> None:
+    """Re-price the events of ``keys`` (every key when None) from ``since`` on (all time when None)."""
+    keys = sorted(keys) if keys is not None else None
+    load_since = history_since(table, since) if since is not None else None
+    events = store.events_of(keys, since=load_since, rules=history_rules(table))
+    if roster is None:
+        roster = store.roster() if keys is None or len(keys) > 1 else store.roster_around(
+            keys[0], extra=[e.charge for e in events if e.charge])
+    _cache(store, table, events, roster, keys=keys, since=since)
+
+
+def ensure_priced(store: Store, table: RuleTable) -> None:
+    """Re-price the whole log when the cache was made with another rule table. Call inside ``write()``."""
+    wanted = fingerprint(table)
+    if store.charges_fingerprint() != wanted:
+        reprice(store, table, keys=None, since=None)
+        store.set_charges_fingerprint(wanted)
+
+
+def _ensure_priced_for_reading(store: Store, table: RuleTable) -> None:
+    if store.charges_fingerprint() != fingerprint(table):
+        with store.write():
+            ensure_priced(store, table)
+
+
 # -- statements -------------------------------------------------------------------------------
 
-def all_charges(store: Store, table: RuleTable, roster: dict[str, Staff]) -> engine.Priced:
-    return engine.price(store.events(), table, roster)
-
-
-def reversals(store: Store, frozen: dict[str, list[Statement]]) -> list[payroll.Reversal]:
-    """Voids of events in closed months, as reversal lines posted into the month named on the void."""
+def _reversals(store: Store, table: RuleTable, first: str, last: str) -> list[payroll.Reversal]:
+    """Voids of closed months' events posted into ``first``…``last``, with the frozen lines they reverse."""
     out = []
+    frozen: dict[str, list[Statement]] = {}
     for target, row in store.voids().items():
-        if not row["posted_month"]:
+        if not row["posted_month"] or not first <= row["posted_month"] <= last:
             continue
-        lines = [(s.staff_id, line) for statements in frozen.values() for s in statements
-                 for line in s.lines if line.event_id == target]
+        event = store.event_row(target)
+        month = payroll.month_of(dt.datetime.fromisoformat(event["at"]), table) if event else ""
+        if month not in frozen:
+            frozen[month] = [payroll.from_json(item) for item in store.frozen_statements(month) or []]
+        lines = [(s.staff_id, line) for s in frozen[month] for line in s.lines if line.event_id == target]
         out.append(payroll.Reversal(month=row["posted_month"], event_id=target,
                                     at=dt.datetime.fromisoformat(row["logged_at"]), reason=row["reason"] or "",
                                     lines=tuple(lines)))
     return out
 
 
-def frozen_statements(store: Store) -> dict[str, list[Statement]]:
-    return {month: [payroll.from_json(item) for item in json.loads(row["statements"])]
-            for month, row in store.closed_months().items()}
+def month_statements(store: Store, table: RuleTable, month: str, *, staff: str | None = None) -> list[Statement]:
+    """Everyone's (or one person's) statement for ``month``: frozen if closed, else from the priced log.
 
-
-def month_statements(store: Store, table: RuleTable, month: str, *, ignore_frozen: bool = False) -> list[Statement]:
-    """Everyone's statement for ``month``: frozen if closed, else replayed from the whole log."""
+    The replay starts after the latest closed month, from the balances it carried out.
+    """
+    closed = store.closed_months()
+    if month in closed:
+        frozen = [payroll.from_json(item) for item in store.frozen_statements(month) or []]
+        return [s for s in frozen if staff is None or s.staff_id == staff]
+    _ensure_priced_for_reading(store, table)
+    earlier = [m for m in closed if m < month]
+    base = earlier[-1] if earlier else None
+    first = payroll.next_month(base) if base else min(store.first_charge_month() or month, month)
+    opening = store.closed_balances(base, staff) if base else {}
     roster = store.roster()
-    frozen = frozen_statements(store)
-    if ignore_frozen:
-        frozen = {m: s for m, s in frozen.items() if m < month}
-    if month in frozen:
-        return frozen[month]
-    priced = all_charges(store, table, roster)
-    return payroll.statements(month, charges=priced.charges, roster=roster, table=table, frozen=frozen,
-                              reversals=reversals(store, frozen))
+    if staff is not None:
+        roster = {staff: roster[staff]} if staff in roster else {}
+    return payroll.statements(month, charges=store.charges(first, month, staff=staff), roster=roster, table=table,
+                              frozen={}, reversals=_reversals(store, table, first, month), opening=opening,
+                              first_month=first)
+
+
+def replay_statements(store: Store, table: RuleTable, month: str) -> list[Statement]:
+    """The month replayed in memory from the whole log under ``table``, closed months ignored.
+
+    For a what-if under a proposed table; it writes nothing and uses no cache.
+    """
+    roster = store.roster()
+    priced = engine.price(store.events(), table, roster)
+    return payroll.statements(month, charges=priced.charges, roster=roster, table=table, frozen={})
+
+
+def pricing_problems(store: Store, table: RuleTable, month: str) -> list[tuple[int, str]]:
+    """Events of ``month`` that could not be priced (they cost nothing until fixed), one sentence each."""
+    first, last = payroll.month_bounds(month)
+    tz = zone(table)
+    return store.pricing_problems(dt.datetime.combine(first, dt.time(), tz),
+                                  dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz))
 
 
 def scorecard(store: Store, table: RuleTable, staff_id: str, month: str) -> Statement:
-    roster = store.roster()
-    if staff_id not in roster:
+    if not store.staff_exists(staff_id):
         raise DisciplineError(f"unknown staff {staff_id!r}; 'discipline staff list' shows the ids")
-    for statement in month_statements(store, table, month):
-        if statement.staff_id == staff_id:
-            return statement
-    raise DisciplineError(f"{staff_id} has no statement for {month} (they had left the company by then)")
+    for statement in month_statements(store, table, month, staff=staff_id):
+        return statement
+    raise DisciplineError(f"{staff_id} has no statement for {month} (not yet hired, or left before it)")
 
 
 def render_payroll(month: str, statements: Sequence[Statement], table: RuleTable, fmt: str) -> bytes:
@@ -247,6 +357,7 @@ def close(store: Store, table: RuleTable, month: str, *, now: dt.datetime) -> li
             previous = payroll.next_month(previous)
         statements = month_statements(store, table, month)
         exports = {fmt: render_payroll(month, statements, table, fmt) for fmt in PAYROLL_FORMATS}
+        store.set_closed_balances(month, {s.staff_id: s.carried_out for s in statements})
         store.close_month(month, json.dumps([payroll.to_json(s) for s in statements], ensure_ascii=False),
                           closed_at=now, exports={"csv": exports["csv"], "html": exports["html"].decode("utf-8"),
                                                   "json": exports["json"].decode("utf-8")})
@@ -256,8 +367,7 @@ def close(store: Store, table: RuleTable, month: str, *, now: dt.datetime) -> li
 def what_if(store: Store, current: RuleTable, proposed: RuleTable, month: str) -> tuple[list[Statement],
                                                                                          list[Statement]]:
     """The month under the table in force and under a proposed one; writes nothing."""
-    return (month_statements(store, current, month),
-            month_statements(store, proposed, month, ignore_frozen=True))
+    return month_statements(store, current, month), replay_statements(store, proposed, month)
 
 
 # -- staff ------------------------------------------------------------------------------------
@@ -277,7 +387,14 @@ def import_staff(store: Store, table: RuleTable, data: bytes) -> tuple[int, int]
             raise FileRefused("roster", problems)
         if not people:
             raise DisciplineError("the roster file has a header but no rows; nothing was imported")
-        store.upsert_staff(people)
+        ensure_priced(store, table)
+        changed = [p for p in people if existing.get(p.id) != p]
+        store.upsert_staff(changed)
+        if changed:  # a person's store, role, supervisor or wage can move what their store's events cost
+            stores = {p.store for p in changed} | {existing[p.id].store for p in changed if p.id in existing}
+            roster = store.roster()
+            keys = {s.id for s in roster.values() if s.store in stores} | store.team_keys()
+            reprice(store, table, keys=keys, since=None, roster=roster)
         added = sum(1 for p in people if p.id not in existing)
         return added, len(people) - added
 
@@ -327,7 +444,7 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
     """Turn the month's punches into lateness, early-leave and absence events, once each."""
     from . import attendance
 
-    if store.is_closed(month):
+    if is_closed(store, month):
         raise DisciplineError(f"{month} is closed for payroll, so its attendance can no longer be derived")
     first, last = payroll.month_bounds(month)
     if first > now.date():
@@ -342,9 +459,11 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
         leave = [attendance.Leave(staff_id=s, day=d, part=p) for s, d, p in store.leave(first, last)]
         result = attendance.derive(month, punches=punches, roster=roster, table=table,
                                    schedule=store.schedule(first, last), leave=leave, until=until)
+        ensure_priced(store, table)
         known = store.derived_keys()
-        created = already = 0
+        already = 0
         refused = []
+        new: list[tuple[Event, str, tuple[int, ...]]] = []
         for item in result.events:
             if item.key in known:
                 already += 1
@@ -356,19 +475,19 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
             except DisciplineError as exc:
                 refused.append(f"{item.staff_id} {item.at:%Y-%m-%d}: {exc}")
                 continue
-            store.append_event(event, logged_at=now, source="derived", derived_key=item.key,
-                               punch_ids=item.punch_ids)
-            created += 1
+            new.append((event, item.key, item.punch_ids))
+        store.append_derived(new, logged_at=now)
         # Punches imported late (a forgotten export) can undo an absence derived before: withdraw it.
         judged_until = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tz)
         wanted = {item.key for item in result.events}
-        withdrawn = 0
-        for key, event_id in store.live_derived(since, judged_until).items():
-            if key not in wanted:
-                store.append_void(event_id, reason="no longer supported by the punches, schedule or leave",
-                                  by=None, logged_at=now)
-                withdrawn += 1
-        return Derived(created, already, withdrawn, result.missing, result.notes, tuple(refused))
+        stale = {event_id: key for key, event_id in store.live_derived(since, judged_until).items()
+                 if key not in wanted}
+        store.append_voids(sorted(stale), reason="no longer supported by the punches, schedule or leave",
+                           logged_at=now)
+        changed = [e for e, _, _ in new] + [e for e in store.events_by_id(sorted(stale))]
+        if changed:
+            reprice(store, table, keys={e.staff for e in changed}, since=min(e.at for e in changed), roster=roster)
+        return Derived(len(new), already, len(stale), result.missing, result.notes, tuple(refused))
 
 
 def import_schedule(store: Store, table: RuleTable, data: bytes) -> int:

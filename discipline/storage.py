@@ -18,14 +18,14 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from .model import DisciplineError, Event, Staff
+from .model import Charge, DisciplineError, Event, Staff
 
 BUSY_TIMEOUT_MS = 60_000
 GENESIS = "0" * 64
@@ -66,7 +66,29 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db["leave"].create({"staff": str, "day": str, "part": str}, pk=("staff", "day", "part"))
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1,)
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """The priced-charges cache and the balances closed months carry out.
+
+    ``charges`` and ``pricing_problems`` are derived data, rebuilt from the log whenever the rule
+    table changes (``meta.charges_fingerprint``); they let payroll read one month instead of
+    re-pricing every event since the first. ``closed_balances`` is what each closed month carried out.
+    """
+    db["charges"].create({
+        "event_id": int, "key": str, "staff": str, "month": str, "at": str, "rule": str, "kind": str,
+        "points": str, "amount": str, "disposition": str, "explanation": str,
+    })
+    db["charges"].create_index(["month", "staff"])
+    db["charges"].create_index(["key", "at"])
+    db["pricing_problems"].create({"event_id": int, "key": str, "at": str, "message": str}, pk="event_id")
+    db["pricing_problems"].create_index(["key", "at"])
+    db["closed_balances"].create({"month": str, "staff": str, "carried_out": str}, pk=("month", "staff"))
+    for row in db.query("select month, statements from closed_months"):
+        db["closed_balances"].insert_all(
+            {"month": row["month"], "staff": s["staff_id"], "carried_out": s["carried_out"]}
+            for s in json.loads(row["statements"]))
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2)
 
 
 class Store:
@@ -181,6 +203,25 @@ class Store:
     def append_events(self, events: list[Event], *, logged_at: dt.datetime, source: str) -> list[int]:
         return self.append_many([_event_fields(e, source=source) for e in events], logged_at=logged_at)
 
+    def append_derived(self, items: list[tuple[Event, str, tuple[int, ...]]], *, logged_at: dt.datetime) -> list[int]:
+        """Append derived events, each with its derived key and the punches it came from."""
+        return self.append_many([_event_fields(e, source="derived", derived_key=key, punch_ids=punch_ids)
+                                 for e, key, punch_ids in items], logged_at=logged_at)
+
+    def append_voids(self, targets: list[int], *, reason: str, logged_at: dt.datetime) -> list[int]:
+        return self.append_many([{"type": "void", "target": t, "reason": reason} for t in targets],
+                                logged_at=logged_at)
+
+    def events_by_id(self, ids: list[int]) -> list[Event]:
+        out: list[Event] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            out.extend(self.events(where=f"e.id in ({', '.join('?' for _ in chunk)})", params=chunk))
+        return out
+
+    def team_keys(self) -> set[str]:
+        return {row[0] for row in self.db.execute("select distinct staff from events where staff like 'team:%'")}
+
     def append_void(self, target: int, *, reason: str, by: str | None, logged_at: dt.datetime,
                     posted_month: str | None = None) -> int:
         """Withdraw ``target``. ``posted_month`` is where a closed month's reversal lines go."""
@@ -216,7 +257,9 @@ class Store:
 
     # -- closed months --------------------------------------------------------------------
     def closed_months(self) -> dict[str, dict[str, Any]]:
-        return {row["month"]: row for row in self.db.query("select * from closed_months order by month")}
+        """Closed month → when it was closed (the frozen statements are read one month at a time)."""
+        return {row[0]: {"month": row[0], "closed_at": row[1]}
+                for row in self.db.execute("select month, closed_at from closed_months order by month")}
 
     def is_closed(self, month: str) -> bool:
         return bool(list(self.db.query("select 1 from closed_months where month = ?", [month])))
@@ -228,9 +271,107 @@ class Store:
                         "payroll_json) values (?, ?, ?, ?, ?, ?)",
                         [month, closed_at.isoformat(), statements, exports["csv"], exports["html"], exports["json"]])
 
+    def frozen_statements(self, month: str) -> list[dict[str, Any]] | None:
+        rows = self.db.execute("select statements from closed_months where month = ?", [month]).fetchall()
+        return json.loads(rows[0][0]) if rows else None
+
+    def set_closed_balances(self, month: str, balances: dict[str, Decimal]) -> None:
+        self.db.conn.executemany("insert into closed_balances (month, staff, carried_out) values (?, ?, ?)",
+                                 [(month, staff, str(amount)) for staff, amount in balances.items()])
+
+    def closed_balances(self, month: str, staff: str | None = None) -> dict[str, Decimal]:
+        sql, params = "select staff, carried_out from closed_balances where month = ?", [month]
+        if staff is not None:
+            sql, params = sql + " and staff = ?", [month, staff]
+        return {row[0]: Decimal(row[1]) for row in self.db.execute(sql, params)}
+
     def frozen_export(self, month: str, fmt: str) -> bytes | str | None:
         rows = list(self.db.query(f"select payroll_{fmt} as out from closed_months where month = ?", [month]))
         return rows[0]["out"] if rows else None
+
+    # -- the priced-charges cache ---------------------------------------------------------
+    def charges_fingerprint(self) -> str | None:
+        return self._meta("charges_fingerprint")
+
+    def set_charges_fingerprint(self, value: str) -> None:
+        self._set_meta("charges_fingerprint", value)
+
+    def replace_charges(self, keys: Iterable[str] | None, since: dt.datetime | None, charges: Iterable[Charge],
+                        problems: Iterable[tuple[int, str, dt.datetime, str]], *, month_of: Callable[[dt.datetime], str]
+                        ) -> None:
+        """Swap the cached charges and problems of these event keys (``event.staff``) from ``since`` on."""
+        if keys is None:
+            where, params = ("at >= ?", [[since.isoformat()]]) if since is not None else ("1", [[]])
+        else:
+            where = "key = ?" + (" and at >= ?" if since is not None else "")
+            params = [[key, since.isoformat()] if since is not None else [key] for key in keys]
+        self.db.conn.executemany(f"delete from charges where {where}", params)
+        self.db.conn.executemany(f"delete from pricing_problems where {where}", params)
+        self.db.conn.executemany(
+            "insert into charges (event_id, key, staff, month, at, rule, kind, points, amount, disposition, "
+            "explanation) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(c.event_id, c.key, c.staff_id, month_of(c.at), c.at.isoformat(), c.rule, c.kind, str(c.points),
+              str(c.amount), c.disposition, c.explanation) for c in charges])
+        self.db.conn.executemany(
+            "insert or replace into pricing_problems (event_id, key, at, message) values (?, ?, ?, ?)",
+            [(event_id, key, at.isoformat(), message) for event_id, key, at, message in problems])
+
+    def charges(self, first_month: str, last_month: str, *, staff: str | None = None) -> list[Charge]:
+        """Cached charges of the months from ``first_month`` to ``last_month``, in time order."""
+        sql = ("select event_id, key, staff, at, rule, kind, points, amount, disposition, explanation from charges "
+               "where month >= ? and month <= ?")
+        params: list[Any] = [first_month, last_month]
+        if staff is not None:
+            sql += " and staff = ?"
+            params.append(staff)
+        return [Charge(event_id=r[0], key=r[1], staff_id=r[2], at=dt.datetime.fromisoformat(r[3]), rule=r[4],
+                       kind=r[5], points=Decimal(r[6]), amount=Decimal(r[7]), disposition=r[8], explanation=r[9])
+                for r in self.db.execute(sql + " order by at, event_id", params)]
+
+    def first_charge_month(self) -> str | None:
+        return self.db.execute("select min(month) from charges").fetchone()[0]
+
+    def pricing_problems(self, since: dt.datetime, until: dt.datetime) -> list[tuple[int, str]]:
+        rows = self.db.execute("select event_id, message from pricing_problems where at >= ? and at < ? "
+                               "order by at, event_id", [since.isoformat(), until.isoformat()])
+        return [(row[0], row[1]) for row in rows]
+
+    def events_of(self, keys: Iterable[str] | None, *, since: dt.datetime | None, rules: Iterable[str] = ()
+                  ) -> list[Event]:
+        """Events of these keys (all keys when None) at or after ``since``, plus every event of ``rules``."""
+        clauses, params = [], []
+        if since is not None:
+            rules = list(rules)
+            marks = ", ".join("?" for _ in rules)
+            clauses.append(f"(e.at >= ?{f' or e.rule in ({marks})' if rules else ''})")
+            params += [since.isoformat(), *rules]
+        if keys is None:
+            return self.events(where=" and ".join(clauses), params=params)
+        out: list[Event] = []
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            where = [f"e.staff in ({', '.join('?' for _ in chunk)})", *clauses]
+            out.extend(self.events(where=" and ".join(where), params=[*chunk, *params]))
+        return out
+
+    def roster_around(self, key: str, extra: Iterable[str] = ()) -> dict[str, Staff]:
+        """The people an event of ``key`` can involve: its store (or team), their supervisors, ``extra``."""
+        if key.startswith("team:"):
+            core = "select id from staff where team = ?"
+            param = key[len("team:"):]
+        else:
+            core = "select id from staff where store = (select store from staff where id = ?) or id = ?"
+            param = key
+        extra = list(extra)
+        params = [param, key] if not key.startswith("team:") else [param]
+        sql = (f"select * from staff where id in ({core}) or id in (select supervisor from staff where id in "
+               f"({core}))" + (f" or id in ({', '.join('?' for _ in extra)})" if extra else ""))
+        rows = self.db.query(sql, [*params, *params, *extra])
+        return {row["id"]: _staff(row) for row in rows}
+
+    def staff_exists(self, staff_id: str) -> bool:
+        return self.db.execute("select 1 from staff where id = ?", [staff_id]).fetchone() is not None
 
     # -- punches, schedule, leave ---------------------------------------------------------
     def add_punches(self, punches: list[tuple[str, dt.datetime, str]], *, source: str,

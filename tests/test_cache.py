@@ -1,0 +1,156 @@
+"""The priced-charges cache always agrees with a full replay of the log, whatever happened in between."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import random
+import sqlite3
+from decimal import Decimal
+
+import pytest
+from conftest import TZ
+
+from discipline import service
+from discipline.model import DisciplineError, Event
+from discipline.payroll import to_json
+from discipline.rules import load_rules
+from discipline.storage import MIGRATIONS, Store
+
+NOW = dt.datetime(2026, 12, 20, 12, 0, tzinfo=TZ)
+ROSTER = """\
+id,name,store,team,role,supervisor,base_wage,bonus,shift,city,hired,left
+SM1,赵强,SR,,sales_manager,,9000,2000,showroom,shanghai,,
+GA,孙磊,SR,A,group_leader,SM1,6000,1000,showroom,shanghai,,
+GB,吴婷,SR,B,group_leader,SM1,6000,1000,showroom,beijing,,
+C01,郑浩,SR,A,consultant,GA,4000,1000,showroom,shanghai,,
+C02,冯雪,SR,B,consultant,GB,3045,300,showroom,shanghai,,
+F01,马超,SR,,five_s,SM1,3500,300,showroom,shanghai,,
+A01,林琳,SR,,sales_assistant,SM1,4500,500,showroom,shanghai,,
+K01,黄涛,SR,,key_account,SM1,5000,2000,showroom,beijing,,
+L01,陈静,ST,,store_lead,M01,5200,800,store,shanghai,,
+M01,周敏,ST,,manager_assistant,,6500,1000,store,shanghai,,
+G01,李娜,ST,,guide,L01,3800,600,store,shanghai,,
+"""
+#: (staff, rule, options) a random log is drawn from.
+MENU = (
+    ("C01", "showroom.late", {}), ("C02", "showroom.late", {}), ("C01", "showroom.grooming_meeting", {}),
+    ("C02", "showroom.early_leave", {}), ("C01", "showroom.after_meeting", {}), ("C02", "testdrive.paperwork", {}),
+    ("K01", "keyaccount.false_report", {}), ("K01", "keyaccount.daily_quota", {"count": 2}),
+    ("C01", "uniform.noncompliant", {}), ("C02", "vehicle.warehouse_visit", {}),
+    ("team:B", "testdrive.window_open", {}), ("C01", "showroom.toolkit", {"items": ("订单", "名片")}),
+    ("K01", "keyaccount.gift_undelivered", {"value": Decimal("150")}),
+    ("C02", "sales.customer_grab", {"outcome": "serious"}), ("G01", "duty.cleanup", {"count": 2, "lapse": True}),
+    ("G01", "attendance.late", {"lapse": True}), ("C01", "showroom.phone", {"lapse": True}),
+    ("C02", "showroom.meeting_absent", {}), ("A01", "office.badge", {"outcome": "lost"}),
+    ("C01", "marketing.insert_duty", {}),
+)
+MONTHS = ("2026-09", "2026-10", "2026-11", "2026-12")
+
+
+@pytest.fixture
+def store(table, tmp_path) -> Store:
+    """A showroom and a store with a roster."""
+    store = Store(tmp_path / "c.db", create=True)
+    store.migrate()
+    service.import_staff(store, table, ROSTER.encode())
+    return store
+
+
+def same(store, table) -> None:
+    """Every month from the cache equals the same month replayed from the whole log."""
+    for month in MONTHS:
+        cached = [to_json(s) for s in service.month_statements(store, table, month)]
+        replayed = [to_json(s) for s in service.replay_statements(store, table, month)]
+        assert cached == replayed, month
+
+
+def random_time(rng: random.Random) -> dt.datetime:
+    """A working-hours time between September and mid-December 2026."""
+    day = dt.date(2026, 9, 1) + dt.timedelta(days=rng.randrange(105))
+    return dt.datetime.combine(day, dt.time(rng.randrange(8, 18), rng.randrange(60)), TZ)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_logs_voids_and_backdated_events_keep_the_cache_exact(store, table, seed):
+    """Logs in random time order, voids of random events and roster changes: cache == replay at every step."""
+    rng = random.Random(seed)
+    ids: list[int] = []
+    for step in range(40):
+        roll = rng.random()
+        if roll < 0.7 or not ids:
+            staff, rule, options = rng.choice(MENU)
+            with contextlib.suppress(DisciplineError):
+                ids.append(service.log(store, table, Event(id=0, staff=staff, rule=rule, at=random_time(rng),
+                                                           **options), now=NOW).event_id)
+        elif roll < 0.9:
+            service.void(store, table, ids.pop(rng.randrange(len(ids))), reason="appeal", by=None, now=NOW)
+        else:
+            wage = 3000 + rng.randrange(4000)
+            service.import_staff(store, table, (ROSTER.splitlines()[0] + f"\nC02,冯雪,SR,B,consultant,GB,{wage},300,"
+                                                "showroom,shanghai,,\n").encode())
+        if step % 10 == 9:
+            same(store, table)
+    same(store, table)
+
+
+def test_backdated_event_reprices_the_later_ones(store, table):
+    """A lateness logged for the 2nd after one on the 9th makes the 9th the 2nd lateness: 40, not 20."""
+    late = service.log(store, table, Event(id=0, staff="C01", rule="showroom.late",
+                                           at=dt.datetime(2026, 11, 9, 8, 40, tzinfo=TZ)), now=NOW)
+    assert [c.amount for c in late.charges] == [Decimal("20.00")]
+    service.log(store, table, Event(id=0, staff="C01", rule="showroom.late",
+                                    at=dt.datetime(2026, 11, 2, 8, 40, tzinfo=TZ)), now=NOW)
+    card = service.scorecard(store, table, "C01", "2026-11")
+    assert [line.amount for line in card.lines] == [Decimal("20.00"), Decimal("40.00")]
+    same(store, table)
+
+
+def test_a_second_five_s_makes_the_old_charge_a_problem_until_named(store, table):
+    """Hiring a second 5S leaves the warehouse visit without a payer: reported, costing nothing, as a replay says."""
+    service.log(store, table, Event(id=0, staff="C01", rule="vehicle.warehouse_visit",
+                                    at=dt.datetime(2026, 11, 9, 11, 0, tzinfo=TZ)), now=NOW)
+    assert service.scorecard(store, table, "F01", "2026-11").fines == Decimal("50.00")
+    service.import_staff(store, table, (ROSTER.splitlines()[0] + "\nF02,新人,SR,,five_s,SM1,3500,0,showroom,"
+                                        "shanghai,,\n").encode())
+    assert service.scorecard(store, table, "F01", "2026-11").fines == Decimal("0.00")
+    (problem,) = service.pricing_problems(store, table, "2026-11")
+    assert "several people (F01, F02)" in problem[1]
+    same(store, table)
+
+
+def test_a_changed_rule_table_reprices_everything(store, table, tmp_path):
+    """With the lateness ladder changed to 30/60, the same log costs the new amounts, as a replay says."""
+    for day in (3, 10):
+        service.log(store, table, Event(id=0, staff="C01", rule="showroom.late",
+                                        at=dt.datetime(2026, 11, day, 8, 40, tzinfo=TZ)), now=NOW)
+    text = (tmp_path / "rules.toml")
+    from discipline.resources import shipped_rules_path
+
+    text.write_text(shipped_rules_path().read_text(encoding="utf-8").replace("fine = [20, 40]", "fine = [30, 60]"),
+                    encoding="utf-8")
+    proposed = load_rules(text)
+    assert service.scorecard(store, proposed, "C01", "2026-11").fines == Decimal("90.00")
+    assert service.scorecard(store, table, "C01", "2026-11").fines == Decimal("60.00")
+    same(store, proposed)
+
+
+def test_schema_version_1_migrates_forward_keeping_the_log(table, tmp_path):
+    """A database made by schema 1 is brought to the newest schema by init, its events intact and priced."""
+    path = tmp_path / "old.db"
+    old = Store(path, create=True)
+    with old.write():
+        MIGRATIONS[0](old.db)
+        old._set_meta("schema_version", "1")
+        old.upsert_staff(list(__import__("discipline.roster", fromlist=["x"]).read_roster(ROSTER, table, {})[0]))
+        old.append_event(Event(id=0, staff="C01", rule="showroom.late", at=dt.datetime(2026, 11, 3, 8, 40, tzinfo=TZ)),
+                         logged_at=NOW)
+    old.close()
+    with pytest.raises(DisciplineError, match="schema version 1"):
+        service.open_store(path)
+    store = Store(path)
+    assert store.migrate() == len(MIGRATIONS)
+    store = service.open_store(path)
+    assert store.verify() == (1, [])
+    assert service.scorecard(store, table, "C01", "2026-11").fines == Decimal("20.00")
+    assert sqlite3.connect(path).execute("select count(*) from charges").fetchone() == (1,)
