@@ -454,6 +454,9 @@ def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | No
         write_output(data, out)
         return
     write_output(service.payroll_export(store, app.table, month, fmt), out)
+    problems = [] if month in store.closed_months() else service.pricing_problems(store, app.table, month)
+    for event_id, message in problems:
+        click.echo(f"warning: event {event_id} costs nothing until fixed: {message}", err=True)
 
 
 @cli.command()

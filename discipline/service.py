@@ -170,7 +170,13 @@ def import_events(store: Store, table: RuleTable, data: bytes, *, now: dt.dateti
                 problems.append(f"line {line}: {exc}")
                 continue
             drafts.append(attrs.evolve(event, id=line))
-        problems.extend(f"line {line}: {message}" for line, message in engine.price(drafts, table, roster).problems)
+        priced = engine.price(drafts, table, roster)
+        problems.extend(f"line {line}: {message}" for line, message in priced.problems)
+        for charge in priced.charges:  # the month's payroll must be able to cap everyone charged
+            try:
+                payroll.minimum_wage(table, roster[charge.staff_id].city, payroll.month_of(charge.at, table))
+            except DisciplineError as exc:
+                problems.append(f"line {charge.event_id}: {exc}")
         if problems:
             raise FileRefused("events file", sorted(problems, key=_line_number))
         if not drafts:
@@ -472,6 +478,7 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
                           note=item.note, derived=True)
             try:
                 engine.resolve(event, table, roster)
+                payroll.minimum_wage(table, roster[item.staff_id].city, month)
             except DisciplineError as exc:
                 refused.append(f"{item.staff_id} {item.at:%Y-%m-%d}: {exc}")
                 continue
