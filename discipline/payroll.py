@@ -18,6 +18,7 @@ of their events posts reversal lines into the month named on the void (the first
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from .model import Charge, DisciplineError, Line, RuleTable, Staff, Statement
+from .model import Charge, DisciplineError, Line, MinimumWage, RuleTable, Staff, Statement
 from .money import ZERO, fen, number, yuan
 
 
@@ -47,6 +48,7 @@ def month_of(moment: dt.datetime, table: RuleTable) -> str:
     return f"{moment.astimezone(zoneinfo.ZoneInfo(table.settings.timezone)):%Y-%m}"
 
 
+@functools.lru_cache(maxsize=1024)
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     year, mon = (int(part) for part in month.split("-"))
     first = dt.date(year, mon, 1)
@@ -59,15 +61,28 @@ def next_month(month: str) -> str:
     return f"{year + (mon == 12):04d}-{mon % 12 + 1:02d}"
 
 
+def months_between(first: str, last: str) -> list[str]:
+    """``first`` … ``last`` inclusive: ``months_between("2026-11", "2027-01")`` → three months."""
+    out = [first]
+    while out[-1] < last:
+        out.append(next_month(out[-1]))
+    return out
+
+
 def minimum_wage(table: RuleTable, city: str | None, month: str) -> Decimal:
     """The minimum wage in force on the month's last day in ``city``; a missing city is an error."""
-    _, last = month_bounds(month)
     if not city:
         raise DisciplineError("a person has no city on the roster, so the minimum wage that caps deductions "
                               "is unknown; add the city column")
-    rates = [w for w in table.minimum_wages if w.city == city and w.since <= last]
+    return _minimum_wage(table.minimum_wages, city, month)
+
+
+@functools.lru_cache(maxsize=4096)
+def _minimum_wage(wages: tuple[MinimumWage, ...], city: str, month: str) -> Decimal:
+    _, last = month_bounds(month)
+    rates = [w for w in wages if w.city == city and w.since <= last]
     if not rates:
-        cities = ", ".join(sorted({w.city for w in table.minimum_wages}))
+        cities = ", ".join(sorted({w.city for w in wages}))
         raise DisciplineError(f"the rule table has no minimum wage for {city!r} in force in {month} "
                               f"(cities: {cities}); add a [[minimum_wage]] entry")
     return rates[-1].amount
@@ -78,6 +93,31 @@ def rating(table: RuleTable, score: Decimal) -> str:
         if score >= band.min_score:
             return band.name_zh
     return table.bands[-1].name_zh
+
+
+def due_of(sums: Mapping[str, Decimal], points: Decimal, table: RuleTable) -> Decimal:
+    """What a month's charges make due: fines (unless only reported), compensation, salary, cost, points."""
+    settings = table.settings
+    fines = sums.get("fine", ZERO) if settings.fines == "deduct" else ZERO
+    return fen(fines + sums.get("compensation", ZERO) + sums.get("salary", ZERO) + sums.get("cost", ZERO)
+               + points * settings.point_value)
+
+
+def legal_cap(person: Staff, month: str, table: RuleTable) -> tuple[Decimal, Decimal, Decimal]:
+    """(wage, minimum wage, the most that may be deducted) for ``person`` in ``month``."""
+    first, _ = month_bounds(month)
+    working = person.left is None or person.left >= first
+    wage = person.base_wage + person.bonus if working else ZERO
+    floor = minimum_wage(table, person.city, month)
+    cap = fen(max(ZERO, min(table.settings.max_deduction_ratio * wage, wage - floor))) if working else ZERO
+    return wage, floor, cap
+
+
+def settle(due: Decimal, carried_in: Decimal, cap: Decimal) -> tuple[Decimal, Decimal]:
+    """(deducted, carried out): at most the cap; a negative total (a refund) is paid back at once."""
+    total = due + carried_in
+    deducted = min(total, cap) if total > 0 else total
+    return fen(deducted), fen(total - deducted)
 
 
 def build_statement(person: Staff, month: str, lines: Sequence[Line], carried_in: Decimal,
@@ -92,14 +132,9 @@ def build_statement(person: Staff, month: str, lines: Sequence[Line], carried_in
     score = min(settings.base_score, max(ZERO, settings.base_score - points))  # a reversal cannot lift it above
     fines = sums["fine"]
     fines_deducted = fines if settings.fines == "deduct" else ZERO
-    due = fen(fines_deducted + sums["compensation"] + sums["salary"] + sums["cost"] + points * settings.point_value)
-    first, last = month_bounds(month)
-    working = person.left is None or person.left >= first
-    wage = person.base_wage + person.bonus if working else ZERO
-    floor = minimum_wage(table, person.city, month)
-    cap = fen(max(ZERO, min(settings.max_deduction_ratio * wage, wage - floor))) if working else ZERO
-    total = due + carried_in
-    deducted = min(total, cap) if total > 0 else total
+    due = due_of(sums, points, table)
+    wage, floor, cap = legal_cap(person, month, table)
+    deducted, carried_out = settle(due, carried_in, cap)
     dispositions = tuple((line.rule, line.disposition, line.at, line.event_id)
                          for line in lines if line.disposition)
     return Statement(
@@ -107,17 +142,43 @@ def build_statement(person: Staff, month: str, lines: Sequence[Line], carried_in
         points_lost=points, score=score, rating=rating(table, score), fines=fen(fines),
         compensation=fen(sums["compensation"]), salary_penalties=fen(sums["salary"]),
         cost_recovery=fen(sums["cost"]), rewards=fen(sums["reward"]), due=due, carried_in=fen(carried_in),
-        deducted=fen(deducted), carried_out=fen(total - deducted), cap=cap, wage=fen(wage),
+        deducted=deducted, carried_out=carried_out, cap=cap, wage=fen(wage),
         minimum_wage=floor, fines_reported=fen(fines - fines_deducted), dispositions=dispositions,
         lines=tuple(lines),
     )
 
 
-def lines_by_person_month(charges: Iterable[Charge], table: RuleTable) -> dict[tuple[str, str], list[Line]]:
+Totals = Mapping[tuple[str, str], tuple[Mapping[str, Decimal], Decimal]]
+"""(staff id, month) → (amount by kind, points): a month of one person without its lines."""
+
+
+def carry_forward(months: Sequence[str], totals: Totals, roster: Mapping[str, Staff], table: RuleTable,
+                  opening: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """What each person carries out of the last of ``months`` (in order), from the months' sums alone.
+
+    The same arithmetic as the statements of those months, without building them: payroll needs only
+    the balance that earlier open months hand on.
+    """
+    carried = defaultdict(lambda: ZERO, opening)
+    for month in months:
+        people = {staff for staff, m in totals if m == month} | {staff for staff, v in carried.items() if v}
+        for staff_id in sorted(people):
+            person = roster.get(staff_id)
+            if person is None:
+                continue
+            sums, points = totals.get((staff_id, month), ({}, ZERO))
+            _, _, cap = legal_cap(person, month, table)
+            _, carried[staff_id] = settle(due_of(sums, points, table), carried[staff_id], cap)
+    return dict(carried)
+
+
+def lines_by_person_month(charges: Iterable[Charge], table: RuleTable, *,
+                          only_month: str | None = None) -> dict[tuple[str, str], list[Line]]:
+    """Charges as statement lines, by person and month (``only_month`` when all are known to be in it)."""
     out: dict[tuple[str, str], list[Line]] = defaultdict(list)
     for charge in charges:
         rule = table.rule(charge.rule) if table.has_rule(charge.rule) else None
-        out[(charge.staff_id, month_of(charge.at, table))].append(Line(
+        out[(charge.staff_id, only_month or month_of(charge.at, table))].append(Line(
             event_id=charge.event_id, at=charge.at, rule=charge.rule,
             rule_name=rule.name_zh if rule else charge.rule, kind=charge.kind, points=charge.points,
             amount=charge.amount, disposition=charge.disposition, explanation=charge.explanation))
@@ -147,11 +208,11 @@ def statements(month: str, *, charges: Iterable[Charge], roster: Mapping[str, St
 
     ``frozen`` maps closed months to their stored statements; those are used as they are. Or the
     caller starts the replay at ``first_month`` with the balances ``opening`` carried into it (what
-    the month before it, a closed one, carried out), and ``charges`` only from then on.
+    the month before it, a closed one, carried out), and ``charges`` only from then until ``month``.
     """
     if month in frozen:
         return list(frozen[month])
-    lines = lines_by_person_month(charges, table)
+    lines = lines_by_person_month(charges, table, only_month=month if first_month == month else None)
     for key, extra in reversal_lines(reversals).items():
         lines[key].extend(extra)
     months = sorted({m for _, m in lines} | set(frozen))

@@ -15,6 +15,7 @@ import hashlib
 import json
 import zoneinfo
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -288,17 +289,38 @@ def month_statements(store: Store, table: RuleTable, month: str, *, staff: str |
     if month in closed:
         frozen = [payroll.from_json(item) for item in store.frozen_statements(month) or []]
         return [s for s in frozen if staff is None or s.staff_id == staff]
-    _ensure_priced_for_reading(store, table)
+    if store.charges_fingerprint() != fingerprint(table):  # re-price and read in one transaction, so a
+        with store.write():  # month that cannot be stated (say, no minimum wage) leaves the cache as it was
+            ensure_priced(store, table)
+            return month_statements(store, table, month, staff=staff)
     earlier = [m for m in closed if m < month]
     base = earlier[-1] if earlier else None
     first = payroll.next_month(base) if base else min(store.first_charge_month() or month, month)
     opening = store.closed_balances(base, staff) if base else {}
-    roster = store.roster()
-    if staff is not None:
-        roster = {staff: roster[staff]} if staff in roster else {}
-    return payroll.statements(month, charges=store.charges(first, month, staff=staff), roster=roster, table=table,
-                              frozen={}, reversals=_reversals(store, table, first, month), opening=opening,
-                              first_month=first)
+    roster = store.roster() if staff is None else store.roster_of([staff])
+    reversals = _reversals(store, table, first, month)
+    if first < month:  # open months before this one hand on only their balances: sums, no lines
+        previous = payroll.months_between(first, month)[:-1]
+        totals = store.charge_totals(first, previous[-1], staff=staff,
+                                     with_points=table.settings.point_value != 0)
+        totals = _with_reversals(totals, reversals, previous)
+        opening = payroll.carry_forward(previous, totals, roster, table, opening)
+    return payroll.statements(month, charges=store.charges(month, month, staff=staff), roster=roster, table=table,
+                              frozen={}, reversals=[r for r in reversals if r.month == month], opening=opening,
+                              first_month=month)
+
+
+def _with_reversals(totals: payroll.Totals, reversals: Sequence[payroll.Reversal],
+                    months: Sequence[str]) -> payroll.Totals:
+    """Add the reversal lines posted into ``months`` to their people's sums."""
+    out = {key: (dict(sums), points) for key, (sums, points) in totals.items()}
+    for (staff_id, month), lines in payroll.reversal_lines(r for r in reversals if r.month in months).items():
+        sums, points = out.setdefault((staff_id, month), ({}, Decimal(0)))
+        for line in lines:
+            sums[line.kind] = sums.get(line.kind, Decimal(0)) + line.amount
+            points += line.points
+        out[(staff_id, month)] = (sums, points)
+    return out
 
 
 def replay_statements(store: Store, table: RuleTable, month: str) -> list[Statement]:
@@ -334,7 +356,9 @@ def render_payroll(month: str, statements: Sequence[Statement], table: RuleTable
         return reports.payroll_csv(statements, table)
     if fmt == "html":
         return reports.payroll_html(month, statements, table).encode("utf-8")
-    return (json.dumps([payroll.to_json(s) for s in statements], ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # One statement per line: readable, and json's C encoder (indent= falls back to pure Python).
+    body = ",\n".join(json.dumps(payroll.to_json(s), ensure_ascii=False) for s in statements)
+    return (f"[\n{body}\n]\n" if statements else "[]\n").encode("utf-8")
 
 
 def payroll_export(store: Store, table: RuleTable, month: str, fmt: str) -> bytes:

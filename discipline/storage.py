@@ -75,7 +75,7 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     """
     db["charges"].create({
         "event_id": int, "key": str, "staff": str, "month": str, "at": str, "rule": str, "kind": str,
-        "points": str, "amount": str, "disposition": str, "explanation": str,
+        "points": str, "amount_fen": int, "disposition": str, "explanation": str,
     })
     db["charges"].create_index(["month", "staff"])
     db["charges"].create_index(["key", "at"])
@@ -308,25 +308,43 @@ class Store:
         self.db.conn.executemany(f"delete from charges where {where}", params)
         self.db.conn.executemany(f"delete from pricing_problems where {where}", params)
         self.db.conn.executemany(
-            "insert into charges (event_id, key, staff, month, at, rule, kind, points, amount, disposition, "
+            "insert into charges (event_id, key, staff, month, at, rule, kind, points, amount_fen, disposition, "
             "explanation) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(c.event_id, c.key, c.staff_id, month_of(c.at), c.at.isoformat(), c.rule, c.kind, str(c.points),
-              str(c.amount), c.disposition, c.explanation) for c in charges])
+              int(c.amount * 100), c.disposition, c.explanation) for c in charges])
         self.db.conn.executemany(
             "insert or replace into pricing_problems (event_id, key, at, message) values (?, ?, ?, ?)",
             [(event_id, key, at.isoformat(), message) for event_id, key, at, message in problems])
 
     def charges(self, first_month: str, last_month: str, *, staff: str | None = None) -> list[Charge]:
         """Cached charges of the months from ``first_month`` to ``last_month``, in time order."""
-        sql = ("select event_id, key, staff, at, rule, kind, points, amount, disposition, explanation from charges "
-               "where month >= ? and month <= ?")
+        sql = ("select event_id, key, staff, at, rule, kind, points, amount_fen, disposition, explanation "
+               "from charges where month >= ? and month <= ?")
         params: list[Any] = [first_month, last_month]
         if staff is not None:
             sql += " and staff = ?"
             params.append(staff)
+        fen = Decimal("0.01")
         return [Charge(event_id=r[0], key=r[1], staff_id=r[2], at=dt.datetime.fromisoformat(r[3]), rule=r[4],
-                       kind=r[5], points=Decimal(r[6]), amount=Decimal(r[7]), disposition=r[8], explanation=r[9])
+                       kind=r[5], points=Decimal(r[6]), amount=r[7] * fen, disposition=r[8], explanation=r[9])
                 for r in self.db.execute(sql + " order by at, event_id", params)]
+
+    def charge_totals(self, first_month: str, last_month: str, *, staff: str | None = None,
+                      with_points: bool = False) -> dict[tuple[str, str], tuple[dict[str, Decimal], Decimal]]:
+        """(staff, month) → (amount by kind, points) of the cached charges, summed exactly in integer fen."""
+        sql = ("select staff, month, kind, sum(amount_fen) from charges where month >= ? and month <= ?"
+               + (" and staff = ?" if staff is not None else "") + " group by staff, month, kind")
+        params: list[Any] = [first_month, last_month] + ([staff] if staff is not None else [])
+        out: dict[tuple[str, str], tuple[dict[str, Decimal], Decimal]] = {}
+        for staff_id, month, kind, amount in self.db.execute(sql, params):
+            out.setdefault((staff_id, month), ({}, Decimal(0)))[0][kind] = amount * Decimal("0.01")
+        if with_points:  # points may be fractional: summed as decimals, only when they cost money
+            rows = self.db.execute("select staff, month, points from charges where month >= ? and month <= ? "
+                                   "and points != '0'" + (" and staff = ?" if staff is not None else ""), params)
+            for staff_id, month, points in rows:
+                sums, total = out.setdefault((staff_id, month), ({}, Decimal(0)))
+                out[(staff_id, month)] = (sums, total + Decimal(points))
+        return out
 
     def first_charge_month(self) -> str | None:
         return self.db.execute("select min(month) from charges").fetchone()[0]
@@ -368,6 +386,10 @@ class Store:
         sql = (f"select * from staff where id in ({core}) or id in (select supervisor from staff where id in "
                f"({core}))" + (f" or id in ({', '.join('?' for _ in extra)})" if extra else ""))
         rows = self.db.query(sql, [*params, *params, *extra])
+        return {row["id"]: _staff(row) for row in rows}
+
+    def roster_of(self, ids: list[str]) -> dict[str, Staff]:
+        rows = self.db.query(f"select * from staff where id in ({', '.join('?' for _ in ids)})", ids)
         return {row["id"]: _staff(row) for row in rows}
 
     def staff_exists(self, staff_id: str) -> bool:
