@@ -148,7 +148,7 @@ def derive(
     by_day: dict[tuple[str, dt.date], list[StoredPunch]] = defaultdict(list)
     for punch in punches:
         local = _local(punch.at, tz)
-        by_day[(punch.staff_id, local.date())].append(attrs.evolve(punch, at=local))
+        by_day[(punch.staff_id, local.date())].append(StoredPunch(id=punch.id, staff_id=punch.staff_id, at=local))
     leave_parts: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
     for entry in leave:
         leave_parts[(entry.staff_id, entry.day)].add(entry.part)
@@ -219,8 +219,15 @@ class _Calendar:
     def __init__(self, notes: list[str]) -> None:
         self.notes = notes
         self.years_without_data: set[int] = set()
+        self.known: dict[dt.date, bool] = {}
 
     def is_workday(self, day: dt.date) -> bool:
+        """Asked once per person and day, answered once per day (the library's look-up is slow)."""
+        if day not in self.known:
+            self.known[day] = self._look_up(day)
+        return self.known[day]
+
+    def _look_up(self, day: dt.date) -> bool:
         if day.year not in self.years_without_data:
             try:
                 return bool(chinese_calendar.is_workday(day))

@@ -82,6 +82,8 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db["pricing_problems"].create({"event_id": int, "key": str, "at": str, "message": str}, pk="event_id")
     db["pricing_problems"].create_index(["key", "at"])
     db["closed_balances"].create({"month": str, "staff": str, "carried_out": str}, pk=("month", "staff"))
+    db["staff"].create_index(["store"])
+    db["staff"].create_index(["team"])
     for row in db.query("select month, statements from closed_months"):
         db["closed_balances"].insert_all(
             {"month": row["month"], "staff": s["staff_id"], "carried_out": s["carried_out"]}
@@ -329,6 +331,11 @@ class Store:
                        kind=r[5], points=Decimal(r[6]), amount=r[7] * fen, disposition=r[8], explanation=r[9])
                 for r in self.db.execute(sql + " order by at, event_id", params)]
 
+    def charge_rows(self) -> list[tuple[Any, ...]]:
+        """Every cached charge exactly as stored, for ``verify`` to compare with a fresh pricing of the log."""
+        return self.db.execute("select event_id, key, staff, month, at, rule, kind, points, amount_fen, disposition, "
+                               "explanation from charges").fetchall()
+
     def charge_totals(self, first_month: str, last_month: str, *, staff: str | None = None,
                       with_points: bool = False) -> dict[tuple[str, str], tuple[dict[str, Decimal], Decimal]]:
         """(staff, month) → (amount by kind, points) of the cached charges, summed exactly in integer fen."""
@@ -480,8 +487,10 @@ class Store:
                 else:
                     problems.append(f"event {row['id']} is out of sequence (inserted behind the program's back)")
             elif row["prev_hash"] != prev_hash:
-                problems.append(f"event {row['id']} does not follow event {row['id'] - 1}: a row before it was "
-                                "edited, deleted or inserted")
+                # This row is intact (its hash checks below), so the row before it was replaced whole.
+                problems.append(f"event {row['id'] - 1} was edited and its hash recomputed: event {row['id']} no "
+                                "longer follows it" if row["id"] > 1 else
+                                "event 1 was replaced behind the program's back: it does not start the chain")
             if row_hash({**row}) != stored:
                 problems.append(f"event {row['id']} was edited: its contents no longer match its hash")
             expected_id, prev_hash = row["id"] + 1, stored
