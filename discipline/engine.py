@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -28,6 +28,40 @@ from .model import Charge, DisciplineError, Event, Price, Rule, RuleTable, Staff
 from .money import ZERO, fen, number, ordinal, yuan
 
 TEAM_PREFIX = "team:"
+
+
+class IndexedRoster(Mapping[str, Staff]):
+    """The roster, with people grouped by store and by team, built once for a whole replay.
+
+    Who pays for a store's or a team's event is a look-up, not a scan of a chain's roster per event.
+    """
+
+    def __init__(self, people: Mapping[str, Staff]) -> None:
+        self._people = people
+        self.by_store: dict[str, list[Staff]] = defaultdict(list)
+        self.by_team: dict[str, list[Staff]] = defaultdict(list)
+        for person in people.values():
+            self.by_store[person.store].append(person)
+            self.by_team[person.team].append(person)
+
+    def __getitem__(self, key: str) -> Staff:
+        return self._people[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._people)
+
+    def __len__(self) -> int:
+        return len(self._people)
+
+
+def _store_members(roster: Mapping[str, Staff], store: str) -> Iterable[Staff]:
+    return roster.by_store.get(store, ()) if isinstance(roster, IndexedRoster) else \
+        (s for s in roster.values() if s.store == store)
+
+
+def _team_members(roster: Mapping[str, Staff], team: str) -> Iterable[Staff]:
+    return roster.by_team.get(team, ()) if isinstance(roster, IndexedRoster) else \
+        (s for s in roster.values() if s.team == team)
 
 
 @attrs.frozen
@@ -209,6 +243,7 @@ def price(events: Iterable[Event], table: RuleTable, roster: Mapping[str, Staff]
     """
     charges: list[Charge] = []
     problems: list[tuple[int, str]] = []
+    roster = roster if isinstance(roster, IndexedRoster) else IndexedRoster(roster)
     live = sorted((e for e in events if not e.voided), key=lambda e: (e.at, e.id))
     resolved = []
     for event in live:
@@ -238,7 +273,7 @@ def resolve(event: Event, table: RuleTable, roster: Mapping[str, Staff]) -> tupl
             raise DisciplineError(f"rule {logged.code} must be logged against the person who did it; only rules "
                                   "where someone else pays when nobody is identified accept team:TEAM")
         team = event.staff[len(TEAM_PREFIX):]
-        if not any(s.team == team for s in roster.values()):
+        if not any(True for _ in _team_members(roster, team)):
             raise DisciplineError(f"no team {team!r} on the roster")
     elif event.staff not in roster:
         raise DisciplineError(f"unknown staff {event.staff!r}; 'discipline staff list' shows the ids")
@@ -275,8 +310,8 @@ def check_units(event: Event, logged: Rule, rule: Rule, price_: Price) -> None:
         if not rule.per or rule.items:
             raise DisciplineError(f"rule {logged.code} is not priced per unit, so --count does not apply"
                                   + ("; name the items with --item" if rule.items else ""))
-        if event.count < 1:
-            raise DisciplineError("--count must be a whole number of 1 or more")
+        if not 1 <= event.count <= 10_000:  # more is a typing slip, and past 2**63 SQLite cannot store it
+            raise DisciplineError("--count must be a whole number of 1 or more, at most 10000")
     if price_.needs_value() and event.value is None:
         raise DisciplineError(f"rule {logged.code} needs --value YUAN (the value its amount is a multiple of)")
     if not price_.needs_value() and event.value is not None:
@@ -343,13 +378,12 @@ def find_payer(event: Event, rule: Rule, offender: Staff | None,
     if offender is None:  # team:T, nobody identified
         team = event.staff[len(TEAM_PREFIX):]
         role = rule.unidentified
-        candidates = [s for s in roster.values() if s.team == team and s.role == role and _active(s, event)]
+        candidates = [s for s in _team_members(roster, team) if s.role == role and _active(s, event)]
         where = f"team {team}'s {role}"
         why = f"nobody identified: charged to team {team}'s {role}"
     elif rule.charged_to:
         role = rule.charged_to
-        candidates = [s for s in roster.values()
-                      if s.store == offender.store and s.role == role and _active(s, event)]
+        candidates = [s for s in _store_members(roster, offender.store) if s.role == role and _active(s, event)]
         where = f"store {offender.store}'s {role}"
         why = f"charged to the store's {role}, not the offender {offender.id}"
     else:

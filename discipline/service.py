@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import zoneinfo
+from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -155,14 +156,15 @@ def import_events(store: Store, table: RuleTable, data: bytes, *, now: dt.dateti
     rows, problems = logfile.read_events(text, zone(table))
     with store.write():
         ensure_priced(store, table)
-        roster = store.roster()
+        roster = engine.IndexedRoster(store.roster())
+        closed_through = max(store.closed_months(), default="")
         drafts = []
         for line, event in rows:
             month = payroll.month_of(event.at, table)
             try:
                 if event.at > now:
                     raise DisciplineError(f"{event.at:%Y-%m-%d %H:%M} is in the future")
-                if is_closed(store, month):
+                if month <= closed_through:
                     raise DisciplineError(f"{month} is closed for payroll")
                 if event.by is not None and event.by not in roster:
                     raise DisciplineError(f"unknown staff {event.by!r} in column by")
@@ -198,7 +200,8 @@ def _line_number(problem: str) -> int:
 # re-price a year to print a month. The engine's charges are kept in the ``charges`` table, and
 # every command that changes the log re-prices just what the change can move: the events sharing
 # the changed event's ``staff`` key from its time on (occurrences never cross keys). A different rule
-# table (its fingerprint) re-prices everything once; the cache is derived data and never audited.
+# table (its fingerprint) re-prices everything once; the cache is derived data, which ``verify``
+# checks against a fresh pricing (``audit_charges``), since payroll reads it and not the chained log.
 
 def fingerprint(table: RuleTable) -> str:
     """Identifies a rule table's content (not its path): the cache is valid for one fingerprint."""
@@ -252,6 +255,20 @@ def ensure_priced(store: Store, table: RuleTable) -> None:
     if store.charges_fingerprint() != wanted:
         reprice(store, table, keys=None, since=None)
         store.set_charges_fingerprint(wanted)
+
+
+def audit_charges(store: Store, table: RuleTable) -> list[str]:
+    """Payroll reads the cache, not the chained log: name the first event whose cached charges a fresh
+    pricing of the log does not give (the cache edited by hand). Empty when the cache is sound."""
+    if store.charges_fingerprint() != fingerprint(table):
+        return []  # priced with another table: whatever reads the cache next re-prices it all first
+    fresh = engine.price(store.events_of(None, since=None), table, store.roster()).charges
+    expected = Counter((c.event_id, c.key, c.staff_id, payroll.month_of(c.at, table), c.at.isoformat(), c.rule,
+                        c.kind, str(c.points), int(c.amount * 100), c.disposition, c.explanation) for c in fresh)
+    stored = Counter(store.charge_rows())
+    wrong = sorted({row[0] for row in (expected - stored) + (stored - expected)}, key=lambda i: (i is None, i))
+    return [f"the cached charges of event {wrong[0]} do not match the log: the charges table was edited behind the "
+            f"program's back ({len(wrong)} event(s) affected)"] if wrong else []
 
 
 def _ensure_priced_for_reading(store: Store, table: RuleTable) -> None:
@@ -313,6 +330,8 @@ def month_statements(store: Store, table: RuleTable, month: str, *, staff: str |
 def _with_reversals(totals: payroll.Totals, reversals: Sequence[payroll.Reversal],
                     months: Sequence[str]) -> payroll.Totals:
     """Add the reversal lines posted into ``months`` to their people's sums."""
+    if not any(r.month in months for r in reversals):
+        return totals
     out = {key: (dict(sums), points) for key, (sums, points) in totals.items()}
     for (staff_id, month), lines in payroll.reversal_lines(r for r in reversals if r.month in months).items():
         sums, points = out.setdefault((staff_id, month), ({}, Decimal(0)))
