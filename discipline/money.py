@@ -6,6 +6,7 @@ are what people and JSON see: ``"40.00"`` for money, ``"3"`` or ``"1.5"`` for po
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN = Decimal("0.01")
@@ -35,20 +36,23 @@ def parse_decimal(text: str | int | Decimal, *, what: str) -> Decimal:
     return value
 
 
+@functools.lru_cache(maxsize=8192)
 def yuan(amount: Decimal) -> str:
-    """Money as text with two decimals: ``Decimal(40)`` → ``"40.00"``."""
-    return f"{fen(amount):.2f}"
+    """Money as text with two decimals: ``Decimal(40)`` → ``"40.00"``.
+
+    Cached: a chain's payroll writes the same few amounts hundreds of thousands of times, and the
+    text depends only on the value (equal decimals give equal text).
+    """
+    rounded = fen(amount)
+    return f"{rounded:.2f}" if rounded else "0.00"  # never "-0.00"
 
 
+@functools.lru_cache(maxsize=8192)
 def number(value: Decimal) -> str:
-    """Points or a multiplier as short text: ``3``, ``1.5``, ``0.5``."""
-    text = f"{value.normalize():f}"
-    return text
+    """Points or a multiplier as short text: ``3``, ``1.5``, ``0.5`` (cached like ``yuan``)."""
+    return f"{value.normalize():f}" if value else "0"
 
 
 def ordinal(n: int) -> str:
-    if 10 <= n % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
