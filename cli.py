@@ -30,6 +30,13 @@ class InputError(click.ClickException):
 class Group(click.Group):
     """Turns the library's errors into clean exits, for the installed command and CliRunner alike."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:  # bytes a non-UTF-8 terminal sent arrive as lone surrogates, which nothing can store
+            if not arg.isascii() and any("\ud800" <= ch <= "\udfff" for ch in arg):
+                raise InputError(f"the argument {arg!r} holds bytes that are not UTF-8 text; type it again in a "
+                                 "terminal set to UTF-8")
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         from discipline.rules import RulesError
 
@@ -566,8 +573,11 @@ def leave_import(app: App, file: str) -> None:
 @pass_app
 def verify(app: App) -> None:
     """Check that the event log has not been altered outside the program."""
+    from discipline import service
+
     store = app.store()
     count, problems = store.verify()
+    problems = problems or service.audit_charges(store, app.table)
     if problems:
         for problem in problems:
             click.echo(problem, err=True)
@@ -582,14 +592,19 @@ def backup(app: App, path: str) -> None:
     """Copy the database to PATH, safely while store leads keep logging.
 
     \b
-    Schedule it daily, e.g. with cron:  0 23 * * *  cd /srv/discipline && discipline backup "backup/$(date +%F).db"
-    Restore: check the copy, then put it in place while nobody writes:
-        discipline --db backup/2026-11-30.db verify && cp backup/2026-11-30.db discipline.db
+    Schedule it daily with cron (where % must be written \\%):
+        0 23 * * *  cd /srv/discipline && discipline backup "backup/$(date +\\%F).db"
+    Restore: check the copy, then, while nobody writes, drop the old write-ahead log and put the copy in place
+    (a stale discipline.db-wal would be replayed onto the copy):
+        discipline --db backup/2026-11-30.db verify && rm -f discipline.db-wal discipline.db-shm &&
+        cp backup/2026-11-30.db discipline.db
     """
     store = app.store()
     store.backup(Path(path))
     count, problems = verify_copy(Path(path))
-    click.echo(f"backup written to {path} ({count} log entries, chain {'intact' if not problems else 'BROKEN'})")
+    if problems:  # the copy is kept, as evidence; a scheduled job must not report success
+        raise click.ClickException(f"backup written to {path}, but its event log does not verify: {problems[0]}")
+    click.echo(f"backup written to {path} ({count} log entries, chain intact)")
 
 
 def verify_copy(path: Path) -> tuple[int, list[str]]:

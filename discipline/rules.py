@@ -127,6 +127,8 @@ class _Reader:
         return 0
 
     def add(self, line: int, code: str, message: str) -> None:
+        # Keys quoted in TOML may hold line breaks or escape codes: each problem stays one plain line.
+        message = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
         self.problems.append(RuleProblem(self.path, line, code, message))
 
     # -- the table ------------------------------------------------------------------------
@@ -147,7 +149,7 @@ class _Reader:
         if not isinstance(raw_rules, list) or not raw_rules:
             self.add(0, "", "the table has no [[rule]] entries")
             raw_rules = []
-        self.codes = {r.get("code") for r in raw_rules if isinstance(r, dict)}
+        self.codes = {r.get("code") for r in raw_rules if isinstance(r, dict) and isinstance(r.get("code"), str)}
         rules = [self.rule(raw, index) for index, raw in enumerate(raw_rules)]
         rules = [rule for rule in rules if rule is not None]
         self.cross_check(rules)
@@ -247,7 +249,7 @@ class _Reader:
                 value = entry.get(key)
                 if value is None and key == "serious_late":
                     continue
-                if value not in self.codes:
+                if not isinstance(value, str) or value not in self.codes:
                     self.add(self.line_of(key, start), "", f"shift {name}: {key} = {value!r} is not a rule code "
                              "of this table")
                     ok = False
@@ -275,7 +277,7 @@ class _Reader:
             return None
         code = raw.get("code")
         if not isinstance(code, str) or not CODE_RE.match(code):
-            self.add(line("code"), str(code or ""), 'code must look like "showroom.late" (lowercase words '
+            self.add(line("code"), repr(code) if code else "", 'code must look like "showroom.late" (lowercase words '
                      "joined by dots)")
             return None
         if code in self.seen_codes:
@@ -344,8 +346,9 @@ class _Reader:
             counter = code
         for key in ("charged_to", "unidentified"):
             value = raw.get(key)
-            if value is not None and value not in self.role_set:
-                self.add(line(key), code, f"{key} = {value!r} is not a role (roles: {', '.join(sorted(self.role_set))})")
+            if value is not None and (not isinstance(value, str) or value not in self.role_set):
+                roles = ", ".join(sorted(self.role_set))
+                self.add(line(key), code, f"{key} = {value!r} is not a role (roles: {roles})")
         if len(self.problems) > problems_before:
             return None
         return Rule(code=code, name_zh=name["zh"], name_en=name["en"], source=source, price=price,
@@ -401,7 +404,7 @@ class _Reader:
             values["from_occurrence"] = self.thresholds(raw["from_occurrence"], code, line("from_occurrence"))
         if "counts_as" in raw:
             target = raw["counts_as"]
-            if target not in self.codes or target == code:
+            if not isinstance(target, str) or target not in self.codes or target == code:
                 self.add(line("counts_as"), code, f"counts_as = {target!r} is not another rule code of this table")
             others = [k for k in raw if k in PRICE_KEYS and k != "counts_as"]
             if others:
@@ -457,7 +460,7 @@ class _Reader:
         return Salary(**values)
 
     def disposition(self, raw: Any, code: str, line: int) -> str | None:
-        if raw not in self.disposition_set:
+        if not isinstance(raw, str) or raw not in self.disposition_set:
             self.add(line, code, f"disposition {raw!r} is not one of: {', '.join(sorted(self.disposition_set))}")
             return None
         return str(raw)

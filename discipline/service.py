@@ -271,12 +271,6 @@ def audit_charges(store: Store, table: RuleTable) -> list[str]:
             f"program's back ({len(wrong)} event(s) affected)"] if wrong else []
 
 
-def _ensure_priced_for_reading(store: Store, table: RuleTable) -> None:
-    if store.charges_fingerprint() != fingerprint(table):
-        with store.write():
-            ensure_priced(store, table)
-
-
 # -- statements -------------------------------------------------------------------------------
 
 def _reversals(store: Store, table: RuleTable, first: str, last: str) -> list[payroll.Reversal]:
