@@ -12,7 +12,7 @@ import functools
 import json
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -641,17 +641,22 @@ def read_input(file: str) -> bytes:
         raise InputError(f"{file} is a folder, not a file") from None
 
 
-def write_output(data: bytes, out: str | None) -> None:
+def write_output(data: bytes | Iterable[bytes], out: str | None) -> None:
+    chunks = [data] if isinstance(data, bytes) else data
     if out:
-        Path(out).write_bytes(data)
+        with Path(out).open("wb") as file:
+            for chunk in chunks:
+                file.write(chunk)
         click.echo(f"wrote {out}", err=True)
     else:
         stream = getattr(sys.stdout, "buffer", None)
-        if stream is None:
-            click.echo(data.decode("utf-8"), nl=False)
-        else:
-            sys.stdout.flush()
-            stream.write(data)
+        sys.stdout.flush()
+        for chunk in chunks:
+            if stream is None:
+                click.echo(chunk.decode("utf-8"), nl=False)
+            else:
+                stream.write(chunk)
+        if stream is not None:
             stream.flush()
 
 

@@ -15,7 +15,7 @@ import hashlib
 import json
 import zoneinfo
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -363,23 +363,32 @@ def scorecard(store: Store, table: RuleTable, staff_id: str, month: str) -> Stat
 
 
 def render_payroll(month: str, statements: Sequence[Statement], table: RuleTable, fmt: str) -> bytes:
+    return b"".join(payroll_chunks(month, statements, table, fmt))
+
+
+def payroll_chunks(month: str, statements: Sequence[Statement], table: RuleTable, fmt: str) -> Iterator[bytes]:
+    """The payroll file in pieces: a chain's JSON is written a statement at a time, never whole in memory."""
     from . import reports
 
     if fmt == "csv":
-        return reports.payroll_csv(statements, table)
-    if fmt == "html":
-        return reports.payroll_html(month, statements, table).encode("utf-8")
-    # One statement per line: readable, and json's C encoder (indent= falls back to pure Python).
-    body = ",\n".join(json.dumps(payroll.to_json(s), ensure_ascii=False) for s in statements)
-    return (f"[\n{body}\n]\n" if statements else "[]\n").encode("utf-8")
+        yield reports.payroll_csv(statements, table)
+    elif fmt == "html":
+        yield reports.payroll_html(month, statements, table).encode("utf-8")
+    elif not statements:
+        yield b"[]\n"
+    else:  # one statement per line: readable, and json's C encoder (indent= falls back to pure Python)
+        for index, statement in enumerate(statements):
+            yield ("[\n" if index == 0 else ",\n").encode("utf-8")
+            yield json.dumps(payroll.to_json(statement), ensure_ascii=False).encode("utf-8")
+        yield b"\n]\n"
 
 
-def payroll_export(store: Store, table: RuleTable, month: str, fmt: str) -> bytes:
+def payroll_export(store: Store, table: RuleTable, month: str, fmt: str) -> Iterator[bytes]:
     """The payroll file of ``month``; a closed month's is the exact bytes stored when it was closed."""
     frozen = store.frozen_export(month, fmt)
     if frozen is not None:
-        return frozen if isinstance(frozen, bytes) else frozen.encode("utf-8")
-    return render_payroll(month, month_statements(store, table, month), table, fmt)
+        return iter([frozen if isinstance(frozen, bytes) else frozen.encode("utf-8")])
+    return payroll_chunks(month, month_statements(store, table, month), table, fmt)
 
 
 def close(store: Store, table: RuleTable, month: str, *, now: dt.datetime) -> list[Statement]:

@@ -318,8 +318,8 @@ class Store:
             "insert or replace into pricing_problems (event_id, key, at, message) values (?, ?, ?, ?)",
             [(event_id, key, at.isoformat(), message) for event_id, key, at, message in problems])
 
-    def charges(self, first_month: str, last_month: str, *, staff: str | None = None) -> list[Charge]:
-        """Cached charges of the months from ``first_month`` to ``last_month``, in time order."""
+    def charges(self, first_month: str, last_month: str, *, staff: str | None = None) -> Iterator[Charge]:
+        """Cached charges of the months from ``first_month`` to ``last_month``, in time order (streamed)."""
         sql = ("select event_id, key, staff, at, rule, kind, points, amount_fen, disposition, explanation "
                "from charges where month >= ? and month <= ?")
         params: list[Any] = [first_month, last_month]
@@ -327,9 +327,9 @@ class Store:
             sql += " and staff = ?"
             params.append(staff)
         fen = Decimal("0.01")
-        return [Charge(event_id=r[0], key=r[1], staff_id=r[2], at=dt.datetime.fromisoformat(r[3]), rule=r[4],
-                       kind=r[5], points=Decimal(r[6]), amount=r[7] * fen, disposition=r[8], explanation=r[9])
-                for r in self.db.execute(sql + " order by at, event_id", params)]
+        for r in self.db.execute(sql + " order by at, event_id", params):
+            yield Charge(event_id=r[0], key=r[1], staff_id=r[2], at=dt.datetime.fromisoformat(r[3]), rule=r[4],
+                         kind=r[5], points=Decimal(r[6]), amount=r[7] * fen, disposition=r[8], explanation=r[9])
 
     def charge_rows(self) -> list[tuple[Any, ...]]:
         """Every cached charge exactly as stored, for ``verify`` to compare with a fresh pricing of the log."""
