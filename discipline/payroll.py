@@ -201,18 +201,23 @@ def reversal_lines(reversals: Iterable[Reversal]) -> dict[tuple[str, str], list[
     return out
 
 
-def statements(month: str, *, charges: Iterable[Charge], roster: Mapping[str, Staff], table: RuleTable,
+def statements(month: str, *, charges: Iterable[Charge] = (), roster: Mapping[str, Staff], table: RuleTable,
                frozen: Mapping[str, Sequence[Statement]], reversals: Iterable[Reversal] = (),
-               opening: Mapping[str, Decimal] | None = None, first_month: str | None = None) -> list[Statement]:
+               opening: Mapping[str, Decimal] | None = None, first_month: str | None = None,
+               lines: Mapping[tuple[str, str], list[Line]] | None = None) -> list[Statement]:
     """Everyone's statement for ``month``: replayed from the first month anyone owes anything.
 
     ``frozen`` maps closed months to their stored statements; those are used as they are. Or the
     caller starts the replay at ``first_month`` with the balances ``opening`` carried into it (what
-    the month before it, a closed one, carried out), and ``charges`` only from then until ``month``.
+    the month before it, a closed one, carried out), and ``charges`` only from then until ``month``
+    (or those charges already as ``lines`` by person and month).
     """
     if month in frozen:
         return list(frozen[month])
-    lines = lines_by_person_month(charges, table, only_month=month if first_month == month else None)
+    if lines is None:
+        lines = lines_by_person_month(charges, table, only_month=month if first_month == month else None)
+    else:
+        lines = defaultdict(list, {key: list(value) for key, value in lines.items()})
     for key, extra in reversal_lines(reversals).items():
         lines[key].extend(extra)
     months = sorted({m for _, m in lines} | set(frozen))

@@ -316,7 +316,8 @@ def month_statements(store: Store, table: RuleTable, month: str, *, staff: str |
                                      with_points=table.settings.point_value != 0)
         totals = _with_reversals(totals, reversals, previous)
         opening = payroll.carry_forward(previous, totals, roster, table, opening)
-    return payroll.statements(month, charges=store.charges(month, month, staff=staff), roster=roster, table=table,
+    names = {rule.code: rule.name_zh for rule in table.rules}
+    return payroll.statements(month, lines=store.month_lines(month, names, staff=staff), roster=roster, table=table,
                               frozen={}, reversals=[r for r in reversals if r.month == month], opening=opening,
                               first_month=month)
 

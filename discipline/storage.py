@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any
 
 import sqlite_utils
 
-from .model import Charge, DisciplineError, Event, Staff
+from .model import Charge, DisciplineError, Event, Line, Staff
 
 BUSY_TIMEOUT_MS = 60_000
 GENESIS = "0" * 64
@@ -318,18 +319,20 @@ class Store:
             "insert or replace into pricing_problems (event_id, key, at, message) values (?, ?, ?, ?)",
             [(event_id, key, at.isoformat(), message) for event_id, key, at, message in problems])
 
-    def charges(self, first_month: str, last_month: str, *, staff: str | None = None) -> Iterator[Charge]:
-        """Cached charges of the months from ``first_month`` to ``last_month``, in time order (streamed)."""
-        sql = ("select event_id, key, staff, at, rule, kind, points, amount_fen, disposition, explanation "
-               "from charges where month >= ? and month <= ?")
-        params: list[Any] = [first_month, last_month]
-        if staff is not None:
-            sql += " and staff = ?"
-            params.append(staff)
+    def month_lines(self, month: str, rule_names: dict[str, str], *,
+                    staff: str | None = None) -> dict[tuple[str, str], list[Line]]:
+        """The cached charges of ``month`` as statement lines, by (staff, month), in no particular order."""
+        sql = ("select staff, event_id, at, rule, kind, points, amount_fen, disposition, explanation "
+               "from charges where month = ?" + (" and staff = ?" if staff is not None else ""))
+        out: dict[tuple[str, str], list[Line]] = defaultdict(list)
         fen = Decimal("0.01")
-        for r in self.db.execute(sql + " order by at, event_id", params):
-            yield Charge(event_id=r[0], key=r[1], staff_id=r[2], at=dt.datetime.fromisoformat(r[3]), rule=r[4],
-                         kind=r[5], points=Decimal(r[6]), amount=r[7] * fen, disposition=r[8], explanation=r[9])
+        points: dict[str, Decimal] = {}
+        for r in self.db.execute(sql, [month] + ([staff] if staff is not None else [])):
+            out[(r[0], month)].append(Line(
+                event_id=r[1], at=dt.datetime.fromisoformat(r[2]), rule=r[3], rule_name=rule_names.get(r[3], r[3]),
+                kind=r[4], points=points.get(r[5]) or points.setdefault(r[5], Decimal(r[5])), amount=r[6] * fen,
+                disposition=r[7], explanation=r[8]))
+        return out
 
     def charge_rows(self) -> list[tuple[Any, ...]]:
         """Every cached charge exactly as stored, for ``verify`` to compare with a fresh pricing of the log."""
