@@ -216,10 +216,9 @@ def statements(month: str, *, charges: Iterable[Charge] = (), roster: Mapping[st
         return list(frozen[month])
     if lines is None:
         lines = lines_by_person_month(charges, table, only_month=month if first_month == month else None)
-    else:
-        lines = defaultdict(list, {key: list(value) for key, value in lines.items()})
-    for key, extra in reversal_lines(reversals).items():
-        lines[key].extend(extra)
+    extra_lines = reversal_lines(reversals)
+    if extra_lines:  # never change the caller's lists
+        lines = {key: [*lines.get(key, []), *extra_lines.get(key, [])] for key in {*lines, *extra_lines}}
     months = sorted({m for _, m in lines} | set(frozen))
     start = months[0] if months and months[0] < month else month
     if first_month is not None:
