@@ -4,8 +4,9 @@
 ``Store.write()`` transaction and checks everything *before* it writes, so a command that fails has
 changed nothing. Nothing here reads the clock: callers pass ``now`` (from ``clock.now``).
 
-Pricing is always a replay of the log (``engine.price``); a closed month comes from its frozen
-statements and export bytes, never from a replay.
+Pricing is always a replay of the log by ``engine.price``; its results are kept in the charges
+cache, re-priced wherever a change can reach (see below), so payroll reads a month instead of
+re-pricing years. A closed month comes from its frozen statements and export bytes, never a replay.
 """
 
 from __future__ import annotations
