@@ -379,6 +379,9 @@ def find_payer(event: Event, rule: Rule, offender: Staff | None,
         team = event.staff[len(TEAM_PREFIX):]
         role = rule.unidentified
         candidates = [s for s in _team_members(roster, team) if s.role == role and _active(s, event)]
+        logger = roster.get(event.by) if event.by else None
+        if len(candidates) > 1 and logger is not None:  # a chain reuses team names: the logger's own store
+            candidates = [s for s in candidates if s.store == logger.store] or candidates
         where = f"team {team}'s {role}"
         why = f"nobody identified: charged to team {team}'s {role}"
     elif rule.charged_to:

@@ -85,7 +85,8 @@ def log(store: Store, table: RuleTable, event: Event, *, now: dt.datetime) -> Lo
         if event.by is not None and not store.staff_exists(event.by):
             raise DisciplineError(f"unknown staff {event.by!r} given with --by; 'discipline staff list' shows the ids")
         history = store.events_of([event.staff], since=history_since(table, event.at), rules=history_rules(table))
-        roster = store.roster_around(event.staff, extra=[e.charge for e in (*history, event) if e.charge])
+        roster = store.roster_around(event.staff, extra=[who for e in (*history, event) for who in (e.charge, e.by)
+                                                         if who])
         engine.resolve(event, table, roster)  # refuses bad input before anything is written
         draft = attrs.evolve(event, id=max((e.id for e in history), default=0) + 1_000_000_000)
         priced = engine.price([*history, draft], table, roster, since=event.at)
@@ -246,7 +247,7 @@ def reprice(store: Store, table: RuleTable, *, keys: Sequence[str] | set[str] | 
     events = store.events_of(keys, since=load_since, rules=history_rules(table))
     if roster is None:
         roster = store.roster() if keys is None or len(keys) > 1 else store.roster_around(
-            keys[0], extra=[e.charge for e in events if e.charge])
+            keys[0], extra=[who for e in events for who in (e.charge, e.by) if who])
     _cache(store, table, events, roster, keys=keys, since=since)
 
 

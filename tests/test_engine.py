@@ -271,6 +271,17 @@ def test_example_4_window_open_team_b_group_leader_pays(table):
     assert "team B's group_leader" in charges[0].explanation
 
 
+def test_team_name_used_by_two_stores_goes_to_the_loggers_store(table):
+    """Two showrooms both have a team B: team:B logged by a lead of the second store charges its leader."""
+    people = roster(staff("m1", "sales_manager", store="SR1"), staff("b1", "group_leader", store="SR1", team="B"),
+                    staff("m2", "sales_manager", store="SR2"), staff("b2", "group_leader", store="SR2", team="B"))
+    logged = [event(1, "team:B", "testdrive.window_open", "2026-11-03 16:00", by="m2")]
+    assert [(c.staff_id, c.amount) for c in price(logged, table, people).charges] == [("b2", D("20.00"))]
+    nobody = [event(1, "team:B", "testdrive.window_open", "2026-11-03 16:00")]
+    (problem,) = price(nobody, table, people).problems
+    assert "several people (b1, b2)" in problem[1]
+
+
 def test_example_5_gift_ten_times_value(table):
     """Example 5: a gift worth 80 not delivered → 10 × 80 = 800.00 yuan fine."""
     charges = priced([event(1, "ka", "keyaccount.gift_undelivered", "2026-11-03 10:00", value=D("80"))], table)
