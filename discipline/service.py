@@ -259,18 +259,29 @@ def ensure_priced(store: Store, table: RuleTable) -> None:
         store.set_charges_fingerprint(wanted)
 
 
-def audit_charges(store: Store, table: RuleTable) -> list[str]:
+def audit_charges(store: Store, table: RuleTable, *, chunk: int = 2000) -> list[str]:
     """Payroll reads the cache, not the chained log: name the first event whose cached charges a fresh
-    pricing of the log does not give (the cache edited by hand). Empty when the cache is sound."""
+    pricing of the log does not give (the cache edited by hand). Empty when the cache is sound.
+
+    Priced a few thousand keys at a time, so a chain's log is never held in memory whole.
+    """
     if store.charges_fingerprint() != fingerprint(table):
         return []  # priced with another table: whatever reads the cache next re-prices it all first
-    fresh = engine.price(store.events_of(None, since=None), table, store.roster()).charges
-    expected = Counter((c.event_id, c.key, c.staff_id, payroll.month_of(c.at, table), c.at.isoformat(), c.rule,
-                        c.kind, str(c.points), int(c.amount * 100), c.disposition, c.explanation) for c in fresh)
-    stored = Counter(store.charge_rows())
-    wrong = sorted({row[0] for row in (expected - stored) + (stored - expected)}, key=lambda i: (i is None, i))
-    return [f"the cached charges of event {wrong[0]} do not match the log: the charges table was edited behind the "
-            f"program's back ({len(wrong)} event(s) affected)"] if wrong else []
+    roster = engine.IndexedRoster(store.roster())
+    keys = store.charge_keys()
+    wrong: set[int | None] = set()
+    for start in range(0, len(keys), chunk):
+        part = keys[start:start + chunk]
+        fresh = engine.price(store.events_of(part, since=None), table, roster).charges
+        expected = Counter((c.event_id, c.key, c.staff_id, payroll.month_of(c.at, table), c.at.isoformat(), c.rule,
+                            c.kind, str(c.points), int(c.amount * 100), c.disposition, c.explanation) for c in fresh)
+        stored = Counter(store.charge_rows(part))
+        wrong |= {row[0] for row in (expected - stored) + (stored - expected)}
+    if not wrong:
+        return []
+    first = sorted(wrong, key=lambda i: (i is None, i))[0]
+    return [f"the cached charges of event {first} do not match the log: the charges table was edited behind the "
+            f"program's back ({len(wrong)} event(s) affected)"]
 
 
 # -- statements -------------------------------------------------------------------------------

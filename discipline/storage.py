@@ -334,10 +334,21 @@ class Store:
                 disposition=r[7], explanation=r[8]))
         return out
 
-    def charge_rows(self) -> list[tuple[Any, ...]]:
-        """Every cached charge exactly as stored, for ``verify`` to compare with a fresh pricing of the log."""
-        return self.db.execute("select event_id, key, staff, month, at, rule, kind, points, amount_fen, disposition, "
-                               "explanation from charges").fetchall()
+    def charge_keys(self) -> list[str]:
+        """Every event key (``staff`` of an event) in the log or the cache, sorted."""
+        return [row[0] for row in self.db.execute(
+            "select staff from events where type = 'violation' union select key from charges order by 1")]
+
+    def charge_rows(self, keys: list[str]) -> list[tuple[Any, ...]]:
+        """The cached charges of ``keys`` exactly as stored, for ``verify`` to compare with a fresh pricing."""
+        out: list[tuple[Any, ...]] = []
+        for start in range(0, len(keys), 500):
+            chunk = [key for key in keys[start:start + 500] if key is not None]
+            null = " or key is null" if None in keys[start:start + 500] else ""
+            out += self.db.execute(
+                "select event_id, key, staff, month, at, rule, kind, points, amount_fen, disposition, explanation "
+                f"from charges where key in ({', '.join('?' for _ in chunk)}){null}", chunk).fetchall()
+        return out
 
     def charge_totals(self, first_month: str, last_month: str, *, staff: str | None = None,
                       with_points: bool = False) -> dict[tuple[str, str], tuple[dict[str, Decimal], Decimal]]:
