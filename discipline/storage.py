@@ -248,16 +248,6 @@ class Store:
         sql += " order by e.id"
         return [_event(row) for row in self.db.query(sql, params or [])]
 
-    def event_rows(self, *, where: str = "", params: list[Any] | None = None) -> list[dict[str, Any]]:
-        sql = ("select e.*, exists(select 1 from events v where v.type = 'void' and v.target = e.id) as voided "
-               "from events e where e.type = 'violation'")
-        if where:
-            sql += f" and ({where})"
-        return list(self.db.query(sql + " order by e.at, e.id", params or []))
-
-    def has_derived(self, key: str) -> bool:
-        return bool(list(self.db.query("select 1 from events where derived_key = ?", [key])))
-
     # -- closed months --------------------------------------------------------------------
     def closed_months(self) -> dict[str, dict[str, Any]]:
         """Closed month → when it was closed (the frozen statements are read one month at a time)."""
