@@ -202,7 +202,16 @@ def _collect(results: Iterable[Punch | Problem | None], fmt: str) -> PunchFile:
 
 def parse_datetime(text: str) -> dt.datetime:
     """``2026-05-01 08:23[:05]`` (also with ``/`` or ``T``) as a datetime; `_BadRecord` if it is not one."""
-    match = _DATETIME.fullmatch(text.strip())
+    text = text.strip()
+    if len(text) in (16, 19) and text[4] == "-" and text[10] in " T":  # the common form, read in C
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            if moment.tzinfo is None:
+                return _check_year(moment)
+    match = _DATETIME.fullmatch(text)
     if match is None:
         raise _BadRecord(f"{text.strip()!r} is not a date and time like 2026-05-01 08:23:05.")
     year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
@@ -306,7 +315,7 @@ def _plain_header(header: Sequence[str]) -> tuple[int, int]:
 
 
 def _plain_row(row: Sequence[str], staff_at: int, time_at: int, where: str) -> Punch | Problem | None:
-    if not any(cell.strip() for cell in row):
+    if not "".join(row).strip():
         return None
     if len(row) <= max(staff_at, time_at):
         return Problem(where, f"The row has {len(row)} field(s); it needs both staff and time.")
