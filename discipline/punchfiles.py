@@ -51,6 +51,8 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from .textfile import decode
+
 FORMATS = ("zkteco", "dingtalk", "csv")
 #: The header row of a DingTalk export must be among this many first rows.
 HEADER_SEARCH_ROWS = 10
@@ -173,15 +175,11 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """Text of a CSV file: UTF-8 (with or without BOM), else GB18030."""
+    """Text of a CSV punch file (see `textfile.decode`); `PunchFileError` naming the file if it is not text."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise PunchFileError(f"{name} is neither UTF-8 nor GB18030 text; save it as UTF-8 CSV.") from None
+        return decode(data)
+    except ValueError as exc:
+        raise PunchFileError(f"{name}: {exc}.") from None
 
 
 def _collect(results: Iterable[Punch | Problem | None], fmt: str) -> PunchFile:

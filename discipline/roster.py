@@ -32,18 +32,6 @@ class RosterProblem:
         return f"line {self.line}: {self.message}" if self.line else self.message
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 with or without BOM; GB18030 (what Chinese Excel saves as "CSV") as a fallback."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise ValueError("the file is neither UTF-8 nor GB18030 text; save it from Excel as "
-                             "'CSV UTF-8'") from None
-
-
 def read_roster(text: str, table: RuleTable,
                 existing: Mapping[str, Staff]) -> tuple[list[Staff], list[RosterProblem]]:
     """Parse and check a roster file against the rule table and the stored roster."""

@@ -341,8 +341,9 @@ class _Reader:
                      f"not {window!r}")
             window = "month"
         counter = raw.get("counter", code)
-        if not isinstance(counter, str) or not counter:
-            self.add(line("counter"), code, "counter must name a rule code to share occurrences with")
+        if not isinstance(counter, str) or counter not in self.codes:
+            self.add(line("counter"), code, f"counter = {counter!r} must name a rule code of this table to share "
+                     "occurrences with")
             counter = code
         for key in ("charged_to", "unidentified"):
             value = raw.get(key)

@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from . import engine, payroll
+from . import engine, payroll, textfile
 from .model import Charge, DisciplineError, Event, RuleTable, Staff, Statement
 from .storage import Store
 
@@ -149,10 +149,9 @@ def refuse_if_closed(store: Store, month: str, what: str) -> None:
 def import_events(store: Store, table: RuleTable, data: bytes, *, now: dt.datetime) -> int:
     """Log every violation of a CSV file in one go; any bad row refuses the whole file."""
     from . import logfile
-    from . import roster as roster_file
 
     try:
-        text = roster_file.decode(data)
+        text = textfile.decode(data)
     except ValueError as exc:
         raise DisciplineError(str(exc)) from None
     rows, problems = logfile.read_events(text, zone(table))
@@ -443,7 +442,7 @@ def import_staff(store: Store, table: RuleTable, data: bytes) -> tuple[int, int]
     from . import roster as roster_file
 
     try:
-        text = roster_file.decode(data)
+        text = textfile.decode(data)
     except ValueError as exc:
         raise DisciplineError(str(exc)) from None
     with store.write():
@@ -559,10 +558,9 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
 
 def import_schedule(store: Store, table: RuleTable, data: bytes) -> int:
     from . import attendance
-    from . import roster as roster_file
 
     try:
-        text = roster_file.decode(data)
+        text = textfile.decode(data)
     except ValueError as exc:
         raise DisciplineError(str(exc)) from None
     with store.write():
@@ -575,10 +573,9 @@ def import_schedule(store: Store, table: RuleTable, data: bytes) -> int:
 
 def import_leave(store: Store, data: bytes) -> int:
     from . import attendance
-    from . import roster as roster_file
 
     try:
-        text = roster_file.decode(data)
+        text = textfile.decode(data)
     except ValueError as exc:
         raise DisciplineError(str(exc)) from None
     with store.write():

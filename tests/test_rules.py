@@ -212,6 +212,15 @@ def test_negative_amount_is_one_problem_not_two(tmp_path):
     assert [(p.line, p.code) for p in problems] == [(line_of(text, "fine = -5"), "a.neg")]
 
 
+def test_counter_must_name_a_rule_of_the_table(tmp_path):
+    """A shared counter naming no rule (a typing slip) is reported at its line instead of counting alone."""
+    text = PREAMBLE + ('\n[[rule]]\ncode = "a.shared"\nname = { zh = "共", en = "Shared" }\nsource = "原文"\n'
+                       'fine = 20\ncounter = "a.sharred"\n')
+    _, problems = check_rules(write(tmp_path, text))
+    assert [(p.line, p.code) for p in problems] == [(line_of(text, 'counter = "a.sharred"'), "a.shared")]
+    assert "'a.sharred' must name a rule code" in problems[0].message
+
+
 def test_rule_without_amount_is_a_problem(tmp_path):
     """A rule with no amount at all is reported at its [[rule]] line."""
     text = PREAMBLE + '\n[[rule]]\ncode = "a.none"\nname = { zh = "无", en = "None" }\nsource = "原文"\nper = "card"\n'
