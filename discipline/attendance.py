@@ -29,9 +29,7 @@ storing a month's derivation twice creates nothing new.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import zoneinfo
 from collections import defaultdict
@@ -41,6 +39,7 @@ import attrs
 import chinese_calendar
 
 from .model import DisciplineError, RuleTable, Shift, Staff
+from .textfile import read_csv
 
 LEAVE_PARTS = ("full", "am", "pm")
 #: Words accepted for a leave part, mapped to the part.
@@ -359,13 +358,13 @@ def read_schedule(text: str, roster: Mapping[str, Staff],
     shifts = [shift.name for shift in table.shifts]
     allowed = ", ".join([*shifts, *REST_WORDS])
 
-    def value(cell: str, line: int, problems: list[str]) -> tuple[bool, str | None]:
+    def value(cell: str, problems: list[str]) -> tuple[bool, str | None]:
         if cell.lower() in REST_WORDS:
             return True, None
         if cell in shifts:
             return True, cell
         what = "is empty" if not cell else f"{cell!r} is not a shift"
-        problems.append(f"line {line}: the shift {what}; use one of {allowed}")
+        problems.append(f"the shift {what}; use one of {allowed}")
         return False, None
 
     return _read_rows(text, roster, ("staff", "date", "shift"), value, "a shift")
@@ -377,11 +376,11 @@ def read_leave(text: str, roster: Mapping[str, Staff]) -> tuple[list[Leave], lis
     A problem is ``"line N: …"``; a row with a problem is left out, the others are returned.
     """
 
-    def value(cell: str, line: int, problems: list[str]) -> tuple[bool, str | None]:
+    def value(cell: str, problems: list[str]) -> tuple[bool, str | None]:
         part = LEAVE_WORDS.get(cell.lower())
         if part is None:
             what = "is empty" if not cell else f"{cell!r} is not a part of a day"
-            problems.append(f"line {line}: the part {what}; use full, am or pm (全天, 上午, 下午)")
+            problems.append(f"the part {what}; use full, am or pm (全天, 上午, 下午)")
             return False, None
         return True, part
 
@@ -390,57 +389,44 @@ def read_leave(text: str, roster: Mapping[str, Staff]) -> tuple[list[Leave], lis
 
 
 def _read_rows(text: str, roster: Mapping[str, Staff], columns: tuple[str, str, str],
-               value: Callable[[str, int, list[str]], tuple[bool, str | None]],
+               value: Callable[[str, list[str]], tuple[bool, str | None]],
                what: str) -> tuple[list[tuple[str, dt.date, str | None]], list[str]]:
     """Rows ``(staff, date, value)`` of a three-column CSV; ``value`` checks the third column.
 
     The same person and date (and, for leave, the same value) twice is a problem on the second line.
     """
-    problems: list[str] = []
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     header_text = ",".join(columns)
     try:
-        header = [cell.strip().lower() for cell in next(reader)]
-    except StopIteration:
+        found = read_csv(text)
+    except ValueError as exc:
+        return [], [f"line 1: {exc}; it must be {header_text}"]
+    if not found.header:
         return [], [f"line 1: the file is empty; it needs the header line {header_text}"]
-    except csv.Error as exc:
-        return [], [f"line 1: the header cannot be read as CSV ({exc}); it must be {header_text}"]
-    if sorted(header) != sorted(columns):
-        return [], [f"line 1: the header is {','.join(header)!r}; it must be {header_text}"]
-    at = [header.index(column) for column in columns]
+    if sorted(found.header) != sorted(columns):
+        return [], [f"line 1: the header is {','.join(found.header)!r}; it must be {header_text}"]
+    problems = [(line, message) for line, message in found.problems]
     rows: list[tuple[str, dt.date, str | None]] = []
     seen: dict[tuple, int] = {}
-    try:
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(columns):
-                problems.append(f"line {line}: has {len(row)} field(s); it needs {header_text}")
-                continue
-            staff_id, date_text, third = (row[i].strip() for i in at)
-            ok = True
-            if staff_id not in roster:
-                what_staff = "the staff is empty" if not staff_id else f"unknown staff {staff_id!r}"
-                problems.append(f"line {line}: {what_staff}; give the id of someone on the roster")
-                ok = False
-            day = _parse_date(date_text)
-            if day is None:
-                problems.append(f"line {line}: {date_text!r} is not a date like 2026-11-03")
-                ok = False
-            good, result = value(third, line, problems)
-            if not (ok and good) or day is None:
-                continue
-            unique = (staff_id, day) if columns[2] == "shift" else (staff_id, day, result)
-            if unique in seen:
-                problems.append(f"line {line}: {staff_id} on {day} already has {what} on line {seen[unique]}")
-                continue
-            seen[unique] = line
-            rows.append((staff_id, day, result))
-    except csv.Error as exc:
-        problems.append(f"line {reader.line_num}: cannot be read as CSV ({exc})")
-    return rows, problems
-
+    for line, record in found.records:
+        staff_id, date_text, third = (record[column] for column in columns)
+        found_problems: list[str] = []
+        if staff_id not in roster:
+            what_staff = "the staff is empty" if not staff_id else f"unknown staff {staff_id!r}"
+            found_problems.append(f"{what_staff}; give the id of someone on the roster")
+        day = _parse_date(date_text)
+        if day is None:
+            found_problems.append(f"{date_text!r} is not a date like 2026-11-03")
+        good, result = value(third, found_problems)
+        problems.extend((line, message) for message in found_problems)
+        if found_problems or not good or day is None:
+            continue
+        unique = (staff_id, day) if columns[2] == "shift" else (staff_id, day, result)
+        if unique in seen:
+            problems.append((line, f"{staff_id} on {day} already has {what} on line {seen[unique]}"))
+            continue
+        seen[unique] = line
+        rows.append((staff_id, day, result))
+    return rows, [f"line {line}: {message}" for line, message in sorted(problems)]
 
 def _parse_date(text: str) -> dt.date | None:
     match = _DATE.fullmatch(text)

@@ -14,13 +14,12 @@ yes/no (also 1/0, true/false, 是/否). Every bad row is reported with its line.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import zoneinfo
 
 from .model import Event
 from .money import parse_decimal
+from .textfile import read_csv
 
 COLUMNS = ("staff", "rule", "at", "count", "items", "value", "loss", "outcome", "lapse", "charge", "note", "by")
 REQUIRED = ("staff", "rule", "at")
@@ -30,36 +29,26 @@ NO = {"", "no", "n", "0", "false", "否"}
 
 def read_events(text: str, tz: zoneinfo.ZoneInfo) -> tuple[list[tuple[int, Event]], list[str]]:
     """(line, event) for every good row and one ``line N: …`` sentence for every bad one."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
-        header = [cell.strip().lower() for cell in next(reader)]
-    except StopIteration:
+        found = read_csv(text)
+    except ValueError as exc:
+        return [], [f"line 1: {exc}"]
+    header = list(found.header)
+    if not header:
         return [], ["the file is empty; it needs a header row: " + ",".join(COLUMNS)]
-    except csv.Error as exc:
-        return [], [f"line 1: the header cannot be read as CSV ({exc})"]
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing or unknown or len(set(header)) != len(header):
         return [], [f"line 1: the header must name columns from {', '.join(COLUMNS)} once each, with "
                     f"staff, rule and at (got {', '.join(header)})"]
     events: list[tuple[int, Event]] = []
-    problems: list[str] = []
-    try:
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                problems.append(f"line {line}: has {len(row)} fields, the header has {len(header)}")
-                continue
-            try:
-                events.append((line, _event(dict(zip(header, (c.strip() for c in row), strict=True)), tz)))
-            except ValueError as exc:
-                problems.append(f"line {line}: {exc}")
-    except csv.Error as exc:
-        problems.append(f"line {reader.line_num}: cannot be read as CSV ({exc})")
-    return events, problems
-
+    problems = [(line, message) for line, message in found.problems]
+    for line, record in found.records:
+        try:
+            events.append((line, _event(record, tz)))
+        except ValueError as exc:
+            problems.append((line, str(exc)))
+    return events, [f"line {line}: {message}" for line, message in sorted(problems)]
 
 def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo) -> Event:
     for column in REQUIRED:

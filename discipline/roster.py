@@ -8,15 +8,14 @@ stored, and the checks run on the merged result, so a supervisor may come from e
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Mapping
 
 import attrs
 
 from .model import RuleTable, Staff
 from .money import parse_decimal
+from .textfile import read_csv
 
 COLUMNS = ("id", "name", "store", "team", "role", "supervisor", "base_wage", "bonus", "shift", "city",
            "hired", "left")
@@ -35,14 +34,13 @@ class RosterProblem:
 def read_roster(text: str, table: RuleTable,
                 existing: Mapping[str, Staff]) -> tuple[list[Staff], list[RosterProblem]]:
     """Parse and check a roster file against the rule table and the stored roster."""
-    problems: list[RosterProblem] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
+        found = read_csv(text)
+    except ValueError as exc:
+        return [], [RosterProblem(1, f"{exc}; it needs a header row: " + ", ".join(COLUMNS))]
+    header = list(found.header)
+    if not header:
         return [], [RosterProblem(0, "the file is empty; it needs a header row: " + ", ".join(COLUMNS))]
-    except csv.Error as exc:
-        return [], [RosterProblem(1, f"the header row cannot be read as CSV ({exc})")]
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing or unknown:
@@ -54,27 +52,18 @@ def read_roster(text: str, table: RuleTable,
         return [], [RosterProblem(1, "; ".join(what) + f"; the columns are: {', '.join(COLUMNS)}")]
     if len(set(header)) != len(header):
         return [], [RosterProblem(1, "a column is named twice in the header")]
+    problems = [RosterProblem(line, message) for line, message in found.problems]
     staff: list[Staff] = []
     lines: dict[str, int] = {}
-    try:
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                problems.append(RosterProblem(line, f"has {len(row)} fields, the header has {len(header)}"))
-                continue
-            record = {key: value.strip() for key, value in zip(header, row, strict=True)}
-            person = _staff(record, line, table, problems)
-            if person is None:
-                continue
-            if person.id in lines:
-                problems.append(RosterProblem(line, f"id {person.id} is already used on line {lines[person.id]}"))
-                continue
-            lines[person.id] = line
-            staff.append(person)
-    except csv.Error as exc:
-        problems.append(RosterProblem(reader.line_num, f"cannot be read as CSV ({exc})"))
+    for line, record in found.records:
+        person = _staff(record, line, table, problems)
+        if person is None:
+            continue
+        if person.id in lines:
+            problems.append(RosterProblem(line, f"id {person.id} is already used on line {lines[person.id]}"))
+            continue
+        lines[person.id] = line
+        staff.append(person)
     merged = dict(existing)
     merged.update({s.id: s for s in staff})
     for person in staff:
