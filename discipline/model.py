@@ -13,6 +13,7 @@ Flow of data::
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 import attrs
@@ -284,4 +285,5 @@ class Statement:
     """Fines listed but not deducted (``fines = "report"``)."""
     dispositions: tuple[tuple[str, str, dt.datetime, int], ...]
     """(rule, disposition, at, event_id)."""
-    lines: tuple[Line, ...]
+    lines: Sequence[Line]
+    """In order of time; a tuple, or ``payroll.StoredLines`` when read from the charges cache."""

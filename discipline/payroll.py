@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
+import json
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -120,31 +122,55 @@ def settle(due: Decimal, carried_in: Decimal, cap: Decimal) -> tuple[Decimal, De
     return fen(deducted), fen(total - deducted)
 
 
-def build_statement(person: Staff, month: str, lines: Sequence[Line], carried_in: Decimal,
+@attrs.frozen
+class Tally:
+    """What a statement needs of one person's month of lines: the lines in order, and their sums."""
+
+    lines: Sequence[Line]
+    """In order of time, then event id."""
+    amounts: Mapping[str, Decimal]
+    """Amount by kind."""
+    points: Decimal
+    dispositions: tuple[tuple[str, str, dt.datetime, int], ...]
+    """(rule, disposition, at, event id) of the lines that carry one."""
+
+
+def tally(lines: Iterable[Line]) -> Tally:
+    """Order and sum a month's lines."""
+    in_order = tuple(sorted(lines, key=lambda ln: (ln.at, ln.event_id)))
+    amounts: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    points = ZERO
+    for line in in_order:
+        amounts[line.kind] += line.amount
+        points += line.points
+    return Tally(lines=in_order, amounts=dict(amounts), points=points,
+                 dispositions=tuple((line.rule, line.disposition, line.at, line.event_id)
+                                    for line in in_order if line.disposition))
+
+
+NOTHING = Tally(lines=(), amounts={}, points=ZERO, dispositions=())
+
+
+def build_statement(person: Staff, month: str, lines: Sequence[Line] | Tally, carried_in: Decimal,
                     table: RuleTable) -> Statement:
     """One month of one person: sums, the legal cap and the carry."""
+    counted = lines if isinstance(lines, Tally) else tally(lines)
     settings = table.settings
-    sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    points = ZERO
-    for line in lines:
-        sums[line.kind] += line.amount
-        points += line.points
+    sums, points = counted.amounts, counted.points
     score = min(settings.base_score, max(ZERO, settings.base_score - points))  # a reversal cannot lift it above
-    fines = sums["fine"]
+    fines = sums.get("fine", ZERO)
     fines_deducted = fines if settings.fines == "deduct" else ZERO
     due = due_of(sums, points, table)
     wage, floor, cap = legal_cap(person, month, table)
     deducted, carried_out = settle(due, carried_in, cap)
-    dispositions = tuple((line.rule, line.disposition, line.at, line.event_id)
-                         for line in lines if line.disposition)
     return Statement(
         staff_id=person.id, name=person.name, store=person.store, role=person.role, month=month,
         points_lost=points, score=score, rating=rating(table, score), fines=fen(fines),
-        compensation=fen(sums["compensation"]), salary_penalties=fen(sums["salary"]),
-        cost_recovery=fen(sums["cost"]), rewards=fen(sums["reward"]), due=due, carried_in=fen(carried_in),
-        deducted=deducted, carried_out=carried_out, cap=cap, wage=fen(wage),
-        minimum_wage=floor, fines_reported=fen(fines - fines_deducted), dispositions=dispositions,
-        lines=tuple(lines),
+        compensation=fen(sums.get("compensation", ZERO)), salary_penalties=fen(sums.get("salary", ZERO)),
+        cost_recovery=fen(sums.get("cost", ZERO)), rewards=fen(sums.get("reward", ZERO)), due=due,
+        carried_in=fen(carried_in), deducted=deducted, carried_out=carried_out, cap=cap, wage=fen(wage),
+        minimum_wage=floor, fines_reported=fen(fines - fines_deducted), dispositions=counted.dispositions,
+        lines=counted.lines,
     )
 
 
@@ -172,16 +198,48 @@ def carry_forward(months: Sequence[str], totals: Totals, roster: Mapping[str, St
     return dict(carried)
 
 
+def line_of(charge: Charge, table: RuleTable) -> Line:
+    """A charge as its statement shows it, under the rule's Chinese name."""
+    rule = table.rule(charge.rule) if table.has_rule(charge.rule) else None
+    return Line(event_id=charge.event_id, at=charge.at, rule=charge.rule,
+                rule_name=rule.name_zh if rule else charge.rule, kind=charge.kind, points=charge.points,
+                amount=charge.amount, disposition=charge.disposition, explanation=charge.explanation)
+
+
 def lines_by_person_month(charges: Iterable[Charge], table: RuleTable, *,
                           only_month: str | None = None) -> dict[tuple[str, str], list[Line]]:
     """Charges as statement lines, by person and month (``only_month`` when all are known to be in it)."""
     out: dict[tuple[str, str], list[Line]] = defaultdict(list)
     for charge in charges:
-        rule = table.rule(charge.rule) if table.has_rule(charge.rule) else None
-        out[(charge.staff_id, only_month or month_of(charge.at, table))].append(Line(
-            event_id=charge.event_id, at=charge.at, rule=charge.rule,
-            rule_name=rule.name_zh if rule else charge.rule, kind=charge.kind, points=charge.points,
-            amount=charge.amount, disposition=charge.disposition, explanation=charge.explanation))
+        out[(charge.staff_id, only_month or month_of(charge.at, table))].append(line_of(charge, table))
+    return out
+
+
+StoredRow = tuple[str, str, int, str, str, str, int, "str | None", str]
+"""A cached charge as payroll reads it: (staff, at, event id, rule, kind, points, amount in fen,
+disposition, the line's JSON text)."""
+
+
+def stored_tallies(rows: Iterable[StoredRow], month: str) -> dict[tuple[str, str], Tally]:
+    """Tallies of ``month`` from the charges cache; ``rows`` come grouped by staff.
+
+    Sums are taken from the stored columns in integer fen; the lines stay the JSON texts they were
+    stored as (``StoredLines``), so a chain's payroll never builds 200,000 ``Line`` objects.
+    """
+    out: dict[tuple[str, str], Tally] = {}
+    for staff_id, group in itertools.groupby(rows, key=lambda row: row[0]):
+        in_order = sorted(group, key=lambda row: (dt.datetime.fromisoformat(row[1]), row[2]))
+        fen_by_kind: dict[str, int] = defaultdict(int)
+        points = ZERO
+        for row in in_order:
+            fen_by_kind[row[4]] += row[6]
+            if row[5] != "0":
+                points += Decimal(row[5])
+        out[(staff_id, month)] = Tally(
+            lines=StoredLines(tuple(row[8] for row in in_order)),
+            amounts={kind: Decimal(amount).scaleb(-2) for kind, amount in fen_by_kind.items()}, points=points,
+            dispositions=tuple((row[3], row[7], dt.datetime.fromisoformat(row[1]), row[2])
+                               for row in in_order if row[7]))
     return out
 
 
@@ -204,22 +262,24 @@ def reversal_lines(reversals: Iterable[Reversal]) -> dict[tuple[str, str], list[
 def statements(month: str, *, charges: Iterable[Charge] = (), roster: Mapping[str, Staff], table: RuleTable,
                frozen: Mapping[str, Sequence[Statement]], reversals: Iterable[Reversal] = (),
                opening: Mapping[str, Decimal] | None = None, first_month: str | None = None,
-               lines: Mapping[tuple[str, str], list[Line]] | None = None) -> list[Statement]:
+               tallies: Mapping[tuple[str, str], Tally] | None = None) -> list[Statement]:
     """Everyone's statement for ``month``: replayed from the first month anyone owes anything.
 
     ``frozen`` maps closed months to their stored statements; those are used as they are. Or the
     caller starts the replay at ``first_month`` with the balances ``opening`` carried into it (what
     the month before it, a closed one, carried out), and ``charges`` only from then until ``month``
-    (or those charges already as ``lines`` by person and month).
+    (or those charges already tallied by person and month).
     """
     if month in frozen:
         return list(frozen[month])
-    if lines is None:
-        lines = lines_by_person_month(charges, table, only_month=month if first_month == month else None)
+    if tallies is None:
+        by_key = lines_by_person_month(charges, table, only_month=month if first_month == month else None)
+        tallies = {key: tally(lines) for key, lines in by_key.items()}
     extra_lines = reversal_lines(reversals)
-    if extra_lines:  # never change the caller's lists
-        lines = {key: [*lines.get(key, []), *extra_lines.get(key, [])] for key in {*lines, *extra_lines}}
-    months = sorted({m for _, m in lines} | set(frozen))
+    if extra_lines:  # never change the caller's mapping
+        tallies = {**tallies, **{key: tally([*tallies.get(key, NOTHING).lines, *lines])
+                                 for key, lines in extra_lines.items()}}
+    months = sorted({m for _, m in tallies} | set(frozen))
     start = months[0] if months and months[0] < month else month
     if first_month is not None:
         start = min(first_month, month)
@@ -231,18 +291,17 @@ def statements(month: str, *, charges: Iterable[Charge] = (), roster: Mapping[st
             result = None
         else:
             result = []
-            first, _ = month_bounds(current)
+            first, last = month_bounds(current)
             for person in sorted(roster.values(), key=lambda p: (p.store, p.id)):
-                person_lines = sorted(lines.get((person.id, current), []), key=lambda ln: (ln.at, ln.event_id))
-                left_long_ago = person.left is not None and person.left < first
-                if left_long_ago and not person_lines and not carried[person.id]:
-                    continue
-                not_hired_yet = person.hired is not None and person.hired > month_bounds(current)[1]
-                if not_hired_yet and not person_lines and not carried[person.id]:
-                    continue
-                if current != month and not person_lines and not carried[person.id]:
+                counted = tallies.get((person.id, current), NOTHING)
+                quiet = not counted.lines and not carried[person.id]
+                if quiet and person.left is not None and person.left < first:
+                    continue  # left long ago
+                if quiet and person.hired is not None and person.hired > last:
+                    continue  # not hired yet
+                if quiet and current != month:
                     continue  # an earlier month replayed only for the carry: nothing to carry, no cap needed
-                statement = build_statement(person, current, person_lines, carried[person.id], table)
+                statement = build_statement(person, current, counted, carried[person.id], table)
                 carried[person.id] = statement.carried_out
                 result.append(statement)
         if current == month:
@@ -268,8 +327,7 @@ def explain_cap(statement: Statement) -> str:
             "next month")
 
 
-def to_json(statement: Statement) -> dict[str, Any]:
-    """The contract's JSON form: money as two-decimal strings, points as numbers in text."""
+def _head_json(statement: Statement) -> dict[str, Any]:
     return {
         "staff_id": statement.staff_id, "name": statement.name, "store": statement.store,
         "role": statement.role, "month": statement.month, "points_lost": number(statement.points_lost),
@@ -282,11 +340,75 @@ def to_json(statement: Statement) -> dict[str, Any]:
         "fines_reported": yuan(statement.fines_reported),
         "dispositions": [{"rule": rule, "disposition": disposition, "at": at.isoformat(), "event_id": event_id}
                          for rule, disposition, at, event_id in statement.dispositions],
-        "lines": [{"event_id": line.event_id, "at": line.at.isoformat(), "rule": line.rule,
-                   "rule_name": line.rule_name, "kind": line.kind, "points": number(line.points),
-                   "amount": yuan(line.amount), "disposition": line.disposition,
-                   "explanation": line.explanation} for line in statement.lines],
     }
+
+
+def line_json(line: Line) -> dict[str, Any]:
+    return {"event_id": line.event_id, "at": line.at.isoformat(), "rule": line.rule, "rule_name": line.rule_name,
+            "kind": line.kind, "points": number(line.points), "amount": yuan(line.amount),
+            "disposition": line.disposition, "explanation": line.explanation}
+
+
+def line_text(line: Line) -> str:
+    """A line's JSON text, as the charges cache keeps it and payroll's JSON contains it."""
+    return json.dumps(line_json(line), ensure_ascii=False)
+
+
+def line_from_json(data: dict[str, Any]) -> Line:
+    return Line(event_id=data["event_id"], at=dt.datetime.fromisoformat(data["at"]), rule=data["rule"],
+                rule_name=data["rule_name"], kind=data["kind"], points=Decimal(data["points"]),
+                amount=Decimal(data["amount"]), disposition=data["disposition"], explanation=data["explanation"])
+
+
+class StoredLines(Sequence[Line]):
+    """A statement's lines kept as the JSON texts the charges cache stores, decoded only when read.
+
+    A chain's payroll has some 200,000 lines; ``dumps`` splices these texts into the payroll file as
+    they are, instead of building a ``Line`` for each and encoding it again. Anything that reads the
+    lines (a scorecard, the chart of the HTML payroll) gets ``Line`` objects, decoded once.
+    """
+
+    __slots__ = ("_decoded", "texts")
+
+    def __init__(self, texts: tuple[str, ...]) -> None:
+        self.texts = texts
+        self._decoded: tuple[Line, ...] | None = None
+
+    def _lines(self) -> tuple[Line, ...]:
+        if self._decoded is None:
+            self._decoded = tuple(line_from_json(json.loads(text)) for text in self.texts)
+        return self._decoded
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]  # int or slice, as a tuple's
+        return self._lines()[index]
+
+    def __iter__(self) -> Iterator[Line]:
+        return iter(self._lines())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self._lines())
+
+    def __repr__(self) -> str:
+        return f"StoredLines({len(self.texts)} lines)"
+
+
+def to_json(statement: Statement) -> dict[str, Any]:
+    """The contract's JSON form: money as two-decimal strings, points as numbers in text."""
+    return {**_head_json(statement), "lines": [line_json(line) for line in statement.lines]}
+
+
+def dumps(statement: Statement) -> str:
+    """``json.dumps(to_json(statement), ensure_ascii=False)``, with stored lines spliced in as they are."""
+    if not isinstance(statement.lines, StoredLines):
+        return json.dumps(to_json(statement), ensure_ascii=False)
+    head = json.dumps(_head_json(statement), ensure_ascii=False)
+    return f'{head[:-1]}, "lines": [{", ".join(statement.lines.texts)}]}}'
 
 
 def from_json(data: dict[str, Any]) -> Statement:
@@ -303,8 +425,5 @@ def from_json(data: dict[str, Any]) -> Statement:
         fines_reported=dec(data["fines_reported"]),
         dispositions=tuple((d["rule"], d["disposition"], dt.datetime.fromisoformat(d["at"]), d["event_id"])
                            for d in data["dispositions"]),
-        lines=tuple(Line(event_id=ln["event_id"], at=dt.datetime.fromisoformat(ln["at"]), rule=ln["rule"],
-                         rule_name=ln["rule_name"], kind=ln["kind"], points=dec(ln["points"]),
-                         amount=dec(ln["amount"]), disposition=ln["disposition"], explanation=ln["explanation"])
-                    for ln in data["lines"]),
+        lines=tuple(line_from_json(ln) for ln in data["lines"]),
     )

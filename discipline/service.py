@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import zoneinfo
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -234,8 +233,15 @@ def _cache(store: Store, table: RuleTable, events: Sequence[Event], roster: dict
     by_id = {e.id: e for e in events}
     problems = [(event_id, by_id[event_id].staff, by_id[event_id].at, message)
                 for event_id, message in priced.problems]
-    store.replace_charges(keys, since, priced.charges, problems, month_of=lambda at: payroll.month_of(at, table))
+    store.replace_charges(keys, since, (charge_row(charge, table) for charge in priced.charges), problems)
     return priced
+
+
+def charge_row(charge: Charge, table: RuleTable) -> tuple[Any, ...]:
+    """A charge as the cache stores it (``storage.CHARGE_COLUMNS``), its statement line's JSON included."""
+    return (charge.event_id, charge.key, charge.staff_id, payroll.month_of(charge.at, table), charge.at.isoformat(),
+            charge.rule, charge.kind, str(charge.points), int(charge.amount * 100), charge.disposition,
+            charge.explanation, payroll.line_text(payroll.line_of(charge, table)))
 
 
 def reprice(store: Store, table: RuleTable, *, keys: Sequence[str] | set[str] | None, since: dt.datetime | None,
@@ -272,8 +278,7 @@ def audit_charges(store: Store, table: RuleTable, *, chunk: int = 2000) -> list[
     for start in range(0, len(keys), chunk):
         part = keys[start:start + chunk]
         fresh = engine.price(store.events_of(part, since=None), table, roster).charges
-        expected = Counter((c.event_id, c.key, c.staff_id, payroll.month_of(c.at, table), c.at.isoformat(), c.rule,
-                            c.kind, str(c.points), int(c.amount * 100), c.disposition, c.explanation) for c in fresh)
+        expected = Counter(charge_row(c, table) for c in fresh)
         stored = Counter(store.charge_rows(part))
         wrong |= {row[0] for row in (expected - stored) + (stored - expected)}
     if not wrong:
@@ -328,10 +333,9 @@ def month_statements(store: Store, table: RuleTable, month: str, *, staff: str |
                                      with_points=table.settings.point_value != 0)
         totals = _with_reversals(totals, reversals, previous)
         opening = payroll.carry_forward(previous, totals, roster, table, opening)
-    names = {rule.code: rule.name_zh for rule in table.rules}
-    return payroll.statements(month, lines=store.month_lines(month, names, staff=staff), roster=roster, table=table,
-                              frozen={}, reversals=[r for r in reversals if r.month == month], opening=opening,
-                              first_month=month)
+    return payroll.statements(month, tallies=payroll.stored_tallies(store.month_charges(month, staff=staff), month),
+                              roster=roster, table=table, frozen={},
+                              reversals=[r for r in reversals if r.month == month], opening=opening, first_month=month)
 
 
 def _with_reversals(totals: payroll.Totals, reversals: Sequence[payroll.Reversal],
@@ -392,7 +396,7 @@ def payroll_chunks(month: str, statements: Sequence[Statement], table: RuleTable
     else:  # one statement per line: readable, and json's C encoder (indent= falls back to pure Python)
         for index, statement in enumerate(statements):
             yield ("[\n" if index == 0 else ",\n").encode("utf-8")
-            yield json.dumps(payroll.to_json(statement), ensure_ascii=False).encode("utf-8")
+            yield payroll.dumps(statement).encode("utf-8")
         yield b"\n]\n"
 
 
@@ -423,7 +427,7 @@ def close(store: Store, table: RuleTable, month: str, *, now: dt.datetime) -> li
         statements = month_statements(store, table, month)
         exports = {fmt: render_payroll(month, statements, table, fmt) for fmt in PAYROLL_FORMATS}
         store.set_closed_balances(month, {s.staff_id: s.carried_out for s in statements})
-        store.close_month(month, json.dumps([payroll.to_json(s) for s in statements], ensure_ascii=False),
+        store.close_month(month, "[" + ", ".join(payroll.dumps(s) for s in statements) + "]",
                           closed_at=now, exports={"csv": exports["csv"], "html": exports["html"].decode("utf-8"),
                                                   "json": exports["json"].decode("utf-8")})
         return statements

@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Any
 
 import sqlite_utils
 
-from .model import Charge, DisciplineError, Event, Line, Staff
+from .model import DisciplineError, Event, Staff
 
 BUSY_TIMEOUT_MS = 60_000
 GENESIS = "0" * 64
@@ -91,7 +90,21 @@ def _migration_2(db: sqlite_utils.Database) -> None:
             for s in json.loads(row["statements"]))
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2)
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """Each cached charge keeps its statement line's JSON text, which payroll splices into its file.
+
+    The column is filled by re-pricing: forgetting the fingerprint makes the next command re-price
+    the whole log once.
+    """
+    db["charges"].add_column("line_json", str)
+    db.execute("delete from meta where key = 'charges_fingerprint'")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2, _migration_3)
+
+#: The columns of a cached charge, in the order ``replace_charges`` takes them and ``charge_rows`` gives them.
+CHARGE_COLUMNS = ("event_id", "key", "staff", "month", "at", "rule", "kind", "points", "amount_fen", "disposition",
+                  "explanation", "line_json")
 
 
 class Store:
@@ -294,10 +307,10 @@ class Store:
     def set_charges_fingerprint(self, value: str) -> None:
         self._set_meta("charges_fingerprint", value)
 
-    def replace_charges(self, keys: Iterable[str] | None, since: dt.datetime | None, charges: Iterable[Charge],
-                        problems: Iterable[tuple[int, str, dt.datetime, str]], *, month_of: Callable[[dt.datetime], str]
-                        ) -> None:
-        """Swap the cached charges and problems of these event keys (``event.staff``) from ``since`` on."""
+    def replace_charges(self, keys: Iterable[str] | None, since: dt.datetime | None,
+                        rows: Iterable[tuple[Any, ...]], problems: Iterable[tuple[int, str, dt.datetime, str]]) -> None:
+        """Swap the cached charges (``rows`` in ``CHARGE_COLUMNS`` order) and problems of these event keys
+        (``event.staff``) from ``since`` on."""
         if keys is None:
             where, params = ("at >= ?", [[since.isoformat()]]) if since is not None else ("1", [[]])
         else:
@@ -305,29 +318,18 @@ class Store:
             params = [[key, since.isoformat()] if since is not None else [key] for key in keys]
         self.db.conn.executemany(f"delete from charges where {where}", params)
         self.db.conn.executemany(f"delete from pricing_problems where {where}", params)
-        self.db.conn.executemany(
-            "insert into charges (event_id, key, staff, month, at, rule, kind, points, amount_fen, disposition, "
-            "explanation) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(c.event_id, c.key, c.staff_id, month_of(c.at), c.at.isoformat(), c.rule, c.kind, str(c.points),
-              int(c.amount * 100), c.disposition, c.explanation) for c in charges])
+        self.db.conn.executemany(f"insert into charges ({', '.join(CHARGE_COLUMNS)}) "
+                                 f"values ({', '.join('?' for _ in CHARGE_COLUMNS)})", rows)
         self.db.conn.executemany(
             "insert or replace into pricing_problems (event_id, key, at, message) values (?, ?, ?, ?)",
             [(event_id, key, at.isoformat(), message) for event_id, key, at, message in problems])
 
-    def month_lines(self, month: str, rule_names: dict[str, str], *,
-                    staff: str | None = None) -> dict[tuple[str, str], list[Line]]:
-        """The cached charges of ``month`` as statement lines, by (staff, month), in no particular order."""
-        sql = ("select staff, event_id, at, rule, kind, points, amount_fen, disposition, explanation "
-               "from charges where month = ?" + (" and staff = ?" if staff is not None else ""))
-        out: dict[tuple[str, str], list[Line]] = defaultdict(list)
-        fen = Decimal("0.01")
-        points: dict[str, Decimal] = {}
-        for r in self.db.execute(sql, [month] + ([staff] if staff is not None else [])):
-            out[(r[0], month)].append(Line(
-                event_id=r[1], at=dt.datetime.fromisoformat(r[2]), rule=r[3], rule_name=rule_names.get(r[3], r[3]),
-                kind=r[4], points=points.get(r[5]) or points.setdefault(r[5], Decimal(r[5])), amount=r[6] * fen,
-                disposition=r[7], explanation=r[8]))
-        return out
+    def month_charges(self, month: str, *, staff: str | None = None) -> Iterator[tuple[Any, ...]]:
+        """The cached charges of ``month`` grouped by staff, as ``payroll.StoredRow``: (staff, at, event id,
+        rule, kind, points, amount in fen, disposition, line JSON)."""
+        sql = ("select staff, at, event_id, rule, kind, points, amount_fen, disposition, line_json from charges "
+               "where month = ?" + (" and staff = ?" if staff is not None else "") + " order by staff")
+        return iter(self.db.execute(sql, [month] + ([staff] if staff is not None else [])))
 
     def charge_keys(self) -> list[str]:
         """Every event key (``staff`` of an event) in the log or the cache, sorted."""
@@ -340,9 +342,9 @@ class Store:
         for start in range(0, len(keys), 500):
             chunk = [key for key in keys[start:start + 500] if key is not None]
             null = " or key is null" if None in keys[start:start + 500] else ""
-            out += self.db.execute(
-                "select event_id, key, staff, month, at, rule, kind, points, amount_fen, disposition, explanation "
-                f"from charges where key in ({', '.join('?' for _ in chunk)}){null}", chunk).fetchall()
+            marks = ", ".join("?" for _ in chunk)
+            out += self.db.execute(f"select {', '.join(CHARGE_COLUMNS)} from charges where key in ({marks}){null}",
+                                   chunk).fetchall()
         return out
 
     def charge_totals(self, first_month: str, last_month: str, *, staff: str | None = None,

@@ -728,7 +728,8 @@ def test_the_installed_command_exits_1_naming_the_event(ten_events, tmp_path):
     f"update charges set amount_fen = 0 where event_id = {MIDDLE}",
     f"delete from charges where event_id = {MIDDLE}",
     f"update charges set month = '2026-09' where event_id = {MIDDLE}",
-], ids=["amount-zeroed", "charge-deleted", "moved-month"])
+    f"update charges set line_json = replace(line_json, '\"amount\": \"', '\"amount\": \"1') where event_id = {MIDDLE}",
+], ids=["amount-zeroed", "charge-deleted", "moved-month", "line-text-edited"])
 def test_editing_the_priced_charges_payroll_reads_is_named(ten_events, tmp_path, sql):
     """Payroll reads the charges cache, not the log: a hand edit there is caught and names the event."""
     path = tampered(ten_events, tmp_path, sql)
