@@ -110,7 +110,7 @@ def void(store: Store, table: RuleTable, event_id: int, *, reason: str, by: str 
         row = store.event_row(event_id)
         if row is None:
             raise DisciplineError(f"there is no event {event_id}; 'discipline events' lists them")
-        if event_id in store.voids():
+        if store.is_voided(event_id):
             raise DisciplineError(f"event {event_id} is already withdrawn")
         if by is not None and not store.staff_exists(by):
             raise DisciplineError(f"unknown staff {by!r} given with --by")
@@ -294,9 +294,8 @@ def _reversals(store: Store, table: RuleTable, first: str, last: str) -> list[pa
     """Voids of closed months' events posted into ``first``…``last``, with the frozen lines they reverse."""
     out = []
     frozen: dict[str, list[Statement]] = {}
-    for target, row in store.voids().items():
-        if not row["posted_month"] or not first <= row["posted_month"] <= last:
-            continue
+    for row in store.posted_voids(first, last):
+        target = row["target"]
         event = store.event_row(target)
         month = payroll.month_of(dt.datetime.fromisoformat(event["at"]), table) if event else ""
         if month not in frozen:

@@ -91,12 +91,14 @@ def _migration_2(db: sqlite_utils.Database) -> None:
 
 
 def _migration_3(db: sqlite_utils.Database) -> None:
-    """Each cached charge keeps its statement line's JSON text, which payroll splices into its file.
+    """Each cached charge keeps its statement line's JSON text, which payroll splices into its file;
+    payroll finds the voids posted into its month by an index instead of reading the whole log.
 
     The column is filled by re-pricing: forgetting the fingerprint makes the next command re-price
     the whole log once.
     """
     db["charges"].add_column("line_json", str)
+    db.execute("create index idx_events_posted_month on events (posted_month) where posted_month is not null")
     db.execute("delete from meta where key = 'charges_fingerprint'")
 
 
@@ -253,9 +255,14 @@ class Store:
         rows = list(self.db.query("select * from events where id = ? and type = 'violation'", [event_id]))
         return rows[0] if rows else None
 
-    def voids(self) -> dict[int, dict[str, Any]]:
-        """Target event id → the void row that withdrew it."""
-        return {row["target"]: row for row in self.db.query("select * from events where type = 'void'")}
+    def is_voided(self, event_id: int) -> bool:
+        row = self.db.execute("select 1 from events where type = 'void' and target = ?", [event_id]).fetchone()
+        return row is not None
+
+    def posted_voids(self, first_month: str, last_month: str) -> list[dict[str, Any]]:
+        """Voids of closed months' events whose reversals are posted into ``first_month``…``last_month``."""
+        return list(self.db.query("select * from events where type = 'void' and posted_month between ? and ? "
+                                  "order by id", [first_month, last_month]))
 
     def events(self, *, where: str = "", params: list[Any] | None = None) -> list[Event]:
         """Violations in log order, each marked voided or not."""
