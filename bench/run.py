@@ -85,7 +85,10 @@ class Runner:
     def __init__(self, directory: Path, discipline: str) -> None:
         self.directory = directory
         self.discipline = discipline
-        self.env = {**os.environ, "DISCIPLINE_DB": str(directory / "chain.db"),
+        # An installed package runs from compiled bytecode (pip writes it at install time); a shell that
+        # sets PYTHONDONTWRITEBYTECODE would make every run compile the product's modules again.
+        inherited = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+        self.env = {**inherited, "DISCIPLINE_DB": str(directory / "chain.db"),
                     "DISCIPLINE_RULES": str(PROJECT / "rules.toml")}
         self.out = directory / "stdout.txt"
         self.err = directory / "stderr.txt"

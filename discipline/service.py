@@ -417,7 +417,7 @@ def close(store: Store, table: RuleTable, month: str, *, now: dt.datetime) -> li
         if month in closed:
             raise DisciplineError(f"{month} is already closed (on {closed[month]['closed_at'][:10]}); a closed month "
                                   "never changes")
-        earlier = payroll.month_of(min((e.at for e in store.events()), default=now), table)
+        earlier = payroll.month_of(store.first_violation_at() or now, table)
         previous = earlier
         while previous < month:
             if previous not in closed:

@@ -371,6 +371,11 @@ class Store:
                 out[(staff_id, month)] = (sums, total + Decimal(points))
         return out
 
+    def first_violation_at(self) -> dt.datetime | None:
+        """When the earliest violation in the log happened (voided or not)."""
+        at = self.db.execute("select min(at) from events where type = 'violation'").fetchone()[0]
+        return dt.datetime.fromisoformat(at) if at else None
+
     def first_charge_month(self) -> str | None:
         return self.db.execute("select min(month) from charges").fetchone()[0]
 

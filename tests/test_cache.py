@@ -157,3 +157,31 @@ def test_schema_version_1_migrates_forward_keeping_the_log(table, tmp_path):
     assert store.verify() == (1, [])
     assert service.scorecard(store, table, "C01", "2026-11").fines == Decimal("20.00")
     assert sqlite3.connect(path).execute("select count(*) from charges").fetchone() == (1,)
+
+
+def test_a_schema_2_cache_without_line_texts_is_priced_again_after_init(table, tmp_path):
+    """Schema 3 keeps each line's JSON in the cache; a schema-2 cache (charges without it) is re-priced
+    whole by the first command after ``init``, so payroll never splices a missing line."""
+    path = tmp_path / "v2.db"
+    old = Store(path, create=True)
+    with old.write():
+        MIGRATIONS[0](old.db)
+        MIGRATIONS[1](old.db)
+        old._set_meta("schema_version", "2")
+        old.upsert_staff(list(__import__("discipline.roster", fromlist=["x"]).read_roster(ROSTER, table, {})[0]))
+        at = dt.datetime(2026, 11, 3, 8, 40, tzinfo=TZ)
+        old.append_event(Event(id=0, staff="C01", rule="showroom.late", at=at), logged_at=NOW)
+        old.db.execute("insert into charges (event_id, key, staff, month, at, rule, kind, points, amount_fen, "
+                       "disposition, explanation) values (1, 'C01', 'C01', '2026-11', ?, 'showroom.late', 'fine', "
+                       "'0', 2000, null, '1st lateness in 2026-11 → 20 yuan')", [at.isoformat()])
+        old._set_meta("charges_fingerprint", service.fingerprint(table))
+    old.close()
+    store = Store(path)
+    assert store.migrate() == len(MIGRATIONS) == 3
+    store = service.open_store(path)
+    assert store.verify() == (1, [])
+    statement = service.month_statements(store, table, "2026-11", staff="C01")[0]
+    line = json.loads(dumps(statement))["lines"][0]
+    assert (line["rule_name"], line["amount"]) == ("迟到", "20.00")
+    assert line["explanation"] == "1st lateness in 2026-11 → 20 yuan"
+    assert sqlite3.connect(path).execute("select count(*) from charges where line_json is null").fetchone() == (0,)
