@@ -221,14 +221,14 @@ disposition, the line's JSON text)."""
 
 
 def stored_tallies(rows: Iterable[StoredRow], month: str) -> dict[tuple[str, str], Tally]:
-    """Tallies of ``month`` from the charges cache; ``rows`` come grouped by staff.
+    """Tallies of ``month`` from the charges cache, whose rows come by staff and then in statement order.
 
     Sums are taken from the stored columns in integer fen; the lines stay the JSON texts they were
     stored as (``StoredLines``), so a chain's payroll never builds 200,000 ``Line`` objects.
     """
     out: dict[tuple[str, str], Tally] = {}
     for staff_id, group in itertools.groupby(rows, key=lambda row: row[0]):
-        in_order = sorted(group, key=lambda row: (dt.datetime.fromisoformat(row[1]), row[2]))
+        in_order = list(group)
         fen_by_kind: dict[str, int] = defaultdict(int)
         points = ZERO
         for row in in_order:
@@ -238,7 +238,7 @@ def stored_tallies(rows: Iterable[StoredRow], month: str) -> dict[tuple[str, str
         out[(staff_id, month)] = Tally(
             lines=StoredLines(tuple(row[8] for row in in_order)),
             amounts={kind: Decimal(amount).scaleb(-2) for kind, amount in fen_by_kind.items()}, points=points,
-            dispositions=tuple((row[3], row[7], dt.datetime.fromisoformat(row[1]), row[2])
+            dispositions=tuple((row[3], row[7], dt.datetime.fromisoformat(json.loads(row[8])["at"]), row[2])
                                for row in in_order if row[7]))
     return out
 

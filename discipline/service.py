@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import zoneinfo
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,9 @@ import attrs
 
 from . import engine, payroll, textfile
 from .model import Charge, DisciplineError, Event, RuleTable, Staff, Statement
-from .storage import Store
+from .storage import CHARGE_COLUMNS, Store, utc_text
+
+EVENT_ID = CHARGE_COLUMNS.index("event_id")
 
 PAYROLL_FORMATS = ("csv", "html", "json")
 
@@ -233,15 +235,21 @@ def _cache(store: Store, table: RuleTable, events: Sequence[Event], roster: dict
     by_id = {e.id: e for e in events}
     problems = [(event_id, by_id[event_id].staff, by_id[event_id].at, message)
                 for event_id, message in priced.problems]
-    store.replace_charges(keys, since, (charge_row(charge, table) for charge in priced.charges), problems)
+    store.replace_charges(keys, since, charge_rows(priced.charges, table), problems)
     return priced
 
 
-def charge_row(charge: Charge, table: RuleTable) -> tuple[Any, ...]:
-    """A charge as the cache stores it (``storage.CHARGE_COLUMNS``), its statement line's JSON included."""
-    return (charge.event_id, charge.key, charge.staff_id, payroll.month_of(charge.at, table), charge.at.isoformat(),
-            charge.rule, charge.kind, str(charge.points), int(charge.amount * 100), charge.disposition,
-            charge.explanation, payroll.line_text(payroll.line_of(charge, table)))
+def charge_rows(charges: Iterable[Charge], table: RuleTable) -> Iterator[tuple[Any, ...]]:
+    """Charges as the cache stores them (``storage.CHARGE_COLUMNS``), each with its statement line's JSON.
+
+    ``seq`` numbers an event's charges in the engine's order, which is their order on a statement.
+    """
+    seq: Counter[int] = Counter()
+    for charge in charges:
+        seq[charge.event_id] += 1
+        yield (payroll.month_of(charge.at, table), charge.staff_id, utc_text(charge.at), charge.event_id,
+               seq[charge.event_id], charge.key, charge.rule, charge.kind, str(charge.points),
+               int(charge.amount * 100), charge.disposition, payroll.line_text(payroll.line_of(charge, table)))
 
 
 def reprice(store: Store, table: RuleTable, *, keys: Sequence[str] | set[str] | None, since: dt.datetime | None,
@@ -278,9 +286,9 @@ def audit_charges(store: Store, table: RuleTable, *, chunk: int = 2000) -> list[
     for start in range(0, len(keys), chunk):
         part = keys[start:start + chunk]
         fresh = engine.price(store.events_of(part, since=None), table, roster).charges
-        expected = Counter(charge_row(c, table) for c in fresh)
+        expected = Counter(charge_rows(fresh, table))
         stored = Counter(store.charge_rows(part))
-        wrong |= {row[0] for row in (expected - stored) + (stored - expected)}
+        wrong |= {row[EVENT_ID] for row in (expected - stored) + (stored - expected)}
     if not wrong:
         return []
     first = sorted(wrong, key=lambda i: (i is None, i))[0]

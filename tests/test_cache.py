@@ -185,3 +185,30 @@ def test_a_schema_2_cache_without_line_texts_is_priced_again_after_init(table, t
     assert (line["rule_name"], line["amount"]) == ("迟到", "20.00")
     assert line["explanation"] == "1st lateness in 2026-11 → 20 yuan"
     assert sqlite3.connect(path).execute("select count(*) from charges where line_json is null").fetchone() == (0,)
+
+
+def test_lines_across_a_clock_change_keep_time_order(table, tmp_path):
+    """Where daylight saving ends, 02:30+02:00 comes before 02:10+01:00 although its local text sorts
+    after: the cache keeps UTC text, so re-pricing from 02:30 replaces 02:10 too (no double charge)
+    and the statement lists them in time order."""
+    import attrs
+
+    from discipline.payroll import stored_tallies
+
+    berlin = attrs.evolve(table, settings=attrs.evolve(table.settings, timezone="Europe/Berlin"))
+    zone = service.zone(berlin)
+    store = Store(tmp_path / "dst.db", create=True)
+    store.migrate()
+    service.import_staff(store, berlin, ROSTER.encode())
+    first = dt.datetime(2026, 10, 25, 2, 30, tzinfo=zone, fold=0)   # 00:30 UTC, summer time
+    second = dt.datetime(2026, 10, 25, 2, 10, tzinfo=zone, fold=1)  # 01:10 UTC, winter time
+    assert (first.isoformat(), second.isoformat()) == ("2026-10-25T02:30:00+02:00", "2026-10-25T02:10:00+01:00")
+    for at in (second, first):  # logged in the other order, so event ids do not give the answer either
+        service.log(store, berlin, Event(id=0, staff="C01", rule="showroom.late", at=at), now=NOW)
+    service.log(store, berlin, Event(id=0, staff="C02", rule="showroom.late", at=first), now=NOW)
+    rows = list(store.month_charges("2026-10", staff="C01"))
+    assert [row[1] for row in rows] == ["2026-10-25T00:30:00+00:00", "2026-10-25T01:10:00+00:00"]
+    lines = stored_tallies(iter(rows), "2026-10")[("C01", "2026-10")].lines
+    assert [(line.at.isoformat(), line.amount) for line in lines] == [  # == refuses times in a repeated hour
+        (first.isoformat(), Decimal("20.00")), (second.isoformat(), Decimal("40.00"))]
+    same(store, berlin)
