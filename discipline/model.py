@@ -129,7 +129,7 @@ class Rule:
         return tuple(names + [name for name, _ in self.outcomes])
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # the key of payroll's cache of floors, hashed once per statement
 class MinimumWage:
     city: str
     since: dt.date

@@ -215,9 +215,8 @@ def lines_by_person_month(charges: Iterable[Charge], table: RuleTable, *,
     return out
 
 
-StoredRow = tuple[str, str, int, str, str, str, int, "str | None", str]
-"""A cached charge as payroll reads it: (staff, at, event id, rule, kind, points, amount in fen,
-disposition, the line's JSON text)."""
+StoredRow = tuple[str, str, str, int, "str | None", str]
+"""A cached charge as payroll reads it: (staff, kind, points, amount in fen, disposition, the line's JSON)."""
 
 
 def stored_tallies(rows: Iterable[StoredRow], month: str) -> dict[tuple[str, str], Tally]:
@@ -228,18 +227,24 @@ def stored_tallies(rows: Iterable[StoredRow], month: str) -> dict[tuple[str, str
     """
     out: dict[tuple[str, str], Tally] = {}
     for staff_id, group in itertools.groupby(rows, key=lambda row: row[0]):
-        in_order = list(group)
+        texts: list[str] = []
         fen_by_kind: dict[str, int] = defaultdict(int)
-        points = ZERO
-        for row in in_order:
-            fen_by_kind[row[4]] += row[6]
-            if row[5] != "0":
-                points += Decimal(row[5])
+        points: dict[str, int] = defaultdict(int)  # points as stored → how many lines carry them
+        dispositions = []
+        for _, kind, line_points, amount, disposition, text in group:
+            texts.append(text)
+            fen_by_kind[kind] += amount
+            if line_points != "0":
+                points[line_points] += 1
+            if disposition:
+                line = json.loads(text)
+                dispositions.append((line["rule"], disposition, dt.datetime.fromisoformat(line["at"]),
+                                     line["event_id"]))
         out[(staff_id, month)] = Tally(
-            lines=StoredLines(tuple(row[8] for row in in_order)),
-            amounts={kind: Decimal(amount).scaleb(-2) for kind, amount in fen_by_kind.items()}, points=points,
-            dispositions=tuple((row[3], row[7], dt.datetime.fromisoformat(json.loads(row[8])["at"]), row[2])
-                               for row in in_order if row[7]))
+            lines=StoredLines(tuple(texts)),
+            amounts={kind: Decimal(amount).scaleb(-2) for kind, amount in fen_by_kind.items()},
+            points=sum((Decimal(text) * count for text, count in points.items()), ZERO),
+            dispositions=tuple(dispositions))
     return out
 
 
