@@ -146,8 +146,9 @@ def derive(
 
     by_day: dict[tuple[str, dt.date], list[StoredPunch]] = defaultdict(list)
     for punch in punches:
-        local = _local(punch.at, tz)
-        by_day[(punch.staff_id, local.date())].append(StoredPunch(id=punch.id, staff_id=punch.staff_id, at=local))
+        if punch.at.tzinfo is not tz:  # a month has a million punches: convert only those not yet in store time
+            punch = StoredPunch(id=punch.id, staff_id=punch.staff_id, at=_local(punch.at, tz))
+        by_day[(punch.staff_id, punch.at.date())].append(punch)
     leave_parts: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
     for entry in leave:
         leave_parts[(entry.staff_id, entry.day)].add(entry.part)
@@ -247,10 +248,10 @@ def _judge(staff_id: str, day: dt.date, shift: Shift, punches: Sequence[StoredPu
     morning_leave, afternoon_leave = "am" in parts, "pm" in parts
     start = dt.datetime.combine(day, shift.start, tzinfo=tz)
     end = dt.datetime.combine(day, shift.end, tzinfo=tz)
-    hours = f"shift {shift.name} {_hm(start)}–{_hm(end)}"
     ids = tuple(p.id for p in punches)
 
     if not punches:
+        hours = f"shift {shift.name} {_hm(start)}–{_hm(end)}"
         if morning_leave or afternoon_leave:
             half = "morning" if morning_leave else "afternoon"
             other = "afternoon" if morning_leave else "morning"
@@ -334,11 +335,11 @@ def _minutes(delta: dt.timedelta) -> int:
 
 
 def _hm(moment: dt.datetime) -> str:
-    return moment.strftime("%H:%M")
+    return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
 def _hms(moment: dt.datetime) -> str:
-    return moment.strftime("%H:%M:%S")
+    return f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
 
 
 def _plural(n: int, word: str) -> str:

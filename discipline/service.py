@@ -531,7 +531,8 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
         roster = store.roster()
         since = dt.datetime.combine(first, dt.time(), tz)
         end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz)
-        punches = [attendance.StoredPunch(id=i, staff_id=s, at=at) for i, s, at in store.punches(since, end)]
+        punches = [attendance.StoredPunch(id=i, staff_id=s, at=at.astimezone(tz))
+                   for i, s, at in store.punches(since, end)]
         leave = [attendance.Leave(staff_id=s, day=d, part=p) for s, d, p in store.leave(first, last)]
         result = attendance.derive(month, punches=punches, roster=roster, table=table,
                                    schedule=store.schedule(first, last), leave=leave, until=until)
