@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import zoneinfo
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -253,7 +253,7 @@ def charge_rows(charges: Iterable[Charge], table: RuleTable) -> Iterator[tuple[A
 
 
 def reprice(store: Store, table: RuleTable, *, keys: Sequence[str] | set[str] | None, since: dt.datetime | None,
-            roster: dict[str, Staff] | None = None) -> None:
+            roster: Mapping[str, Staff] | None = None) -> None:
     """Re-price the events of ``keys`` (every key when None) from ``since`` on (all time when None)."""
     keys = sorted(keys) if keys is not None else None
     load_since = history_since(table, since) if since is not None else None
@@ -264,12 +264,21 @@ def reprice(store: Store, table: RuleTable, *, keys: Sequence[str] | set[str] | 
     _cache(store, table, events, roster, keys=keys, since=since)
 
 
-def ensure_priced(store: Store, table: RuleTable) -> None:
-    """Re-price the whole log when the cache was made with another rule table. Call inside ``write()``."""
+def ensure_priced(store: Store, table: RuleTable, *, chunk: int = 2000) -> None:
+    """Re-price the whole log when the cache was made with another rule table. Call inside ``write()``.
+
+    A few thousand keys at a time (occurrences never cross keys), so a chain's two million events
+    are never all in memory at once.
+    """
     wanted = fingerprint(table)
-    if store.charges_fingerprint() != wanted:
-        reprice(store, table, keys=None, since=None)
-        store.set_charges_fingerprint(wanted)
+    if store.charges_fingerprint() == wanted:
+        return
+    store.replace_charges(None, None, (), ())
+    roster = engine.IndexedRoster(store.roster())
+    keys = store.charge_keys()
+    for start in range(0, len(keys), chunk):
+        reprice(store, table, keys=keys[start:start + chunk], since=None, roster=roster)
+    store.set_charges_fingerprint(wanted)
 
 
 def audit_charges(store: Store, table: RuleTable, *, chunk: int = 2000) -> list[str]:
