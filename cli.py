@@ -440,11 +440,12 @@ def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | No
     discipline payroll 2026-11 --format html --out payroll.html
     discipline payroll 2026-11 --rules proposed.toml     (what-if)
     """
-    from discipline import reports, service
+    from discipline import service
 
     fmt = chosen(fmt, as_json)
     store = app.store()
     if proposed:
+        from discipline import reports
         from discipline.rules import load_rules
 
         current, changed = service.what_if(store, app.table, load_rules(Path(proposed)), month)

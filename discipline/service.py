@@ -401,12 +401,11 @@ def render_payroll(month: str, statements: Sequence[Statement], table: RuleTable
 
 def payroll_chunks(month: str, statements: Sequence[Statement], table: RuleTable, fmt: str) -> Iterator[bytes]:
     """The payroll file in pieces: a chain's JSON is written a statement at a time, never whole in memory."""
-    from . import reports
+    if fmt in ("csv", "html"):
+        from . import reports  # Jinja and the templates: not for the JSON a chain's payroll system reads
 
-    if fmt == "csv":
-        yield reports.payroll_csv(statements, table)
-    elif fmt == "html":
-        yield reports.payroll_html(month, statements, table).encode("utf-8")
+        yield (reports.payroll_csv(statements, table) if fmt == "csv"
+               else reports.payroll_html(month, statements, table).encode("utf-8"))
     elif not statements:
         yield b"[]\n"
     else:  # one statement per line: readable, and json's C encoder (indent= falls back to pure Python)

@@ -84,3 +84,29 @@ def test_demo_writes_its_files():
     assert statements
     for statement in statements:
         assert Path(f"d/scorecards/{statement['staff_id']}.html").is_file()
+
+
+HEAVY = """
+import sys
+from cli import main
+sys.argv = ["discipline", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print(" ".join(m for m in ("sqlite_utils", "jinja2") if m in sys.modules), file=sys.stderr)
+"""
+
+
+def loaded_after(*args: str) -> str:
+    """The heavy libraries a command loaded (printed last on stderr)."""
+    done = subprocess.run([sys.executable, "-c", HEAVY, *args], capture_output=True, timeout=60, check=False)
+    return done.stderr.decode("utf-8").splitlines()[-1]
+
+
+def test_commands_load_only_the_libraries_they_use():
+    """--help is typed often and a chain's payroll JSON is big: neither waits for what it does not use."""
+    ok("init")
+    assert loaded_after("--help") == ""
+    assert loaded_after("payroll", "2025-11", "--format", "json", "--out", "p.json") == "sqlite_utils"
+    assert loaded_after("payroll", "2025-11", "--format", "html", "--out", "p.html") == "sqlite_utils jinja2"
