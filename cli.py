@@ -578,7 +578,7 @@ def verify(app: App) -> None:
 
     store = app.store()
     count, problems = store.verify()
-    problems = problems or service.audit_charges(store, app.table)
+    problems = problems or service.audit_charges(store, app.table) or service.audit_open_balances(store, app.table)
     if problems:
         for problem in problems:
             click.echo(problem, err=True)

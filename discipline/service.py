@@ -324,10 +324,12 @@ def _reversals(store: Store, table: RuleTable, first: str, last: str) -> list[pa
     return out
 
 
-def month_statements(store: Store, table: RuleTable, month: str, *, staff: str | None = None) -> list[Statement]:
+def month_statements(store: Store, table: RuleTable, month: str, *, staff: str | None = None,
+                     remember: bool = True) -> list[Statement]:
     """Everyone's (or one person's) statement for ``month``: frozen if closed, else from the priced log.
 
-    The replay starts after the latest closed month, from the balances it carried out.
+    The replay starts from what the month before carried out (``carried_into``). ``remember=False``
+    (a what-if) writes nothing, not even those balances.
     """
     closed = store.closed_months()
     if month in closed:
@@ -336,22 +338,63 @@ def month_statements(store: Store, table: RuleTable, month: str, *, staff: str |
     if store.charges_fingerprint() != fingerprint(table):  # re-price and read in one transaction, so a
         with store.write():  # month that cannot be stated (say, no minimum wage) leaves the cache as it was
             ensure_priced(store, table)
-            return month_statements(store, table, month, staff=staff)
+            return month_statements(store, table, month, staff=staff, remember=remember)
     earlier = [m for m in closed if m < month]
-    base = earlier[-1] if earlier else None
-    first = payroll.next_month(base) if base else min(store.first_charge_month() or month, month)
-    opening = store.closed_balances(base, staff) if base else {}
     roster = store.roster() if staff is None else store.roster_of([staff])
-    reversals = _reversals(store, table, first, month)
-    if first < month:  # open months before this one hand on only their balances: sums, no lines
-        previous = payroll.months_between(first, month)[:-1]
-        totals = store.charge_totals(first, previous[-1], staff=staff,
-                                     with_points=table.settings.point_value != 0)
-        totals = _with_reversals(totals, reversals, previous)
-        opening = payroll.carry_forward(previous, totals, roster, table, opening)
+    opening = carried_into(store, table, month, roster, closed=earlier[-1] if earlier else None, staff=staff,
+                           remember=remember)
     return payroll.statements(month, tallies=payroll.stored_tallies(store.month_charges(month, staff=staff), month),
-                              roster=roster, table=table, frozen={},
-                              reversals=[r for r in reversals if r.month == month], opening=opening, first_month=month)
+                              roster=roster, table=table, frozen={}, reversals=_reversals(store, table, month, month),
+                              opening=opening, first_month=month)
+
+
+def carried_into(store: Store, table: RuleTable, month: str, roster: Mapping[str, Staff], *, closed: str | None,
+                 staff: str | None, remember: bool, use_kept: bool = True) -> dict[str, Decimal]:
+    """What each person carries into the open ``month``, ``closed`` being the latest closed month before it.
+
+    It starts from the latest month whose balances were kept (``store.open_balances``), else from
+    ``closed``; the open months in between hand on only their balances, from integer-fen sums
+    (``payroll.carry_forward``) without building their statements. Everyone's balances of the month
+    before ``month`` are then kept, read and written in one transaction, so that no change slips in
+    between.
+    """
+    kept = store.open_balances(closed, month, staff) if use_kept else None
+    start, opening = kept if kept else (closed, store.closed_balances(closed, staff) if closed else {})
+    first = payroll.next_month(start) if start else min(store.first_charge_month() or month, month)
+    if first >= month:
+        return opening
+    keep = remember and staff is None
+    if keep and not store.in_transaction:
+        with store.write():
+            return carried_into(store, table, month, roster, closed=closed, staff=staff, remember=remember)
+    previous = payroll.months_between(first, month)[:-1]
+    reversals = _reversals(store, table, first, previous[-1])
+    carried = opening
+    for each in previous:  # a month at a time: a chain's year of sums is not held in memory at once
+        totals = store.charge_totals(each, each, staff=staff, with_points=table.settings.point_value != 0)
+        carried = payroll.carry_forward([each], _with_reversals(totals, reversals, [each]), roster, table, carried)
+    if keep:
+        store.keep_open_balances(previous[-1], carried)
+    return carried
+
+
+def audit_open_balances(store: Store, table: RuleTable) -> list[str]:
+    """The balances kept for open months must be what replaying those months from the log gives."""
+    if store.charges_fingerprint() != fingerprint(table):
+        return []  # whatever reads them next re-prices the log first, which forgets them
+    closed = max(store.closed_months(), default=None)
+    roster = store.roster()
+    for month in store.kept_open_months():
+        if closed is not None and month <= closed:
+            continue  # older than the latest closed month: never read again
+        _, kept = store.open_balances(closed, payroll.next_month(month)) or (month, {})
+        fresh = carried_into(store, table, payroll.next_month(month), roster, closed=closed, staff=None,
+                             remember=False, use_kept=False)
+        wrong = sorted(name for name in {*kept, *fresh} if kept.get(name, 0) != fresh.get(name, 0))
+        if wrong:
+            return [f"the balance kept for {wrong[0]} at the end of {month} is not what the log gives: the "
+                    f"open_balances table was edited behind the program's back ({len(wrong)} person(s) affected)"]
+    return []
 
 
 def _with_reversals(totals: payroll.Totals, reversals: Sequence[payroll.Reversal],
@@ -451,7 +494,7 @@ def close(store: Store, table: RuleTable, month: str, *, now: dt.datetime) -> li
 def what_if(store: Store, current: RuleTable, proposed: RuleTable, month: str) -> tuple[list[Statement],
                                                                                          list[Statement]]:
     """The month under the table in force and under a proposed one; writes nothing."""
-    return month_statements(store, current, month), replay_statements(store, proposed, month)
+    return month_statements(store, current, month, remember=False), replay_statements(store, proposed, month)
 
 
 # -- staff ------------------------------------------------------------------------------------

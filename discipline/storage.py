@@ -26,7 +26,7 @@ from typing import Any
 
 import sqlite_utils
 
-from .model import DisciplineError, Event, Staff
+from .model import DEDUCTED_KINDS, DisciplineError, Event, Staff
 
 BUSY_TIMEOUT_MS = 60_000
 GENESIS = "0" * 64
@@ -101,6 +101,7 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     (``utc_text``), whose order is time order even where daylight saving ends and local text repeats
     an hour. Payroll finds the voids posted into its month by an index instead of reading the log,
     and deriving attendance reads a month's million punches from an index that holds them whole.
+    ``open_balances`` keeps what each person carries out of an open month (see ``open_balances``).
     The cache is derived data: it is emptied here and the next command re-prices the whole log once
     (its fingerprint is forgotten).
     """
@@ -118,6 +119,7 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     db.execute("create index idx_events_posted_month on events (posted_month) where posted_month is not null")
     db.execute("drop index idx_punches_at")
     db["punches"].create_index(["at", "staff"])
+    db["open_balances"].create({"month": str, "staff": str, "carried_out": str}, pk=("month", "staff"))
 
 
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2, _migration_3)
@@ -172,6 +174,10 @@ class Store:
             self.db.execute("COMMIT")
 
     @property
+    def in_transaction(self) -> bool:
+        return self.db.conn.in_transaction
+
+    @property
     def schema_version(self) -> int:
         if "meta" not in self.db.table_names():
             return 0
@@ -209,6 +215,8 @@ class Store:
         return {row[0]: _staff(row) for row in self.db.execute(f"select {STAFF_COLUMNS} from staff order by id")}
 
     def upsert_staff(self, staff: list[Staff]) -> None:
+        if staff:
+            self.forget_open_balances(None)  # wages, cities and dates move every legal cap
         for person in staff:
             row = _staff_row(person)
             columns = ", ".join(f'"{c}"' for c in row)
@@ -272,6 +280,8 @@ class Store:
     def append_void(self, target: int, *, reason: str, by: str | None, logged_at: dt.datetime,
                     posted_month: str | None = None) -> int:
         """Withdraw ``target``. ``posted_month`` is where a closed month's reversal lines go."""
+        if posted_month is not None:
+            self.forget_open_balances(posted_month)
         return self.append({"type": "void", "target": target, "reason": reason, "by": by,
                             "posted_month": posted_month}, logged_at=logged_at)
 
@@ -327,6 +337,39 @@ class Store:
             sql, params = sql + " and staff = ?", [month, staff]
         return {row[0]: Decimal(row[1]) for row in self.db.execute(sql, params)}
 
+    # -- balances carried out of open months --------------------------------------------------
+    # Payroll of an open month starts from what the month before it carried out. Without closing,
+    # that is a replay of every open month before it (a year of a chain's charges); so the balances
+    # of the latest month replayed are kept, and forgotten from the first month any change can move:
+    # a changed charge from its month on (``replace_charges``), a reversal posted into a month, and
+    # every month when the roster or the rule table changes. A month is marked as kept by a row with
+    # an empty staff id, so a month in which nobody carries anything is kept too.
+
+    def open_balances(self, after: str | None, before: str, staff: str | None = None
+                      ) -> tuple[str, dict[str, Decimal]] | None:
+        """(month, balances) of the latest kept month strictly between ``after`` and ``before``."""
+        row = self.db.execute("select max(month) from open_balances where staff = '' and month < ?"
+                              + (" and month > ?" if after else ""), [before] + ([after] if after else [])).fetchone()
+        if row[0] is None:
+            return None
+        sql, params = "select staff, carried_out from open_balances where month = ? and staff != ''", [row[0]]
+        if staff is not None:
+            sql, params = sql + " and staff = ?", [*params, staff]
+        return row[0], {name: Decimal(amount) for name, amount in self.db.execute(sql, params)}
+
+    def kept_open_months(self) -> list[str]:
+        return [row[0] for row in self.db.execute("select month from open_balances where staff = '' order by 1")]
+
+    def keep_open_balances(self, month: str, balances: dict[str, Decimal]) -> None:
+        self.db.execute("delete from open_balances where month = ?", [month])
+        self.db.conn.executemany("insert into open_balances (month, staff, carried_out) values (?, ?, ?)",
+                                 [(month, "", "0")] + [(month, name, str(amount))
+                                                       for name, amount in balances.items() if amount])
+
+    def forget_open_balances(self, first_month: str | None) -> None:
+        """Forget the kept balances of ``first_month`` and later (of every month when None)."""
+        self.db.execute("delete from open_balances where month >= ?", [first_month or ""])
+
     def frozen_export(self, month: str, fmt: str) -> bytes | str | None:
         rows = list(self.db.query(f"select payroll_{fmt} as out from closed_months where month = ?", [month]))
         return rows[0]["out"] if rows else None
@@ -355,16 +398,20 @@ class Store:
         insert = (f"insert into charges ({', '.join(CHARGE_COLUMNS)}) "
                   f"values ({', '.join('?' for _ in CHARGE_COLUMNS)})")
         if keys is None:
+            self.forget_open_balances(None)
             self.db.conn.executemany(f"delete from charges where {where}", params)
             self.db.conn.executemany(insert, rows)
         else:
             select = f"select {', '.join(CHARGE_COLUMNS)} from charges where {where}"
             old = Counter(row for param in params for row in self.db.conn.execute(select, param))
             new = Counter(rows)
+            gone, added = old - new, new - old
+            if gone or added:
+                self.forget_open_balances(min(row[0] for row in (*gone, *added)))  # row[0] is the month
             self.db.conn.executemany(  # (month, staff, at, event_id, seq) is the primary key
                 "delete from charges where month = ? and staff = ? and at = ? and event_id = ? and seq = ?",
-                [row[:5] for row in old - new])
-            self.db.conn.executemany(insert, list(new - old))
+                [row[:5] for row in gone])
+            self.db.conn.executemany(insert, list(added))
         self.db.conn.executemany(
             "insert or replace into pricing_problems (event_id, key, at, message) values (?, ?, ?, ?)",
             [(event_id, key, utc_text(at), message) for event_id, key, at, message in problems])
@@ -396,13 +443,19 @@ class Store:
 
     def charge_totals(self, first_month: str, last_month: str, *, staff: str | None = None,
                       with_points: bool = False) -> dict[tuple[str, str], tuple[dict[str, Decimal], Decimal]]:
-        """(staff, month) → (amount by kind, points) of the cached charges, summed exactly in integer fen."""
-        sql = ("select staff, month, kind, sum(amount_fen) from charges where month >= ? and month <= ?"
-               + (" and staff = ?" if staff is not None else "") + " group by staff, month, kind")
+        """(staff, month) → (amount by kind, points) of the cached charges, summed exactly in integer fen.
+
+        Only the kinds a deduction is made of (``DEDUCTED_KINDS``): what a month hands on is all they serve.
+        """
+        kinds = ", ".join(f"'{kind}'" for kind in DEDUCTED_KINDS)
+        sql = (f"select staff, month, kind, sum(amount_fen) from charges where month >= ? and month <= ? "
+               f"and kind in ({kinds})" + (" and staff = ?" if staff is not None else "")
+               + " group by staff, month, kind")
         params: list[Any] = [first_month, last_month] + ([staff] if staff is not None else [])
         out: dict[tuple[str, str], tuple[dict[str, Decimal], Decimal]] = {}
+        zero, fen = Decimal(0), Decimal("0.01")
         for staff_id, month, kind, amount in self.db.execute(sql, params):
-            out.setdefault((staff_id, month), ({}, Decimal(0)))[0][kind] = amount * Decimal("0.01")
+            out.setdefault((staff_id, month), ({}, zero))[0][kind] = amount * fen
         if with_points:  # points may be fractional: summed as decimals, only when they cost money
             rows = self.db.execute("select staff, month, points from charges where month >= ? and month <= ? "
                                    "and points != '0'" + (" and staff = ?" if staff is not None else ""), params)

@@ -15,8 +15,9 @@ from conftest import TZ
 from discipline import service
 from discipline.model import DisciplineError, Event
 from discipline.payroll import dumps, to_json
+from discipline.roster import read_roster
 from discipline.rules import load_rules
-from discipline.storage import MIGRATIONS, Store
+from discipline.storage import MIGRATIONS, Store, _staff_row
 
 NOW = dt.datetime(2026, 12, 20, 12, 0, tzinfo=TZ)
 ROSTER = """\
@@ -164,7 +165,7 @@ def test_schema_version_1_migrates_forward_keeping_the_log(table, tmp_path):
     with old.write():
         MIGRATIONS[0](old.db)
         old._set_meta("schema_version", "1")
-        old.upsert_staff(list(__import__("discipline.roster", fromlist=["x"]).read_roster(ROSTER, table, {})[0]))
+        old.db["staff"].insert_all(_staff_row(person) for person in read_roster(ROSTER, table, {})[0])
         old.append_event(Event(id=0, staff="C01", rule="showroom.late", at=dt.datetime(2026, 11, 3, 8, 40, tzinfo=TZ)),
                          logged_at=NOW)
     old.close()
@@ -187,7 +188,7 @@ def test_a_schema_2_cache_without_line_texts_is_priced_again_after_init(table, t
         MIGRATIONS[0](old.db)
         MIGRATIONS[1](old.db)
         old._set_meta("schema_version", "2")
-        old.upsert_staff(list(__import__("discipline.roster", fromlist=["x"]).read_roster(ROSTER, table, {})[0]))
+        old.db["staff"].insert_all(_staff_row(person) for person in read_roster(ROSTER, table, {})[0])
         at = dt.datetime(2026, 11, 3, 8, 40, tzinfo=TZ)
         old.append_event(Event(id=0, staff="C01", rule="showroom.late", at=at), logged_at=NOW)
         old.db.execute("insert into charges (event_id, key, staff, month, at, rule, kind, points, amount_fen, "
@@ -231,3 +232,40 @@ def test_lines_across_a_clock_change_keep_time_order(table, tmp_path):
     assert [(line.at.isoformat(), line.amount) for line in lines] == [  # == refuses times in a repeated hour
         (first.isoformat(), Decimal("20.00")), (second.isoformat(), Decimal("40.00"))]
     same(store, berlin)
+
+
+def carried_into_december(store, table, staff_id="K01") -> Decimal:
+    (statement,) = [s for s in service.month_statements(store, table, "2026-12") if s.staff_id == staff_id]
+    return statement.carried_in
+
+
+def test_kept_balances_of_open_months_follow_a_wage_change(store, table):
+    """K01 (5000 + 2000, Beijing) owes a 4500 fine in September: the cap of 1400 a month carries 3100,
+    1700 and 300 through the open months into December. Payroll keeps November's balances; raising
+    the base wage to 8000 (cap 2000: 2500, 500, 0 carried) must not leave December reading them."""
+    service.log(store, table, Event(id=0, staff="K01", rule="keyaccount.gift_undelivered",
+                                    at=dt.datetime(2026, 9, 8, 10, 0, tzinfo=TZ), value=Decimal("450")), now=NOW)
+    assert service.scorecard(store, table, "K01", "2026-09").due == Decimal("4500.00")
+    assert carried_into_december(store, table) == Decimal("300.00")
+    assert store.open_balances(None, "2026-12") == ("2026-11", {"K01": Decimal("300.00")})
+    service.import_staff(store, table, (ROSTER.splitlines()[0] + "\nK01,黄涛,SR,,key_account,SM1,8000,2000,"
+                                        "showroom,beijing,,\n").encode())
+    assert store.open_balances(None, "2026-12") is None
+    assert carried_into_december(store, table) == Decimal("0.00")
+    assert service.scorecard(store, table, "K01", "2026-10").carried_out == Decimal("500.00")
+    same(store, table)
+
+
+def test_a_reversal_posted_into_an_open_month_moves_the_carry_after_it(store, table):
+    """September closed with 3100 carried; voiding its 4500 fine posts -4500 into October, which pays
+    back 1400 and carries nothing, so December starts from nothing rather than the 300 kept before."""
+    logged = service.log(store, table, Event(id=0, staff="K01", rule="keyaccount.gift_undelivered",
+                                             at=dt.datetime(2026, 9, 8, 10, 0, tzinfo=TZ), value=Decimal("450")),
+                         now=NOW)
+    service.close(store, table, "2026-09", now=NOW)
+    assert carried_into_december(store, table) == Decimal("300.00")
+    assert service.void(store, table, logged.event_id, reason="appeal upheld", by=None, now=NOW) == "2026-10"
+    october = service.scorecard(store, table, "K01", "2026-10")
+    assert (october.carried_in, october.due, october.deducted, october.carried_out) == (
+        Decimal("3100.00"), Decimal("-4500.00"), Decimal("-1400.00"), Decimal("0.00"))
+    assert carried_into_december(store, table) == Decimal("0.00")

@@ -836,3 +836,22 @@ def test_backup_of_an_altered_log_does_not_report_success(db, tmp_path):
     assert done.returncode == 1
     assert "event 1 was edited" in done.stderr
     assert (tmp_path / "copy.db").exists()
+
+
+def test_editing_a_kept_balance_of_an_open_month_is_named(ten_events, tmp_path):
+    """November's payroll keeps what October (open) carried out; a balance slipped in by hand would be
+    deducted from someone's November wage, so verify names the person and the month."""
+    path = tmp_path / "kept.db"
+    copy_db(ten_events, path)
+    result = invoke("--db", str(path), "payroll", "2026-11", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert query(path, "select month, staff from open_balances") == [("2026-10", "")]  # nobody carries anything
+    assert invoke("--db", str(path), "verify").exit_code == 0
+    with sqlite3.connect(path) as con:
+        con.execute("insert into open_balances (month, staff, carried_out) values ('2026-10', 'c01', '500.00')")
+    november = json.loads(invoke("--db", str(path), "scorecard", "c01", "--month", "2026-11", "--format",
+                                 "json").stdout)
+    assert november["carried_in"] == "500.00"  # what the edit would cost c01
+    result = invoke("--db", str(path), "verify")
+    assert result.exit_code == 1
+    assert "the balance kept for c01 at the end of 2026-10" in result.stderr
