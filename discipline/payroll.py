@@ -374,37 +374,38 @@ class StoredLines(Sequence[Line]):
 
     A chain's payroll has some 200,000 lines; ``dumps`` splices these texts into the payroll file as
     they are, instead of building a ``Line`` for each and encoding it again. Anything that reads the
-    lines (a scorecard, the chart of the HTML payroll) gets ``Line`` objects, decoded once.
+    lines (a scorecard, the chart of the HTML payroll) gets ``Line`` objects, decoded as it reads and
+    not kept: closing a chain's month would otherwise hold every line of it twice.
     """
 
-    __slots__ = ("_decoded", "texts")
+    __slots__ = ("texts",)
 
     def __init__(self, texts: tuple[str, ...]) -> None:
         self.texts = texts
-        self._decoded: tuple[Line, ...] | None = None
-
-    def _lines(self) -> tuple[Line, ...]:
-        if self._decoded is None:
-            self._decoded = tuple(line_from_json(json.loads(text)) for text in self.texts)
-        return self._decoded
 
     def __len__(self) -> int:
         return len(self.texts)
 
     def __getitem__(self, index):  # type: ignore[no-untyped-def]  # int or slice, as a tuple's
-        return self._lines()[index]
+        if isinstance(index, slice):
+            return tuple(_decoded(text) for text in self.texts[index])
+        return _decoded(self.texts[index])
 
     def __iter__(self) -> Iterator[Line]:
-        return iter(self._lines())
+        return (_decoded(text) for text in self.texts)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and tuple(self) == tuple(other)
 
     def __hash__(self) -> int:
-        return hash(self._lines())
+        return hash(tuple(self))
 
     def __repr__(self) -> str:
         return f"StoredLines({len(self.texts)} lines)"
+
+
+def _decoded(text: str) -> Line:
+    return line_from_json(json.loads(text))
 
 
 def to_json(statement: Statement) -> dict[str, Any]:
