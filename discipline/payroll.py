@@ -174,27 +174,25 @@ def build_statement(person: Staff, month: str, lines: Sequence[Line] | Tally, ca
     )
 
 
-Totals = Mapping[tuple[str, str], tuple[Mapping[str, Decimal], Decimal]]
-"""(staff id, month) → (amount by kind, points): a month of one person without its lines."""
+Totals = Mapping[str, tuple[Mapping[str, Decimal], Decimal]]
+"""Staff id → (amount by kind, points): one person's month without its lines."""
 
 
-def carry_forward(months: Sequence[str], totals: Totals, roster: Mapping[str, Staff], table: RuleTable,
+def carry_forward(month: str, totals: Totals, roster: Mapping[str, Staff], table: RuleTable,
                   opening: Mapping[str, Decimal]) -> dict[str, Decimal]:
-    """What each person carries out of the last of ``months`` (in order), from the months' sums alone.
+    """What each person carries out of ``month``, from the month's sums alone.
 
-    The same arithmetic as the statements of those months, without building them: payroll needs only
-    the balance that earlier open months hand on.
+    The same arithmetic as the month's statements, without building them: payroll needs only the
+    balance that earlier open months hand on.
     """
     carried = defaultdict(lambda: ZERO, opening)
-    for month in months:
-        people = {staff for staff, m in totals if m == month} | {staff for staff, v in carried.items() if v}
-        for staff_id in sorted(people):
-            person = roster.get(staff_id)
-            if person is None:
-                continue
-            sums, points = totals.get((staff_id, month), ({}, ZERO))
-            _, _, cap = legal_cap(person, month, table)
-            _, carried[staff_id] = settle(due_of(sums, points, table), carried[staff_id], cap)
+    for staff_id in sorted({*totals, *(staff for staff, amount in opening.items() if amount)}):
+        person = roster.get(staff_id)
+        if person is None:
+            continue
+        sums, points = totals.get(staff_id, ({}, ZERO))
+        _, _, cap = legal_cap(person, month, table)
+        _, carried[staff_id] = settle(due_of(sums, points, table), carried[staff_id], cap)
     return dict(carried)
 
 

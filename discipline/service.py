@@ -371,8 +371,8 @@ def carried_into(store: Store, table: RuleTable, month: str, roster: Mapping[str
     reversals = _reversals(store, table, first, previous[-1])
     carried = opening
     for each in previous:  # a month at a time: a chain's year of sums is not held in memory at once
-        totals = store.charge_totals(each, each, staff=staff, with_points=table.settings.point_value != 0)
-        carried = payroll.carry_forward([each], _with_reversals(totals, reversals, [each]), roster, table, carried)
+        totals = store.month_totals(each, staff=staff, with_points=table.settings.point_value != 0)
+        carried = payroll.carry_forward(each, _with_reversals(totals, reversals, each), roster, table, carried)
     if keep:
         store.keep_open_balances(previous[-1], carried)
     return carried
@@ -397,18 +397,18 @@ def audit_open_balances(store: Store, table: RuleTable) -> list[str]:
     return []
 
 
-def _with_reversals(totals: payroll.Totals, reversals: Sequence[payroll.Reversal],
-                    months: Sequence[str]) -> payroll.Totals:
-    """Add the reversal lines posted into ``months`` to their people's sums."""
-    if not any(r.month in months for r in reversals):
+def _with_reversals(totals: payroll.Totals, reversals: Sequence[payroll.Reversal], month: str) -> payroll.Totals:
+    """Add the reversal lines posted into ``month`` to their people's sums."""
+    lines_by_key = payroll.reversal_lines(r for r in reversals if r.month == month)
+    if not lines_by_key:
         return totals
-    out = {key: (dict(sums), points) for key, (sums, points) in totals.items()}
-    for (staff_id, month), lines in payroll.reversal_lines(r for r in reversals if r.month in months).items():
-        sums, points = out.setdefault((staff_id, month), ({}, Decimal(0)))
+    out = {staff_id: (dict(sums), points) for staff_id, (sums, points) in totals.items()}
+    for (staff_id, _), lines in lines_by_key.items():
+        sums, points = out.setdefault(staff_id, ({}, Decimal(0)))
         for line in lines:
             sums[line.kind] = sums.get(line.kind, Decimal(0)) + line.amount
             points += line.points
-        out[(staff_id, month)] = (sums, points)
+        out[staff_id] = (sums, points)
     return out
 
 

@@ -441,27 +441,27 @@ class Store:
                                    chunk).fetchall()
         return out
 
-    def charge_totals(self, first_month: str, last_month: str, *, staff: str | None = None,
-                      with_points: bool = False) -> dict[tuple[str, str], tuple[dict[str, Decimal], Decimal]]:
-        """(staff, month) → (amount by kind, points) of the cached charges, summed exactly in integer fen.
+    def month_totals(self, month: str, *, staff: str | None = None,
+                     with_points: bool = False) -> dict[str, tuple[dict[str, Decimal], Decimal]]:
+        """Staff → (amount by kind, points) of the month's cached charges, summed exactly in integer fen.
 
         Only the kinds a deduction is made of (``DEDUCTED_KINDS``): what a month hands on is all they serve.
         """
         kinds = ", ".join(f"'{kind}'" for kind in DEDUCTED_KINDS)
-        sql = (f"select staff, month, kind, sum(amount_fen) from charges where month >= ? and month <= ? "
-               f"and kind in ({kinds})" + (" and staff = ?" if staff is not None else "")
-               + " group by staff, month, kind")
-        params: list[Any] = [first_month, last_month] + ([staff] if staff is not None else [])
-        out: dict[tuple[str, str], tuple[dict[str, Decimal], Decimal]] = {}
+        only = " and staff = ?" if staff is not None else ""
+        params: list[Any] = [month] + ([staff] if staff is not None else [])
+        out: dict[str, tuple[dict[str, Decimal], Decimal]] = {}
         zero, fen = Decimal(0), Decimal("0.01")
-        for staff_id, month, kind, amount in self.db.execute(sql, params):
-            out.setdefault((staff_id, month), ({}, zero))[0][kind] = amount * fen
+        for staff_id, kind, amount in self.db.execute(
+                f"select staff, kind, sum(amount_fen) from charges where month = ? and kind in ({kinds}){only} "
+                "group by staff, kind", params):
+            out.setdefault(staff_id, ({}, zero))[0][kind] = amount * fen
         if with_points:  # points may be fractional: summed as decimals, only when they cost money
-            rows = self.db.execute("select staff, month, points from charges where month >= ? and month <= ? "
-                                   "and points != '0'" + (" and staff = ?" if staff is not None else ""), params)
-            for staff_id, month, points in rows:
-                sums, total = out.setdefault((staff_id, month), ({}, Decimal(0)))
-                out[(staff_id, month)] = (sums, total + Decimal(points))
+            rows = self.db.execute(f"select staff, points from charges where month = ? and points != '0'{only}",
+                                   params)
+            for staff_id, points in rows:
+                sums, total = out.setdefault(staff_id, ({}, zero))
+                out[staff_id] = (sums, total + Decimal(points))
         return out
 
     def first_violation_at(self) -> dt.datetime | None:
