@@ -275,10 +275,16 @@ def ensure_priced(store: Store, table: RuleTable, *, chunk: int = 2000) -> None:
         return
     store.replace_charges(None, None, (), ())
     roster = engine.IndexedRoster(store.roster())
+    for keys in _key_chunks(store, chunk):
+        reprice(store, table, keys=keys, since=None, roster=roster)
+    store.set_charges_fingerprint(wanted)
+
+
+def _key_chunks(store: Store, chunk: int) -> Iterator[list[str]]:
+    """Every event key of the log and the cache, ``chunk`` at a time: what can be priced apart."""
     keys = store.charge_keys()
     for start in range(0, len(keys), chunk):
-        reprice(store, table, keys=keys[start:start + chunk], since=None, roster=roster)
-    store.set_charges_fingerprint(wanted)
+        yield keys[start:start + chunk]
 
 
 def audit_charges(store: Store, table: RuleTable, *, chunk: int = 2000) -> list[str]:
@@ -290,10 +296,8 @@ def audit_charges(store: Store, table: RuleTable, *, chunk: int = 2000) -> list[
     if store.charges_fingerprint() != fingerprint(table):
         return []  # priced with another table: whatever reads the cache next re-prices it all first
     roster = engine.IndexedRoster(store.roster())
-    keys = store.charge_keys()
     wrong: set[int | None] = set()
-    for start in range(0, len(keys), chunk):
-        part = keys[start:start + chunk]
+    for part in _key_chunks(store, chunk):
         fresh = engine.price(store.events_of(part, since=None), table, roster).charges
         expected = Counter(charge_rows(fresh, table))
         stored = Counter(store.charge_rows(part))
