@@ -78,9 +78,9 @@ class App:
         return service.open_store(self.db_path, create=create)
 
     def now(self):  # type: ignore[no-untyped-def]
-        from discipline import clock, service
+        from discipline import clock
 
-        return clock.now(service.zone(self.table))
+        return clock.now(self.table.zone)
 
 
 pass_app = click.make_pass_decorator(App)

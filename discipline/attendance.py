@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -137,7 +136,7 @@ def derive(
     until: dt.date,
 ) -> Derivation:
     """The attendance events and missing punches of ``month`` (``YYYY-MM``), judging days up to ``until``."""
-    tz = zoneinfo.ZoneInfo(table.settings.timezone)
+    tz = table.zone
     days = _month_days(month)
     schedule = schedule or {}
     shifts = {shift.name: shift for shift in table.shifts}

@@ -88,7 +88,7 @@ def build(directory: Path, table: RuleTable) -> list[Path]:
     db_path = directory / "demo.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    tz = service.zone(table)
+    tz = table.zone
     now = NOW.replace(tzinfo=tz)
     store = Store(db_path, create=True)
     store.migrate()

@@ -17,7 +17,6 @@ window, then asks each amount function what the event costs.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -108,7 +107,7 @@ class Context:
         counter_rule = self.table.rule(self.rule.counter) if self.table.has_rule(self.rule.counter) else self.rule
         what = counter_rule.name_en.lower()
         if self.rule.window == "month":
-            tz = zoneinfo.ZoneInfo(self.table.settings.timezone)
+            tz = self.table.zone
             where = f"in {self.event.at.astimezone(tz):%Y-%m}"
         elif self.rule.window == "ever":
             where = "ever"
@@ -329,7 +328,7 @@ def check_units(event: Event, logged: Rule, rule: Rule, price_: Price) -> None:
 
 def number_occurrences(events: Sequence[tuple[Event, Rule]], table: RuleTable) -> dict[int, int]:
     """Occurrence number of each event on its counter within its window (events in time order)."""
-    tz = zoneinfo.ZoneInfo(table.settings.timezone)
+    tz = table.zone
     seen: dict[tuple[str, str, str], list[dt.datetime]] = defaultdict(list)
     out = {}
     for event, rule in events:

@@ -13,6 +13,7 @@ Flow of data::
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -186,6 +187,11 @@ class RuleTable:
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {rule.code: rule for rule in self.rules})
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The stores' time zone (``[settings] timezone``): months, days and shifts are in it."""
+        return zoneinfo.ZoneInfo(self.settings.timezone)
 
     def rule(self, code: str) -> Rule:
         return self._by_code[code]

@@ -21,7 +21,6 @@ import datetime as dt
 import functools
 import itertools
 import json
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -47,7 +46,7 @@ class Reversal:
 
 
 def month_of(moment: dt.datetime, table: RuleTable) -> str:
-    return f"{moment.astimezone(zoneinfo.ZoneInfo(table.settings.timezone)):%Y-%m}"
+    return f"{moment.astimezone(table.zone):%Y-%m}"
 
 
 @functools.lru_cache(maxsize=1024)

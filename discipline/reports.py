@@ -20,7 +20,6 @@ import csv
 import datetime as dt
 import functools
 import io
-import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -62,7 +61,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # ─── The environment and its filters ────────────────────────────────────────────────────────────
 
 def _local(moment: dt.datetime, table: RuleTable) -> dt.datetime:
-    return moment.astimezone(zoneinfo.ZoneInfo(table.settings.timezone))
+    return moment.astimezone(table.zone)
 
 
 def when(moment: dt.datetime, table: RuleTable, *, date_only: bool = False) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import zoneinfo
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -29,10 +28,6 @@ from .storage import CHARGE_COLUMNS, Store, utc_text
 EVENT_ID = CHARGE_COLUMNS.index("event_id")
 
 PAYROLL_FORMATS = ("csv", "html", "json")
-
-
-def zone(table: RuleTable) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(table.settings.timezone)
 
 
 def parse_month(text: str) -> str:
@@ -54,8 +49,8 @@ def parse_time(text: str, table: RuleTable) -> dt.datetime:
         raise DisciplineError(f"time {text!r} is not a local time like 2026-11-03T08:42 or "
                               "'2026-11-03 08:42'") from None
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=zone(table))
-    return moment.astimezone(zone(table))
+        return moment.replace(tzinfo=table.zone)
+    return moment.astimezone(table.zone)
 
 
 def open_store(path: Path, *, create: bool = False) -> Store:
@@ -155,7 +150,7 @@ def import_events(store: Store, table: RuleTable, data: bytes, *, now: dt.dateti
         text = textfile.decode(data)
     except ValueError as exc:
         raise DisciplineError(str(exc)) from None
-    rows, problems = logfile.read_events(text, zone(table))
+    rows, problems = logfile.read_events(text, table.zone)
     with store.write():
         ensure_priced(store, table)
         roster = engine.IndexedRoster(store.roster())
@@ -224,7 +219,7 @@ def history_rules(table: RuleTable) -> tuple[str, ...]:
 
 def history_since(table: RuleTable, since: dt.datetime) -> dt.datetime:
     """The earliest event that can be an earlier occurrence of one in a month-window rule at ``since``."""
-    local = since.astimezone(zone(table))
+    local = since.astimezone(table.zone)
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
@@ -429,7 +424,7 @@ def replay_statements(store: Store, table: RuleTable, month: str) -> list[Statem
 def pricing_problems(store: Store, table: RuleTable, month: str) -> list[tuple[int, str]]:
     """Events of ``month`` that could not be priced (they cost nothing until fixed), one sentence each."""
     first, last = payroll.month_bounds(month)
-    tz = zone(table)
+    tz = table.zone
     return store.pricing_problems(dt.datetime.combine(first, dt.time(), tz),
                                   dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz))
 
@@ -551,7 +546,7 @@ def import_punches(store: Store, table: RuleTable, path: Path, fmt: str | None, 
         parsed = punchfiles.read_punch_file(Path(path), fmt)
     except punchfiles.PunchFileError as exc:
         raise DisciplineError(str(exc).rstrip(".")) from None
-    tz = zone(table)
+    tz = table.zone
     rows = [(p.staff_id, p.at.replace(tzinfo=tz), p.where) for p in parsed.punches]
     with store.write():
         new = store.add_punches(rows, source=Path(path).name, imported_at=now)
@@ -580,7 +575,7 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
     first, last = payroll.month_bounds(month)
     if first > now.date():
         raise DisciplineError(f"{month} has not started yet (today is {now:%Y-%m-%d})")
-    tz = zone(table)
+    tz = table.zone
     until = min(last, now.date() - dt.timedelta(days=1))
     with store.write():
         roster = store.roster()

@@ -216,7 +216,7 @@ def test_lines_across_a_clock_change_keep_time_order(table, tmp_path):
     from discipline.payroll import stored_tallies
 
     berlin = attrs.evolve(table, settings=attrs.evolve(table.settings, timezone="Europe/Berlin"))
-    zone = service.zone(berlin)
+    zone = berlin.zone
     store = Store(tmp_path / "dst.db", create=True)
     store.migrate()
     service.import_staff(store, berlin, ROSTER.encode())

@@ -747,7 +747,7 @@ LOGGER = textwrap.dedent("""
     from discipline.rules import load_rules
     db, stop = Path(sys.argv[1]), sys.argv[2]
     table = load_rules()
-    tz = service.zone(table)
+    tz = table.zone
     store = service.open_store(db)
     n = 0
     while not os.path.exists(stop):  # each log its own transaction, as the command does
