@@ -171,7 +171,7 @@ def staff_list(app: App, store_name: str | None, fmt: str, as_json: bool) -> Non
     """The roster, one person per line."""
     from discipline.texttable import text_table
 
-    people = [p for p in app.store().roster().values() if store_name is None or p.store == store_name]
+    people = [p for p in app.store().staff.roster().values() if store_name is None or p.store == store_name]
     people.sort(key=lambda p: (p.store, p.id))
     if chosen(fmt, as_json) == "json":
         print_json([{"id": p.id, "name": p.name, "store": p.store, "team": p.team, "role": p.role,
@@ -364,7 +364,7 @@ def events(ctx: click.Context, staff_id: str | None, month: str | None, fmt: str
     if staff_id:
         where.append("staff = ?")
         params.append(staff_id)
-    selected = app.store().events(where=" and ".join(where), params=params)
+    selected = app.store().log.events(where=" and ".join(where), params=params)
     if month:
         month = service.parse_month(month)
         selected = [e for e in selected if payroll.month_of(e.at, table) == month]
@@ -440,7 +440,7 @@ def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | No
     discipline payroll 2026-11 --format html --out payroll.html
     discipline payroll 2026-11 --rules proposed.toml     (what-if)
     """
-    from discipline import service
+    from discipline import service, statements
 
     fmt = chosen(fmt, as_json)
     store = app.store()
@@ -461,8 +461,8 @@ def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | No
             data = reports.comparison_text(month, current, changed).encode("utf-8")
         write_output(data, out)
         return
-    write_output(service.payroll_export(store, app.table, month, fmt), out)
-    problems = [] if month in store.closed_months() else service.pricing_problems(store, app.table, month)
+    write_output(statements.payroll_export(store, app.table, month, fmt), out)
+    problems = [] if month in store.months.closed() else statements.pricing_problems(store, app.table, month)
     for event_id, message in problems:
         click.echo(f"warning: event {event_id} costs nothing until fixed: {message}", err=True)
 
@@ -574,11 +574,11 @@ def leave_import(app: App, file: str) -> None:
 @pass_app
 def verify(app: App) -> None:
     """Check that the event log has not been altered outside the program."""
-    from discipline import service
+    from discipline import cache, statements
 
     store = app.store()
-    count, problems = store.verify()
-    problems = problems or service.audit_charges(store, app.table) or service.audit_open_balances(store, app.table)
+    count, problems = store.log.verify()
+    problems = problems or cache.audit(store, app.table) or statements.audit_open_balances(store, app.table)
     if problems:
         for problem in problems:
             click.echo(problem, err=True)
@@ -613,7 +613,7 @@ def verify_copy(path: Path) -> tuple[int, list[str]]:
 
     copy = Store(path)
     try:
-        return copy.verify()
+        return copy.log.verify()
     finally:
         copy.close()
 

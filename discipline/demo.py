@@ -19,7 +19,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from . import payroll, reports, service
+from . import payroll, reports, service, statements
 from .model import Event, RuleTable
 from .storage import Store
 
@@ -105,15 +105,15 @@ def build(directory: Path, table: RuleTable) -> list[Path]:
     punch_file.write_text(punches_csv(table), encoding="utf-8")
     service.import_punches(store, table, punch_file, "csv", now=now)
     service.derive_attendance(store, table, MONTH, now=now)
-    statements = service.month_statements(store, table, MONTH)
+    month = statements.month_statements(store, table, MONTH)
     written = [punch_file]
-    for fmt in service.PAYROLL_FORMATS:
+    for fmt in statements.PAYROLL_FORMATS:
         path = directory / f"payroll-{MONTH}.{fmt}"
-        path.write_bytes(service.render_payroll(MONTH, statements, table, fmt))
+        path.write_bytes(statements.render_payroll(MONTH, month, table, fmt))
         written.append(path)
     cards = directory / "scorecards"
     cards.mkdir(exist_ok=True)
-    for statement in statements:
+    for statement in month:
         html = cards / f"{statement.staff_id}.html"
         html.write_text(reports.scorecard_html(statement, table), encoding="utf-8")
         text = cards / f"{statement.staff_id}.txt"

@@ -51,7 +51,7 @@ def import_lines(store, table, tmp_path: Path, name: str, lines: list[str]) -> s
 
 def live(store) -> list[tuple[str, str, str]]:
     """(staff, rule, day) of every event not withdrawn."""
-    return sorted((e.staff, e.rule, f"{e.at:%Y-%m-%d}") for e in store.events() if not e.voided)
+    return sorted((e.staff, e.rule, f"{e.at:%Y-%m-%d}") for e in store.log.events() if not e.voided)
 
 
 def test_derive_twice_and_import_twice_leave_the_same_events(store, table, tmp_path):
@@ -84,11 +84,11 @@ def test_lead_voided_derived_event_stays_voided(store, table, tmp_path):
     """An appeal that withdrew a derived lateness is not undone by deriving again."""
     import_lines(store, table, tmp_path, "p.csv", week("SM1") + week("C01", late={3: "08:45:00"}))
     service.derive_attendance(store, table, "2026-11", now=NOW)
-    (late,) = [e for e in store.events() if e.rule == "showroom.late"]
+    (late,) = [e for e in store.log.events() if e.rule == "showroom.late"]
     service.void(store, table, late.id, reason="traffic accident, approved", by="SM1", now=NOW)
     result = service.derive_attendance(store, table, "2026-11", now=NOW)
     assert (result.created, result.already) == (0, 1)
-    assert [e.voided for e in store.events() if e.rule == "showroom.late"] == [True]
+    assert [e.voided for e in store.log.events() if e.rule == "showroom.late"] == [True]
 
 
 def test_punches_imported_late_withdraw_a_derived_absence(store, table, tmp_path):
@@ -127,7 +127,7 @@ def test_bad_schedule_file_changes_nothing(store, table):
     """A schedule with an unknown person is refused whole, every problem named."""
     with pytest.raises(DisciplineError, match="line 3"):
         service.import_schedule(store, table, b"staff,date,shift\nC01,2026-11-04,rest\nZZZ,2026-11-05,rest\n")
-    assert store.schedule(dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == {}
+    assert store.attendance.schedule(dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == {}
 
 
 def test_deriving_a_closed_month_is_refused(store, table, tmp_path):

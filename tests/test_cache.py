@@ -12,12 +12,12 @@ from decimal import Decimal
 import pytest
 from conftest import TZ
 
-from discipline import service
+from discipline import cache, service, statements
 from discipline.model import DisciplineError, Event
 from discipline.payroll import dumps, to_json
 from discipline.roster import read_roster
 from discipline.rules import load_rules
-from discipline.storage import MIGRATIONS, Store, _staff_row
+from discipline.storage import MIGRATIONS, Store, staff_row
 
 NOW = dt.datetime(2026, 12, 20, 12, 0, tzinfo=TZ)
 ROSTER = """\
@@ -63,8 +63,8 @@ def same(store, table) -> None:
     """Every month from the cache equals the same month replayed from the whole log, to the byte of its
     payroll JSON (where the cached lines are spliced in as stored) and line by line once decoded."""
     for month in MONTHS:
-        cached = service.month_statements(store, table, month)
-        replayed = service.replay_statements(store, table, month)
+        cached = statements.month_statements(store, table, month)
+        replayed = statements.replay_statements(store, table, month)
         assert [dumps(s) for s in cached] == [json.dumps(to_json(s), ensure_ascii=False) for s in replayed], month
         assert cached == replayed, month
 
@@ -118,7 +118,7 @@ def test_a_second_five_s_makes_the_old_charge_a_problem_until_named(store, table
     service.import_staff(store, table, (ROSTER.splitlines()[0] + "\nF02,新人,SR,,five_s,SM1,3500,0,showroom,"
                                         "shanghai,,\n").encode())
     assert service.scorecard(store, table, "F01", "2026-11").fines == Decimal("0.00")
-    (problem,) = service.pricing_problems(store, table, "2026-11")
+    (problem,) = statements.pricing_problems(store, table, "2026-11")
     assert "several people (F01, F02)" in problem[1]
     same(store, table)
 
@@ -151,10 +151,10 @@ def test_a_whole_log_priced_two_keys_at_a_time_is_the_replay(store, table, seed)
     with store.write():  # a cache from "another table": every amount off by a yuan, second charges gone
         store.db.execute("update charges set amount_fen = amount_fen + 100")
         store.db.execute("delete from charges where seq = 2")
-        store.set_charges_fingerprint("another table")
-        service.ensure_priced(store, table, chunk=2)
-    assert store.charges_fingerprint() == service.fingerprint(table)
-    assert len(store.charge_keys()) > 4
+        store.charges.set_fingerprint("another table")
+        cache.ensure_priced(store, table, chunk=2)
+    assert store.charges.fingerprint() == cache.fingerprint(table)
+    assert len(store.charges.keys()) > 4
     same(store, table)
 
 
@@ -164,17 +164,17 @@ def test_schema_version_1_migrates_forward_keeping_the_log(table, tmp_path):
     old = Store(path, create=True)
     with old.write():
         MIGRATIONS[0](old.db)
-        old._set_meta("schema_version", "1")
-        old.db["staff"].insert_all(_staff_row(person) for person in read_roster(ROSTER, table, {})[0])
-        old.append_event(Event(id=0, staff="C01", rule="showroom.late", at=dt.datetime(2026, 11, 3, 8, 40, tzinfo=TZ)),
-                         logged_at=NOW)
+        old.set_meta("schema_version", "1")
+        old.db["staff"].insert_all(staff_row(person) for person in read_roster(ROSTER, table, {})[0])
+        old.log.append_event(Event(id=0, staff="C01", rule="showroom.late",
+                                   at=dt.datetime(2026, 11, 3, 8, 40, tzinfo=TZ)), logged_at=NOW)
     old.close()
     with pytest.raises(DisciplineError, match="schema version 1"):
         service.open_store(path)
     store = Store(path)
     assert store.migrate() == len(MIGRATIONS)
     store = service.open_store(path)
-    assert store.verify() == (1, [])
+    assert store.log.verify() == (1, [])
     assert service.scorecard(store, table, "C01", "2026-11").fines == Decimal("20.00")
     assert sqlite3.connect(path).execute("select count(*) from charges").fetchone() == (1,)
 
@@ -187,20 +187,20 @@ def test_a_schema_2_cache_without_line_texts_is_priced_again_after_init(table, t
     with old.write():
         MIGRATIONS[0](old.db)
         MIGRATIONS[1](old.db)
-        old._set_meta("schema_version", "2")
-        old.db["staff"].insert_all(_staff_row(person) for person in read_roster(ROSTER, table, {})[0])
+        old.set_meta("schema_version", "2")
+        old.db["staff"].insert_all(staff_row(person) for person in read_roster(ROSTER, table, {})[0])
         at = dt.datetime(2026, 11, 3, 8, 40, tzinfo=TZ)
-        old.append_event(Event(id=0, staff="C01", rule="showroom.late", at=at), logged_at=NOW)
+        old.log.append_event(Event(id=0, staff="C01", rule="showroom.late", at=at), logged_at=NOW)
         old.db.execute("insert into charges (event_id, key, staff, month, at, rule, kind, points, amount_fen, "
                        "disposition, explanation) values (1, 'C01', 'C01', '2026-11', ?, 'showroom.late', 'fine', "
                        "'0', 2000, null, '1st lateness in 2026-11 → 20 yuan')", [at.isoformat()])
-        old._set_meta("charges_fingerprint", service.fingerprint(table))
+        old.set_meta("charges_fingerprint", cache.fingerprint(table))
     old.close()
     store = Store(path)
     assert store.migrate() == len(MIGRATIONS) == 3
     store = service.open_store(path)
-    assert store.verify() == (1, [])
-    statement = service.month_statements(store, table, "2026-11", staff="C01")[0]
+    assert store.log.verify() == (1, [])
+    statement = statements.month_statements(store, table, "2026-11", staff="C01")[0]
     line = json.loads(dumps(statement))["lines"][0]
     assert (line["rule_name"], line["amount"]) == ("迟到", "20.00")
     assert line["explanation"] == "1st lateness in 2026-11 → 20 yuan"
@@ -226,7 +226,7 @@ def test_lines_across_a_clock_change_keep_time_order(table, tmp_path):
     for at in (second, first):  # logged in the other order, so event ids do not give the answer either
         service.log(store, berlin, Event(id=0, staff="C01", rule="showroom.late", at=at), now=NOW)
     service.log(store, berlin, Event(id=0, staff="C02", rule="showroom.late", at=first), now=NOW)
-    rows = list(store.month_charges("2026-10", staff="C01"))
+    rows = list(store.charges.month("2026-10", staff="C01"))
     assert [json.loads(row[-1])["at"] for row in rows] == [first.isoformat(), second.isoformat()]
     lines = stored_tallies(iter(rows), "2026-10")[("C01", "2026-10")].lines
     assert [(line.at.isoformat(), line.amount) for line in lines] == [  # == refuses times in a repeated hour
@@ -235,7 +235,7 @@ def test_lines_across_a_clock_change_keep_time_order(table, tmp_path):
 
 
 def carried_into_december(store, table, staff_id="K01") -> Decimal:
-    (statement,) = [s for s in service.month_statements(store, table, "2026-12") if s.staff_id == staff_id]
+    (statement,) = [s for s in statements.month_statements(store, table, "2026-12") if s.staff_id == staff_id]
     return statement.carried_in
 
 
@@ -247,10 +247,10 @@ def test_kept_balances_of_open_months_follow_a_wage_change(store, table):
                                     at=dt.datetime(2026, 9, 8, 10, 0, tzinfo=TZ), value=Decimal("450")), now=NOW)
     assert service.scorecard(store, table, "K01", "2026-09").due == Decimal("4500.00")
     assert carried_into_december(store, table) == Decimal("300.00")
-    assert store.open_balances(None, "2026-12") == ("2026-11", {"K01": Decimal("300.00")})
+    assert store.charges.open_balances(None, "2026-12") == ("2026-11", {"K01": Decimal("300.00")})
     service.import_staff(store, table, (ROSTER.splitlines()[0] + "\nK01,黄涛,SR,,key_account,SM1,8000,2000,"
                                         "showroom,beijing,,\n").encode())
-    assert store.open_balances(None, "2026-12") is None
+    assert store.charges.open_balances(None, "2026-12") is None
     assert carried_into_december(store, table) == Decimal("0.00")
     assert service.scorecard(store, table, "K01", "2026-10").carried_out == Decimal("500.00")
     same(store, table)

@@ -698,7 +698,7 @@ def test_a_deleted_event_is_named(ten_events, tmp_path, event_id):
 
 def test_forged_entries_are_named(ten_events, tmp_path):
     """A row appended with a well-chained hash, one with a made-up hash, one slipped in before the first."""
-    from discipline.storage import HASHED, row_hash
+    from discipline.storage.log import HASHED, row_hash
 
     head = query(ten_events, "select hash from events where id = ?", (LAST,))[0][0]
     forged = {column: None for column in HASHED}

@@ -1,0 +1,173 @@
+"""A month's statements and payroll files, read from the store.
+
+A closed month comes from its frozen statements and export bytes, never a replay. An open month is
+built from the charges cache (``cache.py``), starting from what the month before carried out
+(``carried_into``), plus the reversals posted into it by voids of closed months' events::
+
+    statements = month_statements(store, table, "2026-11")
+    data = b"".join(payroll_export(store, table, "2026-11", "json"))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+
+from . import engine, payroll
+from .cache import ensure_priced, fingerprint
+from .model import RuleTable, Staff, Statement
+from .storage import Store
+
+PAYROLL_FORMATS = ("csv", "html", "json")
+
+
+def _reversals(store: Store, table: RuleTable, first: str, last: str) -> list[payroll.Reversal]:
+    """Voids of closed months' events posted into ``first``…``last``, with the frozen lines they reverse."""
+    out = []
+    frozen: dict[str, list[Statement]] = {}
+    for row in store.log.posted_voids(first, last):
+        target = row["target"]
+        event = store.log.event_row(target)
+        month = payroll.month_of(dt.datetime.fromisoformat(event["at"]), table) if event else ""
+        if month not in frozen:
+            frozen[month] = [payroll.from_json(item) for item in store.months.statements(month) or []]
+        lines = [(s.staff_id, line) for s in frozen[month] for line in s.lines if line.event_id == target]
+        out.append(payroll.Reversal(month=row["posted_month"], event_id=target,
+                                    at=dt.datetime.fromisoformat(row["logged_at"]), reason=row["reason"] or "",
+                                    lines=tuple(lines)))
+    return out
+
+
+def month_statements(store: Store, table: RuleTable, month: str, *, staff: str | None = None,
+                     remember: bool = True) -> list[Statement]:
+    """Everyone's (or one person's) statement for ``month``: frozen if closed, else from the priced log.
+
+    The replay starts from what the month before carried out (``carried_into``). ``remember=False``
+    (a what-if) writes nothing, not even those balances.
+    """
+    closed = store.months.closed()
+    if month in closed:
+        frozen = [payroll.from_json(item) for item in store.months.statements(month) or []]
+        return [s for s in frozen if staff is None or s.staff_id == staff]
+    if store.charges.fingerprint() != fingerprint(table):  # re-price and read in one transaction, so a
+        with store.write():  # month that cannot be stated (say, no minimum wage) leaves the cache as it was
+            ensure_priced(store, table)
+            return month_statements(store, table, month, staff=staff, remember=remember)
+    earlier = [m for m in closed if m < month]
+    roster = store.staff.roster() if staff is None else store.staff.of([staff])
+    opening = carried_into(store, table, month, roster, closed=earlier[-1] if earlier else None, staff=staff,
+                           remember=remember)
+    return payroll.statements(month, tallies=payroll.stored_tallies(store.charges.month(month, staff=staff), month),
+                              roster=roster, table=table, frozen={}, reversals=_reversals(store, table, month, month),
+                              opening=opening, first_month=month)
+
+
+def carried_into(store: Store, table: RuleTable, month: str, roster: Mapping[str, Staff], *, closed: str | None,
+                 staff: str | None, remember: bool, use_kept: bool = True) -> dict[str, Decimal]:
+    """What each person carries into the open ``month``, ``closed`` being the latest closed month before it.
+
+    It starts from the latest month whose balances were kept (``store.charges.open_balances``), else
+    from ``closed``; the open months in between hand on only their balances, from integer-fen sums
+    (``payroll.carry_forward``) without building their statements. Everyone's balances of the month
+    before ``month`` are then kept, read and written in one transaction, so that no change slips in
+    between.
+    """
+    kept = store.charges.open_balances(closed, month, staff) if use_kept else None
+    start, opening = kept if kept else (closed, store.months.balances(closed, staff) if closed else {})
+    first = payroll.next_month(start) if start else min(store.charges.first_month() or month, month)
+    if first >= month:
+        return opening
+    keep = remember and staff is None
+    if keep and not store.in_transaction:
+        with store.write():
+            return carried_into(store, table, month, roster, closed=closed, staff=staff, remember=remember)
+    previous = payroll.months_between(first, month)[:-1]
+    reversals = _reversals(store, table, first, previous[-1])
+    carried = opening
+    for each in previous:  # a month at a time: a chain's year of sums is not held in memory at once
+        totals = store.charges.month_totals(each, staff=staff, with_points=table.settings.point_value != 0)
+        carried = payroll.carry_forward(each, _with_reversals(totals, reversals, each), roster, table, carried)
+    if keep:
+        store.charges.keep_open_balances(previous[-1], carried)
+    return carried
+
+
+def audit_open_balances(store: Store, table: RuleTable) -> list[str]:
+    """The balances kept for open months must be what replaying those months from the log gives."""
+    if store.charges.fingerprint() != fingerprint(table):
+        return []  # whatever reads them next re-prices the log first, which forgets them
+    closed = max(store.months.closed(), default=None)
+    roster = store.staff.roster()
+    for month in store.charges.kept_open_months():
+        if closed is not None and month <= closed:
+            continue  # older than the latest closed month: never read again
+        _, kept = store.charges.open_balances(closed, payroll.next_month(month)) or (month, {})
+        fresh = carried_into(store, table, payroll.next_month(month), roster, closed=closed, staff=None,
+                             remember=False, use_kept=False)
+        wrong = sorted(name for name in {*kept, *fresh} if kept.get(name, 0) != fresh.get(name, 0))
+        if wrong:
+            return [f"the balance kept for {wrong[0]} at the end of {month} is not what the log gives: the "
+                    f"open_balances table was edited behind the program's back ({len(wrong)} person(s) affected)"]
+    return []
+
+
+def _with_reversals(totals: payroll.Totals, reversals: Sequence[payroll.Reversal], month: str) -> payroll.Totals:
+    """Add the reversal lines posted into ``month`` to their people's sums."""
+    lines_by_key = payroll.reversal_lines(r for r in reversals if r.month == month)
+    if not lines_by_key:
+        return totals
+    out = {staff_id: (dict(sums), points) for staff_id, (sums, points) in totals.items()}
+    for (staff_id, _), lines in lines_by_key.items():
+        sums, points = out.setdefault(staff_id, ({}, Decimal(0)))
+        for line in lines:
+            sums[line.kind] = sums.get(line.kind, Decimal(0)) + line.amount
+            points += line.points
+        out[staff_id] = (sums, points)
+    return out
+
+
+def replay_statements(store: Store, table: RuleTable, month: str) -> list[Statement]:
+    """The month replayed in memory from the whole log under ``table``, closed months ignored.
+
+    For a what-if under a proposed table; it writes nothing and uses no cache.
+    """
+    roster = store.staff.roster()
+    priced = engine.price(store.log.events(), table, roster)
+    return payroll.statements(month, charges=priced.charges, roster=roster, table=table, frozen={})
+
+
+def pricing_problems(store: Store, table: RuleTable, month: str) -> list[tuple[int, str]]:
+    """Events of ``month`` that could not be priced (they cost nothing until fixed), one sentence each."""
+    first, last = payroll.month_bounds(month)
+    tz = table.zone
+    return store.charges.problems(dt.datetime.combine(first, dt.time(), tz),
+                                  dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz))
+
+
+def render_payroll(month: str, statements: Sequence[Statement], table: RuleTable, fmt: str) -> bytes:
+    return b"".join(payroll_chunks(month, statements, table, fmt))
+
+
+def payroll_chunks(month: str, statements: Sequence[Statement], table: RuleTable, fmt: str) -> Iterator[bytes]:
+    """The payroll file in pieces: a chain's JSON is written a statement at a time, never whole in memory."""
+    if fmt in ("csv", "html"):
+        from . import reports  # Jinja and the templates: not for the JSON a chain's payroll system reads
+
+        yield (reports.payroll_csv(statements, table) if fmt == "csv"
+               else reports.payroll_html(month, statements, table).encode("utf-8"))
+    elif not statements:
+        yield b"[]\n"
+    else:  # one statement per line: readable, and json's C encoder (indent= falls back to pure Python)
+        for index, statement in enumerate(statements):
+            yield ("[\n" if index == 0 else ",\n").encode("utf-8")
+            yield payroll.dumps(statement).encode("utf-8")
+        yield b"\n]\n"
+
+
+def payroll_export(store: Store, table: RuleTable, month: str, fmt: str) -> Iterator[bytes]:
+    """The payroll file of ``month``; a closed month's is the exact bytes stored when it was closed."""
+    frozen = store.months.export(month, fmt)
+    if frozen is not None:
+        return iter([frozen if isinstance(frozen, bytes) else frozen.encode("utf-8")])
+    return payroll_chunks(month, month_statements(store, table, month), table, fmt)

@@ -1,0 +1,137 @@
+"""The only package that talks to SQLite (through sqlite-utils), one module per concern.
+
+* WAL mode, a busy timeout, and ``BEGIN IMMEDIATE`` for every command that writes, so two store
+  leads logging at the same moment are queued, never refused.
+* ``Store`` holds the connection, the transactions and the schema; each concern is a part of it
+  with its own module and its own tables, so each can have a PostgreSQL twin without touching the
+  others::
+
+      store.log         the append-only, hash-chained event log          (log.py)
+      store.staff       the roster                                       (staff.py)
+      store.months      closed months and their frozen files             (months.py)
+      store.charges     the priced-charges cache and kept balances       (charges.py)
+      store.attendance  punches, schedule, leave                         (attendance.py)
+
+* The schema carries a version; ``schema.MIGRATIONS`` are numbered functions applied in order,
+  each in the same transaction as the version bump.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from ..model import DisciplineError
+from .attendance import AttendanceData
+from .charges import CHARGE_COLUMNS, ChargesCache, utc_text
+from .log import EventLog, row_hash
+from .months import ClosedMonths
+from .schema import MIGRATIONS
+from .staff import StaffTable, staff_row
+
+__all__ = ["CHARGE_COLUMNS", "MIGRATIONS", "NoDatabase", "Store", "row_hash", "staff_row", "utc_text"]
+
+BUSY_TIMEOUT_MS = 60_000
+
+
+class NoDatabase(DisciplineError):
+    """The database file does not exist yet."""
+
+
+class Store:
+    """An open database. Use ``with store.write():`` around every change."""
+
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise NoDatabase(f"no database at {self.path}; run 'discipline init' first (or pass --db PATH)")
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db = sqlite_utils.Database(conn)
+            if self.db.journal_mode != "wal":
+                self.db.enable_wal()
+            self.db.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as exc:
+            raise DisciplineError(f"{self.path} is not a discipline database ({exc})") from None
+        self.log = EventLog(self)
+        self.staff = StaffTable(self)
+        self.months = ClosedMonths(self)
+        self.charges = ChargesCache(self)
+        self.attendance = AttendanceData(self)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- transactions and schema ----------------------------------------------------------
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Store]:
+        """One IMMEDIATE transaction: taken before reading, so concurrent writers queue up.
+
+        Writes get a 64 MiB page cache (taken only as needed): at chain scale a bulk import otherwise
+        re-reads its indexes from disk for every row.
+        """
+        self.db.execute("PRAGMA cache_size = -65536")
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.db.rollback()
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.db.conn.in_transaction
+
+    @property
+    def schema_version(self) -> int:
+        if "meta" not in self.db.table_names():
+            return 0
+        rows = list(self.db.query("select value from meta where key = 'schema_version'"))
+        return int(rows[0]["value"]) if rows else 0
+
+    def migrate(self) -> int:
+        """Bring the schema to the newest version; harmless when it already is. Returns the version."""
+        with self.write():
+            version = self.schema_version
+            if version > len(MIGRATIONS):
+                raise DisciplineError(f"{self.path} was written by a newer discipline (schema {version}); "
+                                      "upgrade discipline to use it")
+            for number, migration in enumerate(MIGRATIONS[version:], version + 1):
+                migration(self.db)
+                self.set_meta("schema_version", str(number))
+            return len(MIGRATIONS)
+
+    def check_schema(self) -> None:
+        version = self.schema_version
+        if version != len(MIGRATIONS):
+            raise DisciplineError(f"the database at {self.path} has schema version {version}, this discipline "
+                                  f"needs {len(MIGRATIONS)}; run 'discipline init' to migrate it")
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("insert into meta (key, value) values (?, ?) "
+                        "on conflict(key) do update set value = excluded.value", [key, value])
+
+    def meta(self, key: str) -> str | None:
+        rows = list(self.db.query("select value from meta where key = ?", [key]))
+        return rows[0]["value"] if rows else None
+
+    def backup(self, target: Path) -> None:
+        """Copy the whole database to ``target`` with SQLite's online backup API (safe while others write)."""
+        target = Path(target)
+        if target.exists():
+            raise DisciplineError(f"{target} exists already; give a new file name for the backup")
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        dest = sqlite3.connect(str(partial))
+        try:
+            self.db.conn.backup(dest)
+        finally:
+            dest.close()
+        partial.rename(target)

@@ -1,0 +1,226 @@
+"""The event log: append-only, each row hash-chained to the one before.
+
+A void is a new row pointing at its target, never an edit. Each row carries a SHA-256 hash over its
+contents and the previous row's hash, and ``meta`` keeps the chain head, so ``verify`` names any row
+edited, deleted or inserted behind the program's back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..model import Event
+
+if TYPE_CHECKING:
+    from . import Store
+
+GENESIS = "0" * 64
+#: The event columns the hash covers, in order. Adding a column means a migration that keeps
+#: old rows verifiable (new columns are hashed only when not null).
+HASHED = ("id", "type", "staff", "rule", "at", "count", "items", "value", "loss", "outcome", "lapse",
+          "charge", "note", "by", "target", "reason", "posted_month", "source", "derived_key", "punch_ids", "logged_at",
+          "prev_hash")
+
+
+class EventLog:
+    """The ``events`` table."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.db = store.db
+
+    # -- appending ------------------------------------------------------------------------
+    def append(self, fields: dict[str, Any], *, logged_at: dt.datetime) -> int:
+        """Append one row to the chain and return its id. Call inside ``write()``."""
+        return self.append_many([fields], logged_at=logged_at)[0]
+
+    def append_many(self, many: list[dict[str, Any]], *, logged_at: dt.datetime) -> list[int]:
+        """Append rows to the chain in order, each hashed over the one before; returns their ids."""
+        head_id = int(self._store.meta("chain_head_id") or 0)
+        prev_hash = self._store.meta("chain_head_hash") or GENESIS
+        rows = []
+        for offset, fields in enumerate(many, 1):
+            row = {column: None for column in HASHED}
+            row.update(fields)
+            row.update(id=head_id + offset, logged_at=logged_at.isoformat(), prev_hash=prev_hash)
+            row["hash"] = prev_hash = row_hash(row)
+            rows.append(row)
+        if not rows:
+            return []
+        columns = ", ".join(f'"{c}"' for c in rows[0])
+        self.db.conn.executemany(f"insert into events ({columns}) values ({', '.join('?' for _ in rows[0])})",
+                                 [list(row.values()) for row in rows])
+        self._store.set_meta("chain_head_id", str(rows[-1]["id"]))
+        self._store.set_meta("chain_head_hash", rows[-1]["hash"])
+        return [int(row["id"]) for row in rows]
+
+    def append_event(self, event: Event, *, logged_at: dt.datetime, source: str = "manual",
+                     derived_key: str | None = None, punch_ids: tuple[int, ...] = ()) -> int:
+        return self.append(_event_fields(event, source=source, derived_key=derived_key, punch_ids=punch_ids),
+                           logged_at=logged_at)
+
+    def append_events(self, events: list[Event], *, logged_at: dt.datetime, source: str) -> list[int]:
+        return self.append_many([_event_fields(e, source=source) for e in events], logged_at=logged_at)
+
+    def append_derived(self, items: list[tuple[Event, str, tuple[int, ...]]], *, logged_at: dt.datetime) -> list[int]:
+        """Append derived events, each with its derived key and the punches it came from."""
+        return self.append_many([_event_fields(e, source="derived", derived_key=key, punch_ids=punch_ids)
+                                 for e, key, punch_ids in items], logged_at=logged_at)
+
+    def append_voids(self, targets: list[int], *, reason: str, logged_at: dt.datetime) -> list[int]:
+        return self.append_many([{"type": "void", "target": t, "reason": reason} for t in targets],
+                                logged_at=logged_at)
+
+    def append_void(self, target: int, *, reason: str, by: str | None, logged_at: dt.datetime,
+                    posted_month: str | None = None) -> int:
+        """Withdraw ``target``. ``posted_month`` is where a closed month's reversal lines go."""
+        if posted_month is not None:
+            self._store.charges.forget_open_balances(posted_month)
+        return self.append({"type": "void", "target": target, "reason": reason, "by": by,
+                            "posted_month": posted_month}, logged_at=logged_at)
+
+    # -- reading --------------------------------------------------------------------------
+    def events(self, *, where: str = "", params: list[Any] | None = None) -> list[Event]:
+        """Violations in log order, each marked voided or not."""
+        sql = ("select e.*, exists(select 1 from events v where v.type = 'void' and v.target = e.id) as voided "
+               "from events e where e.type = 'violation'")
+        if where:
+            sql += f" and ({where})"
+        sql += " order by e.id"
+        return [_event(row) for row in self.db.query(sql, params or [])]
+
+    def events_by_id(self, ids: list[int]) -> list[Event]:
+        out: list[Event] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            out.extend(self.events(where=f"e.id in ({', '.join('?' for _ in chunk)})", params=chunk))
+        return out
+
+    def events_of(self, keys: list[str] | None, *, since: dt.datetime | None, rules: tuple[str, ...] = ()
+                  ) -> list[Event]:
+        """Events of these keys (all keys when None) at or after ``since``, plus every event of ``rules``."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if since is not None:
+            marks = ", ".join("?" for _ in rules)
+            clauses.append(f"(e.at >= ?{f' or e.rule in ({marks})' if rules else ''})")
+            params += [since.isoformat(), *rules]
+        if keys is None:
+            return self.events(where=" and ".join(clauses), params=params)
+        out: list[Event] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            where = [f"e.staff in ({', '.join('?' for _ in chunk)})", *clauses]
+            out.extend(self.events(where=" and ".join(where), params=[*chunk, *params]))
+        return out
+
+    def event_row(self, event_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from events where id = ? and type = 'violation'", [event_id]))
+        return rows[0] if rows else None
+
+    def is_voided(self, event_id: int) -> bool:
+        row = self.db.execute("select 1 from events where type = 'void' and target = ?", [event_id]).fetchone()
+        return row is not None
+
+    def posted_voids(self, first_month: str, last_month: str) -> list[dict[str, Any]]:
+        """Voids of closed months' events whose reversals are posted into ``first_month``…``last_month``."""
+        return list(self.db.query("select * from events where type = 'void' and posted_month between ? and ? "
+                                  "order by id", [first_month, last_month]))
+
+    def team_keys(self) -> set[str]:
+        return {row[0] for row in self.db.execute("select distinct staff from events where staff like 'team:%'")}
+
+    def first_violation_at(self) -> dt.datetime | None:
+        """When the earliest violation in the log happened (voided or not)."""
+        at = self.db.execute("select min(at) from events where type = 'violation'").fetchone()[0]
+        return dt.datetime.fromisoformat(at) if at else None
+
+    def derived_keys(self) -> set[str]:
+        return {row[0] for row in self.db.execute("select derived_key from events where derived_key is not null")}
+
+    def live_derived(self, since: dt.datetime, until: dt.datetime) -> dict[str, int]:
+        """derived key → event id of derived events in [since, until) that nobody has withdrawn."""
+        rows = self.db.execute(
+            "select e.derived_key, e.id from events e where e.derived_key is not null and e.at >= ? and e.at < ? "
+            "and not exists (select 1 from events v where v.type = 'void' and v.target = e.id)",
+            [since.isoformat(), until.isoformat()]).fetchall()
+        return {row[0]: row[1] for row in rows}
+
+    # -- integrity ------------------------------------------------------------------------
+    def verify(self) -> tuple[int, list[str]]:
+        """Walk the chain: (rows checked, problems naming the first bad event of each kind)."""
+        problems: list[str] = []
+        expected_id, prev_hash, count = 1, GENESIS, 0
+        for row in self.db.query("select * from events order by id"):
+            count += 1
+            stored = row.pop("hash")
+            if row["id"] != expected_id:
+                if row["id"] > expected_id:
+                    gone = f"event {expected_id}" if row["id"] == expected_id + 1 else \
+                        f"events {expected_id}–{row['id'] - 1}"
+                    problems.append(f"{gone} deleted from the log "
+                                    f"(the chain jumps from {expected_id - 1} to {row['id']})")
+                else:
+                    problems.append(f"event {row['id']} is out of sequence (inserted behind the program's back)")
+            elif row["prev_hash"] != prev_hash:
+                # This row is intact (its hash checks below), so the row before it was replaced whole.
+                problems.append(f"event {row['id'] - 1} was edited and its hash recomputed: event {row['id']} no "
+                                "longer follows it" if row["id"] > 1 else
+                                "event 1 was replaced behind the program's back: it does not start the chain")
+            if row_hash({**row}) != stored:
+                problems.append(f"event {row['id']} was edited: its contents no longer match its hash")
+            expected_id, prev_hash = row["id"] + 1, stored
+            if len(problems) >= 20:
+                problems.append("… stopping after 20 problems")
+                return count, problems
+        head_id = int(self._store.meta("chain_head_id") or 0) if "meta" in self.db.table_names() else 0
+        head_hash = self._store.meta("chain_head_hash") or GENESIS if head_id else GENESIS
+        if head_id != expected_id - 1:
+            if head_id > expected_id - 1:
+                problems.append(f"event {head_id} and those after event {expected_id - 1} were deleted from the "
+                                "end of the log")
+            else:
+                problems.append(f"event {expected_id - 1} was inserted after the last event the program wrote "
+                                f"({head_id})")
+        elif head_hash != prev_hash:
+            problems.append(f"event {head_id}, the last in the log, was replaced behind the program's back")
+        return count, problems
+
+
+def row_hash(row: dict[str, Any]) -> str:
+    payload = json.dumps([row.get(column) for column in HASHED], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _dec(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _event_fields(event: Event, *, source: str, derived_key: str | None = None,
+                  punch_ids: tuple[int, ...] = ()) -> dict[str, Any]:
+    return {
+        "type": "violation", "staff": event.staff, "rule": event.rule, "at": event.at.isoformat(),
+        "count": event.count, "items": json.dumps(list(event.items), ensure_ascii=False) if event.items else None,
+        "value": _text(event.value), "loss": _text(event.loss), "outcome": event.outcome,
+        "lapse": 1 if event.lapse else 0, "charge": event.charge, "note": event.note or None,
+        "by": event.by, "source": source, "derived_key": derived_key,
+        "punch_ids": json.dumps(list(punch_ids)) if punch_ids else None,
+    }
+
+
+def _event(row: dict[str, Any]) -> Event:
+    return Event(
+        id=row["id"], staff=row["staff"], rule=row["rule"], at=dt.datetime.fromisoformat(row["at"]),
+        count=row["count"], items=tuple(json.loads(row["items"])) if row["items"] else (),
+        value=_dec(row["value"]), loss=_dec(row["loss"]), outcome=row["outcome"], lapse=bool(row["lapse"]),
+        charge=row["charge"], note=row["note"] or "", by=row["by"], voided=bool(row["voided"]),
+        derived=row["source"] == "derived",
+    )
