@@ -97,6 +97,27 @@ def output_option(*formats: str, default: str = "text") -> Callable[[Callable[..
     return decorate
 
 
+def whole_number(text: str, what: str) -> int:
+    """An id typed by a person: digits only, and no larger than any id can be."""
+    text = text.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 12 or int(text) < 1:
+        raise click.BadParameter(f"{text!r} is not an id; {what} is a whole number like 12")
+    return int(text)
+
+
+def by_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not value or len(value) > 100 or not value.isprintable():
+        raise click.BadParameter("give a name or staff id of up to 100 characters")
+    return value
+
+
+#: ``--by NAME`` of a bulk command: who ran it (kept on its batch).
+by_option = click.option("--by", metavar="NAME", callback=by_name, help="Who ran it (kept on the batch).")
+
+
 def chosen(fmt: str, as_json: bool) -> str:
     return "json" if as_json else fmt
 
@@ -148,19 +169,22 @@ def staff() -> None:
 
 @staff.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
+@by_option
 @pass_app
-def staff_import(app: App, file: str) -> None:
+def staff_import(app: App, file: str, by: str | None) -> None:
     """Add or update staff from a CSV file (UTF-8, with or without BOM).
 
     \b
-    Columns: id, name, store, team, role, supervisor, base_wage, bonus, shift, city, hired, left
+    Columns: id, name, store, team, role, supervisor, base_wage, bonus, shift, city, hired, left,
+             clock (no: does not punch; default yes), pin (the attendance machine's number; default id)
     Every bad row is reported with its line; on any error nothing is imported.
     """
     from discipline import service
 
     data = read_input(file)
-    added, updated = service.import_staff(app.store(), app.table, data)
-    click.echo(f"roster: {added} added, {updated} updated")
+    result = service.import_staff(app.store(), app.table, data, now=app.now(), file=Path(file).name, by=by)
+    batch = f" (batch {result.batch})" if result.batch else ""
+    click.echo(f"roster: {result.added} added, {result.updated} updated, {result.unchanged} unchanged{batch}")
 
 
 @staff.command("list")
@@ -177,16 +201,18 @@ def staff_list(app: App, store_name: str | None, fmt: str, as_json: bool) -> Non
         print_json([{"id": p.id, "name": p.name, "store": p.store, "team": p.team, "role": p.role,
                      "supervisor": p.supervisor, "base_wage": f"{p.base_wage:.2f}", "bonus": f"{p.bonus:.2f}",
                      "shift": p.shift, "city": p.city, "hired": p.hired and p.hired.isoformat(),
-                     "left": p.left and p.left.isoformat()} for p in people])
+                     "left": p.left and p.left.isoformat(), "clock": "yes" if p.clock else "no",
+                     "pin": p.machine_number} for p in people])
         return
     if not people:
         click.echo("nobody on the roster yet; add people with 'discipline staff import FILE.csv'")
         return
     roles = {key: zh for key, zh, _ in app.table.roles}
     rows = [[p.id, p.name, p.store, p.team, roles.get(p.role, p.role), p.supervisor or "", f"{p.base_wage:.2f}",
-             f"{p.bonus:.2f}", p.shift or "", p.city or "", p.left.isoformat() if p.left else ""] for p in people]
+             f"{p.bonus:.2f}", p.shift or "", p.city or "", p.left.isoformat() if p.left else "",
+             p.machine_number if p.clock else "不打卡 no"] for p in people]
     click.echo(text_table(["id", "name", "store", "team", "role", "supervisor", "base", "bonus", "shift", "city",
-                           "left"], rows, right=(6, 7)))
+                           "left", "clock"], rows, right=(6, 7)))
 
 
 @cli.group()
@@ -242,14 +268,17 @@ def rules_list(app: App, fmt: str, as_json: bool) -> None:
 @click.option("--charge", "charge_to", metavar="STAFF", help="Who pays, where the rule charges someone else.")
 @click.option("--note", default="", help="What happened, in a few words.")
 @click.option("--by", metavar="STAFF", help="Who logged it.")
+@click.option("--again", is_flag=True,
+              help="Log it although the same violation (person, rule, minute, options) is already in the log.")
 @output_option("text", "json")
 @pass_app
 def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: int | None, items: tuple[str, ...],
                 value: str | None, loss: str | None, outcome: str | None, lapse: bool, charge_to: str | None,
-                note: str, by: str | None, fmt: str, as_json: bool) -> None:
-    """Record one violation and show every charge it caused.
+                note: str, by: str | None, again: bool, fmt: str, as_json: bool) -> None:
+    """Record one violation and show every charge it caused, and every charge it moved.
 
-    STAFF is a staff id or, when nobody can be identified, team:TEAM.
+    STAFF is a staff id or, when nobody can be identified, team:TEAM. A violation found after its
+    month was closed is logged with its true time; what it costs is paid in the first open month.
 
     \b
     discipline log c01 showroom.late --at "2026-11-03 08:42"
@@ -265,7 +294,7 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
     if not table.has_rule(rule.strip()):
         raise InputError(unknown_rule(rule.strip(), table))
     now = app.now()
-    at = service.parse_time(at_text, table) if at_text else now
+    at = service.parse_time(at_text, table) if at_text else now.replace(microsecond=0)
     amounts = {}
     for name, text in (("value", value), ("loss", loss)):
         if text is not None:
@@ -280,12 +309,20 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
     event = Event(id=0, staff=staff_id.strip(), rule=rule.strip(), at=at, count=count,
                   items=tuple(i.strip() for i in items), value=amounts.get("value"), loss=amounts.get("loss"),
                   outcome=outcome, lapse=lapse, charge=charge_to, note=note, by=by)
-    logged = service.log(app.store(), table, event, now=now)
+    logged = service.log(app.store(), table, event, now=now, again=again)
     if chosen(fmt, as_json) == "json":
-        print_json({"event_id": logged.event_id, "charges": [charge_json(c) for c in logged.charges]})
+        print_json({"event_id": logged.event_id, "charges": [charge_json(c) for c in logged.charges],
+                    "posted_month": logged.posted_month, "changed": changes_json(logged.changed)})
         return
-    click.echo(f"event {logged.event_id}: {event.staff} {event.rule} at {at:%Y-%m-%d %H:%M}")
+    click.echo(f"event {logged.event_id}: {event.staff} {event.rule} at {clock_text(at)}")
     print_charges(logged.charges)
+    if logged.posted_month:
+        click.echo(f"  {at:%Y-%m} is closed for payroll: what this costs is paid in {logged.posted_month}, on an "
+                   "adjustment line that names it")
+    others = [c for c in logged.changed if c.event_id != logged.event_id]
+    if others:
+        click.echo("it also re-priced:")
+        print_changes(others)
 
 
 def unknown_rule(code: str, table: Any) -> str:
@@ -306,6 +343,39 @@ def charge_json(charge: Any) -> dict[str, Any]:
             "amount": yuan(charge.amount), "disposition": charge.disposition, "explanation": charge.explanation}
 
 
+def clock_text(moment: Any) -> str:
+    """``2026-11-03 08:42``, with the seconds when there are any: a time given with seconds keeps them."""
+    return f"{moment:%Y-%m-%d %H:%M:%S}" if moment.second else f"{moment:%Y-%m-%d %H:%M}"
+
+
+def changes_json(changed: Any) -> list[dict[str, Any]]:
+    from discipline.changes import to_json
+
+    return [to_json(change) for change in changed]
+
+
+def print_changes(changed: Any, *, limit: int = 50) -> None:
+    """The charges a command moved, before → after, one per person, month and event."""
+    from discipline.money import number, yuan
+    from discipline.texttable import text_table
+
+    rows = []
+    for c in changed[:limit]:
+        points = f"{number(c.points_before)} → {number(c.points_after)}" if c.points_before != c.points_after else ""
+        note = []
+        if c.dispositions_moved:
+            note.append(f"{'/'.join(c.dispositions_before) or '-'} → {'/'.join(c.dispositions_after) or '-'}")
+        if c.posted_month:
+            note.append(f"{c.month} is closed: paid in {c.posted_month}")
+        rows.append([c.staff_id, c.month, str(c.event_id), c.rule, yuan(c.before), yuan(c.after), points,
+                     "; ".join(note)])
+    table = text_table(["staff", "month", "event", "rule", "yuan before", "after", "points", ""], rows,
+                       right=(2, 4, 5))
+    click.echo("\n".join("  " + line.rstrip() for line in table.splitlines()))
+    if len(changed) > limit:
+        click.echo(f"  … and {len(changed) - limit} more (--json lists them all)")
+
+
 def print_charges(charges: Any) -> None:
     from discipline.money import number, yuan
     from discipline.texttable import text_table
@@ -320,23 +390,32 @@ def print_charges(charges: Any) -> None:
 
 
 @cli.command()
-@click.argument("event_id", metavar="EVENT", type=int)
+@click.argument("event_id", metavar="EVENT", callback=lambda ctx, param, value: whole_number(value, "EVENT"))
 @click.option("--reason", required=True, help="Why the event is withdrawn.")
 @click.option("--by", metavar="STAFF", help="Who withdrew it.")
+@output_option("text", "json")
 @pass_app
-def void(app: App, event_id: int, reason: str, by: str | None) -> None:
+def void(app: App, event_id: int, reason: str, by: str | None, fmt: str, as_json: bool) -> None:
     """Withdraw an event. Nothing is deleted: the withdrawal is a new entry in the log.
 
     Later events are re-priced (void the 1st lateness and the 2nd costs 20, not 40). An event of a
-    closed month is reversed in the first open month instead.
+    closed month is reversed in the first open month instead, with the ladder steps it moves there.
     """
     from discipline import service
 
-    posted = service.void(app.store(), app.table, event_id, reason=reason, by=by, now=app.now())
-    if posted:
-        click.echo(f"event {event_id} withdrawn; its month is closed, so the reversal is posted in {posted}")
+    voided = service.void(app.store(), app.table, event_id, reason=reason, by=by, now=app.now())
+    if chosen(fmt, as_json) == "json":
+        print_json({"event_id": event_id, "voided": True, "posted_month": voided.posted_month,
+                    "changed": changes_json(voided.changed)})
+        return
+    if voided.posted_month:
+        click.echo(f"event {event_id} withdrawn; its month is closed, so the reversal is posted in "
+                   f"{voided.posted_month}")
     else:
         click.echo(f"event {event_id} withdrawn")
+    if voided.changed:
+        click.echo("pay changed:")
+        print_changes(voided.changed)
 
 
 @cli.group(invoke_without_command=True)
@@ -371,31 +450,59 @@ def events(ctx: click.Context, staff_id: str | None, month: str | None, fmt: str
     selected.sort(key=lambda e: (e.at, e.id))
     if chosen(fmt, as_json) == "json":
         print_json([{"event_id": e.id, "staff_id": e.staff, "rule": e.rule, "at": e.at.isoformat(),
-                     "voided": e.voided, "derived": e.derived, "note": e.note} for e in selected])
+                     "voided": e.voided, "derived": e.derived, "batch": e.batch, "note": e.note} for e in selected])
         return
     if not selected:
         click.echo("no events")
         return
-    rows = [[str(e.id), f"{e.at:%Y-%m-%d %H:%M}", e.staff, e.rule, "withdrawn" if e.voided else "",
-             "derived" if e.derived else "", e.note] for e in selected]
-    click.echo(text_table(["id", "at", "staff", "rule", "status", "source", "note"], rows, right=(0,)))
+    rows = [[str(e.id), clock_text(e.at), e.staff, e.rule, "withdrawn" if e.voided else "",
+             ("derived" if e.derived else "import" if e.batch else "log") + (f" #{e.batch}" if e.batch else ""),
+             e.note] for e in selected]
+    click.echo(text_table(["id", "at", "staff", "rule", "status", "source (batch)", "note"], rows, right=(0,)))
 
 
 @events.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
+@by_option
+@click.option("--allow-duplicates", is_flag=True,
+              help="Log rows that are the same violation as one already in the log (person, rule, minute, options).")
+@output_option("text", "json")
 @pass_app
-def events_import(app: App, file: str) -> None:
-    """Log many violations from a CSV file, as one ``discipline log`` per row.
+def events_import(app: App, file: str, by: str | None, allow_duplicates: bool, fmt: str, as_json: bool) -> None:
+    """Log many violations from a CSV file, as one ``discipline log`` per row, in one batch.
 
     \b
     Columns: staff,rule,at and optionally count,items,value,loss,outcome,lapse,charge,note,by
     (items separated by ';', lapse yes/no). Every bad row is reported with its line; on any
-    error nothing is logged.
+    error nothing is logged. A file imported before logs nothing; a row that is already in the
+    log is skipped. 'discipline undo BATCH' withdraws the whole import.
     """
     from discipline import service
 
-    count = service.import_events(app.store(), app.table, read_input(file), now=app.now())
-    click.echo(f"{count} events logged")
+    result = service.import_events(app.store(), app.table, read_input(file), now=app.now(), file=Path(file).name,
+                                   by=by, allow_duplicates=allow_duplicates)
+    if chosen(fmt, as_json) == "json":
+        print_json({"batch": result.batch, "logged": result.logged, "already_imported": result.already,
+                    "duplicates": len(result.duplicates), "skipped": list(result.duplicates),
+                    "posted_month": result.posted_month, "changed": changes_json(result.changed)})
+        return
+    if result.already:
+        click.echo(f"{file} was already imported as batch {result.batch}; nothing logged "
+                   f"('discipline batches' shows it; undo it first to import the file again)")
+        return
+    batch = f" (batch {result.batch}; 'discipline undo {result.batch} --reason …' withdraws them all)" \
+        if result.batch else ""
+    duplicates = f", {len(result.duplicates)} duplicate row(s) skipped" if result.duplicates else ""
+    click.echo(f"{result.logged} events logged{duplicates}{batch}")
+    for sentence in result.duplicates[:20]:
+        click.echo(f"  skipped {sentence}")
+    if len(result.duplicates) > 20:
+        click.echo(f"  … and {len(result.duplicates) - 20} more (--json lists them all)")
+    if result.posted_month:
+        click.echo(f"  events of closed months keep their times; what they cost is paid in {result.posted_month}")
+    if result.changed:
+        click.echo("pay changed:")
+        print_changes(result.changed)
 
 
 # -- statements -------------------------------------------------------------------------------
@@ -493,24 +600,32 @@ def punches() -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["zkteco", "dingtalk", "csv"]),
               help="The file's kind (default: told from its name and content).")
+@by_option
 @pass_app
-def punches_import(app: App, file: str, fmt: str | None) -> None:
+def punches_import(app: App, file: str, fmt: str | None, by: str | None) -> None:
     """Import punches: ZKTeco attlog.dat, DingTalk 原始记录 (.xlsx or .csv), or a staff,time CSV.
 
     Records that cannot be read are reported with their place and reason; the rest is imported.
-    Importing the same punches twice adds nothing.
+    Importing the same punches twice adds nothing. People are matched by the machine's own user
+    number: the roster's pin column, else the staff id.
     """
     from discipline import service
 
-    result = service.import_punches(app.store(), app.table, Path(file), fmt, now=app.now())
-    click.echo(f"{result.read} punches read, {result.new} new")
+    result = service.import_punches(app.store(), app.table, Path(file), fmt, now=app.now(), by=by)
+    if result.already:
+        click.echo(f"{file} was already imported as batch {result.batch}; nothing new")
+        return
+    batch = f" (batch {result.batch})" if result.batch else ""
+    click.echo(f"{result.read} punches read, {result.new} new{batch}")
     for problem in result.problems[:50]:
         click.echo(f"  skipped {problem.where}: {problem.message}", err=True)
     if len(result.problems) > 50:
         click.echo(f"  … and {len(result.problems) - 50} more records skipped", err=True)
     if result.unknown_staff:
-        ids = ", ".join(f"{pin} ({n})" for pin, n in list(result.unknown_staff.items())[:20])
-        click.echo(f"kept aside, not on the roster: {ids}; they count once the people are added", err=True)
+        numbers = list(result.unknown_staff.items())
+        ids = ", ".join(f"{pin} ({n})" for pin, n in numbers[:20]) + (" …" if len(numbers) > 20 else "")
+        click.echo(f"{len(numbers)} machine number(s) in this file are nobody's on the roster: {ids}; their punches "
+                   "are kept and count once the pin column (or the staff id) gives someone that number", err=True)
 
 
 @cli.group()
@@ -520,20 +635,89 @@ def attendance() -> None:
 
 @attendance.command("derive")
 @click.argument("month", callback=lambda ctx, param, value: month_argument(value))
+@click.option("--dry-run", is_flag=True, help="Show what would be derived, per store and rule; change nothing.")
+@click.option("--yes", is_flag=True, help="Derive even when a store would have over 30 % of its staff-days absent.")
+@by_option
+@output_option("text", "json")
 @pass_app
-def attendance_derive(app: App, month: str) -> None:
-    """Turn a month's punches into lateness, early-leave and absence events (once each)."""
+def attendance_derive(app: App, month: str, dry_run: bool, yes: bool, by: str | None, fmt: str,
+                      as_json: bool) -> None:
+    """Turn a month's punches into lateness, early-leave and absence events (once each), as one batch.
+
+    Only days the punches cover are judged: a store's workday on which nobody there punched is "no
+    clock data", and people whose roster row says clock=no are never judged.
+
+    \b
+    discipline attendance derive 2026-11 --dry-run     (what it would do, per store and rule)
+    discipline attendance derive 2026-11
+    """
     from discipline import service
 
-    result = service.derive_attendance(app.store(), app.table, month, now=app.now())
+    result = service.derive_attendance(app.store(), app.table, month, now=app.now(), by=by, dry_run=dry_run,
+                                       yes=yes)
+    if chosen(fmt, as_json) == "json":
+        print_json(derived_json(month, result))
+        return
+    print_derived(month, result)
+    for refused in result.refused:
+        click.echo(f"not recorded: {refused}", err=True)
+
+
+def derived_json(month: str, result: Any) -> dict[str, Any]:
+    from discipline.money import number, yuan
+
+    found = result.derivation
+
+    def by_rule(rows: Any) -> list[dict[str, Any]]:
+        return [{"store": store, "rule": rule, "events": count, "amount": yuan(amount), "points": number(points)}
+                for store, rule, count, amount, points in rows]
+
+    return {"month": month, "dry_run": result.dry_run, "batch": result.batch, "derived": result.created,
+            "already": result.already, "withdrawn": result.withdrawn, "by_rule": by_rule(result.by_rule),
+            "withdrawn_by_rule": by_rule(result.withdrawn_by_rule),
+            "no_clock_data": [{"store": store, "day": day.isoformat()} for store, day in found.no_clock_data],
+            "not_punching": list(found.not_punching),
+            "conflicts": [{"staff_id": c.staff_id, "day": c.day.isoformat(), "message": c.message}
+                          for c in found.conflicts],
+            "missing": [{"staff_id": m.staff_id, "day": m.day.isoformat(), "message": m.message}
+                        for m in result.missing],
+            "notes": list(result.notes), "refused": list(result.refused), "changed": changes_json(result.changed)}
+
+
+def print_derived(month: str, result: Any) -> None:
+    """What a derive did (or would do): counts, yuan per store and rule, and what was not judged, in words."""
+    from collections import defaultdict
+
+    from discipline.money import number, yuan
+    from discipline.texttable import text_table
+
+    found = result.derivation
+    if result.dry_run:
+        click.echo("dry run: nothing was changed; this is what the derive would do")
     click.echo(f"{month}: {result.created} events derived, {result.already} already in the log"
-               + (f", {result.withdrawn} withdrawn (no longer supported)" if result.withdrawn else ""))
+               + (f", {result.withdrawn} withdrawn (no longer supported)" if result.withdrawn else "")
+               + (f" (batch {result.batch})" if result.batch and not result.dry_run else ""))
+    for title, rows in (("derived", result.by_rule), ("withdrawn", result.withdrawn_by_rule)):
+        if rows:
+            table = text_table(["store", "rule", "events", "yuan", "points"],
+                               [[store, rule, str(count), yuan(amount), number(points)]
+                                for store, rule, count, amount, points in rows], right=(2, 3, 4))
+            click.echo(f"{title}:\n" + "\n".join("  " + line.rstrip() for line in table.splitlines()))
+    days: dict[str, list[Any]] = defaultdict(list)
+    for store, day in found.no_clock_data:
+        days[store].append(day)
+    for store, store_days in sorted(days.items()):
+        shown = ", ".join(f"{day:%m-%d}" for day in store_days[:12]) + (" …" if len(store_days) > 12 else "")
+        click.echo(f"no clock data: nobody at {store} punched on {len(store_days)} workday(s) ({shown}), so nobody "
+                   "there was judged those days")
+    if found.not_punching:
+        click.echo(f"not judged (clock = no on the roster): {', '.join(found.not_punching)}")
+    for conflict in found.conflicts:
+        click.echo(f"conflict: {conflict.message}")
     for note in result.notes:
         click.echo(f"note: {note}")
     for missing in result.missing:
         click.echo(f"missing punch (缺卡) {missing.staff_id} {missing.day}: {missing.message}")
-    for refused in result.refused:
-        click.echo(f"not recorded: {refused}", err=True)
 
 
 @cli.group()
@@ -566,6 +750,71 @@ def leave_import(app: App, file: str) -> None:
 
     count = service.import_leave(app.store(), read_input(file))
     click.echo(f"leave: {count} entries recorded")
+
+
+# -- batches ----------------------------------------------------------------------------------
+
+@cli.command("batches")
+@output_option("text", "json")
+@pass_app
+def batches_command(app: App, fmt: str, as_json: bool) -> None:
+    """Every bulk command that changed something (imports, derives) and every undo, oldest first."""
+    from discipline import batches
+    from discipline.texttable import text_table
+
+    listed = batches.listing(app.store())
+    if chosen(fmt, as_json) == "json":
+        print_json(listed)
+        return
+    if not listed:
+        click.echo("no batches yet: imports and derives are listed here once they change something")
+        return
+    rows = []
+    for b in listed:
+        what = f"undoes {b['undoes']}: {b['reason']}" if b["command"] == "undo" else (b["file"] or "")
+        counts = ", ".join(f"{key} {value}" for key, value in b["details"].items() if key != "month")
+        status = f"undone by {b['undone_by']}" if b["undone_by"] else ""
+        rows.append([str(b["batch"]), b["at"][:16].replace("T", " "), b["command"], what, b["by"] or "",
+                     str(b["events"]), counts, status])
+    click.echo(text_table(["batch", "at", "command", "file", "by", "events", "", "status"], rows, right=(0, 5)))
+
+
+@cli.command()
+@click.argument("batch", callback=lambda ctx, param, value: whole_number(value, "BATCH"))
+@click.option("--reason", required=True, help="Why the batch is undone.")
+@by_option
+@output_option("text", "json")
+@pass_app
+def undo(app: App, batch: int, reason: str, by: str | None, fmt: str, as_json: bool) -> None:
+    """Withdraw everything a batch added, in one step (see 'discipline batches').
+
+    \b
+    An events import or a derive: its events are withdrawn, as 'void' would, and what came after
+    them is re-priced; events of a closed month are reversed in the first open month.
+    A punches import: its punches are withdrawn; the next 'attendance derive' of their months
+    withdraws what they supported.
+    """
+    from discipline import batches
+
+    done = batches.undo(app.store(), app.table, batch, reason=reason, by=by, now=app.now())
+    if chosen(fmt, as_json) == "json":
+        print_json({"batch": done.batch, "undo": done.undo, "command": done.command, "events": done.events,
+                    "punches": done.punches, "months": list(done.months), "posted_month": done.posted_month,
+                    "changed": changes_json(done.changed)})
+        return
+    if done.command == "punches import":
+        months = " ".join(done.months) or "MONTH"
+        click.echo(f"batch {done.batch} undone (batch {done.undo}): {done.punches} punches withdrawn; run "
+                   f"'discipline attendance derive {months}' to withdraw what they supported")
+        return
+    click.echo(f"batch {done.batch} undone (batch {done.undo}): {done.events} events withdrawn"
+               + (f"; closed months' reversals posted in {done.posted_month}" if done.posted_month else ""))
+    if done.command == "attendance derive":
+        click.echo("a later derive judges those days again from the punches; withdraw single events with "
+                   "'discipline void' to keep them withdrawn")
+    if done.changed:
+        click.echo("pay changed:")
+        print_changes(done.changed)
 
 
 # -- integrity and demo -----------------------------------------------------------------------

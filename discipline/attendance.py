@@ -9,8 +9,13 @@ shift schedule and approved leave, and ``until`` (the last day to judge, usually
 
 How a day is judged (regulations, "Shifts"):
 
-- Only people with a ``shift`` on the roster, only on days of the month up to ``until`` and within
-  their hired/left dates.
+- Only people with a ``shift`` on the roster who punch (``clock``), only on days of the month up to
+  ``until`` and within their hired/left dates.
+- Only days the punches cover: a store's workday on which nobody of that store punched at all is
+  "no clock data" (the machine was off, or its export is missing), and nobody there is judged.
+- A day on which the person already has an attendance event logged by hand (a lateness, early
+  leave, absence, or absence from post, by the rules the shift names) is not also judged absent,
+  and the punches' lateness or early leave is not logged a second time; the conflict is reported.
 - The day is a workday when the schedule gives it a shift (``None`` there means rest); without a
   schedule entry, when China's official calendar (``chinese_calendar``: holidays and make-up
   workdays) says so, or Monday–Friday for a year that calendar has no data for.
@@ -25,6 +30,10 @@ How a day is judged (regulations, "Shifts"):
 
 Each event has a ``key`` unique per kind, person and day (``attendance:late:c01:2026-11-03``), so
 storing a month's derivation twice creates nothing new.
+
+Punch files name people by the machine's own user number (``Staff.machine_number``: the roster's
+``pin``, else the staff id); ``match_punches`` turns those numbers into staff ids. Numbers made of
+digits match whatever leading zeros a machine or an export adds or drops (``0042`` is ``42``).
 """
 
 from __future__ import annotations
@@ -46,6 +55,11 @@ LEAVE_WORDS = {"full": "full", "am": "am", "pm": "pm", "全天": "full", "上午
 #: Words accepted in a schedule for a day off.
 REST_WORDS = ("rest", "休息")
 KEY_PREFIX = "attendance"
+#: A derive that would judge more than this share of a store's judged staff-days absent is refused
+#: unless confirmed: it is far more likely a punch file that misses people or days than a walk-out.
+ABSENCE_ALARM = 0.30
+#: What a logged rule says about a day, by the shift key that names it.
+KINDS = {"late": "late", "serious_late": "late", "early": "early", "absent": "absent", "absent_post": "post"}
 
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 _DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
@@ -110,6 +124,16 @@ class MissingPunch:
 
 
 @attrs.frozen
+class Conflict:
+    """A person-day on which the punches say one thing and a lead logged another by hand."""
+
+    staff_id: str
+    day: dt.date
+    message: str
+    """Plain words: what was not derived, and which logged event it yields to."""
+
+
+@attrs.frozen
 class Derivation:
     """What one month's punches come to."""
 
@@ -119,6 +143,74 @@ class Derivation:
     """By day, then staff id."""
     notes: tuple[str, ...]
     """Sentences about how the month was judged (calendar fallback, shifts that could not be used)."""
+    no_clock_data: tuple[tuple[str, dt.date], ...] = ()
+    """(store, day): workdays on which nobody of the store punched, so nobody there was judged."""
+    not_punching: tuple[str, ...] = ()
+    """Staff ids of people with a shift whose roster row says they do not punch (never judged)."""
+    conflicts: tuple[Conflict, ...] = ()
+    """By day, then staff id."""
+    judged: tuple[tuple[str, int], ...] = ()
+    """(store, staff-days judged), for telling a partial punch file from a bad month."""
+
+
+@attrs.frozen
+class LoggedByHand:
+    """An attendance event a lead logged for a person and day: derive does not judge it again."""
+
+    event_id: int
+    kind: str
+    """``late``, ``early``, ``absent`` or ``post`` (absence from post)."""
+    name: str
+    """The rule's name, for the conflict's sentence."""
+
+
+def shift_kinds(table: RuleTable) -> dict[str, str]:
+    """Rule code → what an event of it says about a day (``KINDS``), for the rules the shifts name."""
+    named: dict[str, str] = {}
+    for shift in table.shifts:
+        for key, kind in KINDS.items():
+            code = getattr(shift, key)
+            if code is not None:
+                named.setdefault(code, kind)
+    return named
+
+
+def attendance_rules(table: RuleTable) -> list[str]:
+    """Codes of the rules whose events can say something about a day: those the shifts name, and those
+    that count as one of them (``showroom.grooming_meeting`` counts as a lateness)."""
+    named = shift_kinds(table)
+    return sorted({rule.code for rule in table.rules if rule.code in named
+                   or any(price.counts_as in named for price in (rule.price, *dict(rule.outcomes).values()))})
+
+
+def kind_of(rule_code: str, outcome: str | None, table: RuleTable) -> str | None:
+    """What a logged event says about its day (``KINDS``), or None when nothing."""
+    if not table.has_rule(rule_code):
+        return None
+    rule = table.rule(rule_code)
+    price = rule.outcome(outcome) if outcome is None or outcome in rule.outcome_names() else rule.price
+    return shift_kinds(table).get(price.counts_as or rule_code)
+
+
+def pin_key(number: str) -> str:
+    """How a machine number is compared: as written, but ``0042`` and ``42`` are one number."""
+    number = number.strip()
+    return number.lstrip("0") or "0" if number.isdigit() else number
+
+
+def match_punches(punches: Iterable[StoredPunch], roster: Mapping[str, Staff]) -> tuple[list[StoredPunch], set[str]]:
+    """Punches with the machine's number turned into the staff id, and the numbers nobody on the roster has."""
+    by_number = {pin_key(person.machine_number): person.id for person in roster.values()}
+    matched, unknown = [], set()
+    for punch in punches:
+        staff_id = by_number.get(pin_key(punch.staff_id))
+        if staff_id is None:
+            unknown.add(punch.staff_id)
+        elif staff_id == punch.staff_id:
+            matched.append(punch)
+        else:
+            matched.append(StoredPunch(id=punch.id, staff_id=staff_id, at=punch.at))
+    return matched, unknown
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -134,28 +226,45 @@ def derive(
     schedule: Mapping[tuple[str, dt.date], str | None] | None = None,
     leave: Iterable[Leave] = (),
     until: dt.date,
+    logged: Mapping[tuple[str, dt.date], Sequence[LoggedByHand]] | None = None,
 ) -> Derivation:
-    """The attendance events and missing punches of ``month`` (``YYYY-MM``), judging days up to ``until``."""
+    """The attendance events and missing punches of ``month`` (``YYYY-MM``), judging days up to ``until``.
+
+    ``punches`` name people by machine number; ``logged`` holds the attendance events leads logged by
+    hand, by (staff id, day).
+    """
     tz = table.zone
     days = _month_days(month)
     schedule = schedule or {}
+    logged = logged or {}
     shifts = {shift.name: shift for shift in table.shifts}
     notes: list[str] = []
     calendar = _Calendar(notes)
 
+    matched, _ = match_punches(punches, roster)
     by_day: dict[tuple[str, dt.date], list[StoredPunch]] = defaultdict(list)
-    for punch in punches:
+    covered: set[tuple[str, dt.date]] = set()  # (store, day) with a punch from anyone of the store
+    for punch in matched:
         if punch.at.tzinfo is not tz:  # a month has a million punches: convert only those not yet in store time
             punch = StoredPunch(id=punch.id, staff_id=punch.staff_id, at=_local(punch.at, tz))
-        by_day[(punch.staff_id, punch.at.date())].append(punch)
+        day = punch.at.date()
+        by_day[(punch.staff_id, day)].append(punch)
+        covered.add((roster[punch.staff_id].store, day))
     leave_parts: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
     for entry in leave:
         leave_parts[(entry.staff_id, entry.day)].add(entry.part)
 
     events: list[DerivedEvent] = []
     missing: list[MissingPunch] = []
+    conflicts: list[Conflict] = []
+    no_clock: set[tuple[str, dt.date]] = set()
+    judged: dict[str, int] = defaultdict(int)
+    not_punching = []
     for person in sorted(roster.values(), key=lambda p: p.id):
         if person.shift is None:
+            continue
+        if not person.clock:
+            not_punching.append(person.id)
             continue
         if person.shift not in shifts:
             notes.append(f"{person.id}'s shift {person.shift!r} is not in the rule table, so their "
@@ -184,12 +293,45 @@ def derive(
                 if note not in notes:
                     notes.append(note)
                 continue
+            if (person.store, day) not in covered:
+                no_clock.add((person.store, day))
+                continue
+            judged[person.store] += 1
             day_punches = sorted(by_day.get(key, ()), key=lambda p: (p.at, p.id))
-            _judge(person.id, day, shift, day_punches, leave_parts.get(key, set()), tz, events, missing)
+            found: list[DerivedEvent] = []
+            _judge(person.id, day, shift, day_punches, leave_parts.get(key, set()), tz, found, missing)
+            events.extend(_yield_to_logged(found, logged.get(key, ()), person.id, day, conflicts))
 
     events.sort(key=lambda e: (e.at, e.staff_id, e.key))
     missing.sort(key=lambda m: (m.day, m.staff_id))
-    return Derivation(events=tuple(events), missing=tuple(missing), notes=tuple(notes))
+    conflicts.sort(key=lambda c: (c.day, c.staff_id))
+    return Derivation(events=tuple(events), missing=tuple(missing), notes=tuple(notes),
+                      no_clock_data=tuple(sorted(no_clock)), not_punching=tuple(not_punching),
+                      conflicts=tuple(conflicts), judged=tuple(sorted(judged.items())))
+
+
+def _yield_to_logged(found: list[DerivedEvent], logged: Sequence[LoggedByHand], staff_id: str, day: dt.date,
+                     conflicts: list[Conflict]) -> list[DerivedEvent]:
+    """The day's derived events that no event logged by hand already covers; a conflict for each other.
+
+    Anything logged about the day means the person came (or the lead already judged the day), so no
+    absence is derived; a lateness or early leave logged by hand is not derived a second time; an
+    absence logged by hand leaves the whole day to the lead.
+    """
+    if not logged:
+        return found
+    kinds = {entry.kind for entry in logged}
+    kept = []
+    for event in found:
+        kind = event.key.split(":")[1]  # late, early or absent (see _key)
+        if kind == "absent" or kind in kinds or "absent" in kinds:
+            said = ", ".join(f"{entry.name} (event {entry.event_id})" for entry in logged)
+            what = {"absent": "not judged absent", "late": "the punches' lateness not logged again",
+                    "early": "the punches' early leave not logged again"}[kind]
+            conflicts.append(Conflict(staff_id, day, f"{staff_id} {day}: {what}; logged by hand that day: {said}"))
+        else:
+            kept.append(event)
+    return kept
 
 
 def _month_days(month: str) -> list[dt.date]:

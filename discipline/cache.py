@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 
 from . import engine, payroll
+from .changes import ChargeDiff
 from .model import Charge, Event, RuleTable, Staff
 from .storage import CHARGE_COLUMNS, Store, utc_text
 
@@ -55,14 +56,15 @@ def history_since(table: RuleTable, since: dt.datetime) -> dt.datetime:
 
 
 def price_into_cache(store: Store, table: RuleTable, events: Sequence[Event], roster: Mapping[str, Staff], *,
-                     keys: Sequence[str] | None, since: dt.datetime | None) -> engine.Priced:
-    """Price ``events`` (from ``since`` on) and swap the result into the cache for ``keys``."""
+                     keys: Sequence[str] | None, since: dt.datetime | None) -> tuple[engine.Priced, ChargeDiff]:
+    """Price ``events`` (from ``since`` on) and swap the result into the cache for ``keys``: the
+    charges, and what moved in the cache (nothing is compared when ``keys`` is None)."""
     priced = engine.price(events, table, roster, since=since)
     by_id = {e.id: e for e in events}
     problems = [(event_id, by_id[event_id].staff, by_id[event_id].at, message)
                 for event_id, message in priced.problems]
-    store.charges.replace(keys, since, charge_rows(priced.charges, table), problems)
-    return priced
+    before, after = store.charges.replace(keys, since, charge_rows(priced.charges, table), problems)
+    return priced, ChargeDiff(tuple(before), tuple(after))
 
 
 def charge_rows(charges: Iterable[Charge], table: RuleTable) -> Iterator[tuple[Any, ...]]:
@@ -79,15 +81,16 @@ def charge_rows(charges: Iterable[Charge], table: RuleTable) -> Iterator[tuple[A
 
 
 def reprice(store: Store, table: RuleTable, *, keys: Iterable[str] | None, since: dt.datetime | None,
-            roster: Mapping[str, Staff] | None = None) -> None:
-    """Re-price the events of ``keys`` (every key when None) from ``since`` on (all time when None)."""
+            roster: Mapping[str, Staff] | None = None) -> ChargeDiff:
+    """Re-price the events of ``keys`` (every key when None) from ``since`` on (all time when None), and
+    return what moved (for named keys)."""
     keys = sorted(keys) if keys is not None else None
     load_since = history_since(table, since) if since is not None else None
     events = store.log.events_of(keys, since=load_since, rules=history_rules(table))
     if roster is None:
         roster = store.staff.roster() if keys is None or len(keys) > 1 else store.staff.around(
             keys[0], extra=[who for e in events for who in (e.charge, e.by) if who])
-    price_into_cache(store, table, events, roster, keys=keys, since=since)
+    return price_into_cache(store, table, events, roster, keys=keys, since=since)[1]
 
 
 def ensure_priced(store: Store, table: RuleTable, *, chunk: int = 2000) -> None:

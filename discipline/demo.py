@@ -92,7 +92,7 @@ def build(directory: Path, table: RuleTable) -> list[Path]:
     now = NOW.replace(tzinfo=tz)
     store = Store(db_path, create=True)
     store.migrate()
-    service.import_staff(store, table, ROSTER.encode("utf-8"))
+    service.import_staff(store, table, ROSTER.encode("utf-8"), now=now)
     for staff_id, rule, when, options in EVENTS:
         at = dt.datetime.fromisoformat(when).replace(tzinfo=tz)
         by = "L01" if staff_id.startswith("G") else "SM1"

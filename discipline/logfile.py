@@ -50,15 +50,32 @@ def read_events(text: str, tz: zoneinfo.ZoneInfo) -> tuple[list[tuple[int, Event
             problems.append((line, str(exc)))
     return events, [f"line {line}: {message}" for line, message in sorted(problems)]
 
+def local_time(text: str, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    """A time a person typed (``--at``, the ``at`` column): ``2026-11-03 08:42`` or ``2026-11-03T08:42``, seconds
+    kept when given, as an aware time in the store's zone; ``ValueError`` with the allowed form."""
+    try:
+        at = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a local time like 2026-11-03T08:42 or '2026-11-03 08:42'") from None
+    if ":" not in text:  # fromisoformat reads a bare date as midnight: a made-up time that moves ladders
+        raise ValueError(f"{text!r} has no time of day; give it as '{at:%Y-%m-%d} 08:42'")
+    if not EARLIEST <= at.replace(tzinfo=None) < LATEST:
+        raise ValueError(f"{text!r} is not a time of this century; give the date like 2026-11-03")
+    return at.replace(tzinfo=tz) if at.tzinfo is None else at.astimezone(tz)
+
+
+#: Times outside these are slips of the keyboard (or of a spreadsheet's date cells), not violations.
+EARLIEST, LATEST = dt.datetime(2000, 1, 1), dt.datetime(2100, 1, 1)
+
+
 def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo) -> Event:
     for column in REQUIRED:
         if not record.get(column):
             raise ValueError(f"{column} is empty")
     try:
-        at = dt.datetime.fromisoformat(record["at"])
-    except ValueError:
-        raise ValueError(f"at {record['at']!r} is not a local time like 2026-11-03 08:42") from None
-    at = at.replace(tzinfo=tz) if at.tzinfo is None else at.astimezone(tz)
+        at = local_time(record["at"], tz)
+    except ValueError as exc:
+        raise ValueError(f"at {exc}") from None
     count = None
     if record.get("count"):
         if not record["count"].isdigit() or int(record["count"]) < 1:

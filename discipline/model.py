@@ -49,6 +49,15 @@ class Staff:
     city: str | None
     hired: dt.date | None = None
     left: dt.date | None = None
+    clock: bool = True
+    """False for people who do not punch (managers often do not): derive never judges them."""
+    pin: str | None = None
+    """The attendance machine's own number for the person, which punch files carry; None: the staff id."""
+
+    @property
+    def machine_number(self) -> str:
+        """What punch files name this person by."""
+        return self.pin or self.id
 
 
 @attrs.frozen
@@ -158,6 +167,8 @@ class Shift:
     serious_late_minutes: int | None = None
     serious_late: str | None = None
     absent_late_minutes: int | None = None
+    absent_post: str | None = None
+    """The rule for being away from one's post; logged by hand, it shows the person came to work."""
 
 
 @attrs.frozen
@@ -230,6 +241,15 @@ class Event:
     by: str | None = None
     voided: bool = False
     derived: bool = False
+    batch: int | None = None
+    """The bulk command (``discipline batches``) that logged it; None for a single ``log``."""
+
+    def identity(self) -> tuple[object, ...]:
+        """What makes two entries the same violation: who, which rule, the minute, and what was given with
+        it. The same identity twice is a slip of the keyboard or a file imported twice."""
+        minute = self.at.astimezone(dt.UTC).replace(second=0, microsecond=0)
+        value = None if self.value is None else self.value.normalize()
+        return (self.staff, self.rule, minute, self.count, tuple(sorted(self.items)), value, self.outcome)
 
 
 @attrs.frozen

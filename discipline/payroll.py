@@ -264,13 +264,15 @@ def reversal_lines(reversals: Iterable[Reversal]) -> dict[tuple[str, str], list[
 def statements(month: str, *, charges: Iterable[Charge] = (), roster: Mapping[str, Staff], table: RuleTable,
                frozen: Mapping[str, Sequence[Statement]], reversals: Iterable[Reversal] = (),
                opening: Mapping[str, Decimal] | None = None, first_month: str | None = None,
-               tallies: Mapping[tuple[str, str], Tally] | None = None) -> list[Statement]:
+               tallies: Mapping[tuple[str, str], Tally] | None = None,
+               posted: Mapping[tuple[str, str], Sequence[Line]] | None = None) -> list[Statement]:
     """Everyone's statement for ``month``: replayed from the first month anyone owes anything.
 
     ``frozen`` maps closed months to their stored statements; those are used as they are. Or the
     caller starts the replay at ``first_month`` with the balances ``opening`` carried into it (what
     the month before it, a closed one, carried out), and ``charges`` only from then until ``month``
-    (or those charges already tallied by person and month).
+    (or those charges already tallied by person and month). ``posted`` are lines posted into a month
+    besides its charges (a closed month's adjustments), by person and month, like ``reversals``.
     """
     if month in frozen:
         return list(frozen[month])
@@ -278,6 +280,8 @@ def statements(month: str, *, charges: Iterable[Charge] = (), roster: Mapping[st
         by_key = lines_by_person_month(charges, table, only_month=month if first_month == month else None)
         tallies = {key: tally(lines) for key, lines in by_key.items()}
     extra_lines = reversal_lines(reversals)
+    for key, lines in (posted or {}).items():
+        extra_lines[key] = [*extra_lines.get(key, ()), *lines]
     if extra_lines:  # never change the caller's mapping
         tallies = {**tallies, **{key: tally([*tallies.get(key, NOTHING).lines, *lines])
                                  for key, lines in extra_lines.items()}}

@@ -1,9 +1,11 @@
 """Reading the roster CSV: every bad row reported with its line, nothing accepted on any error.
 
 The file is what HR exports from Excel: UTF-8 with or without a BOM, a header row naming the
-columns ``id, name, store, team, role, supervisor, base_wage, bonus, shift, city, hired, left``
-(any order; ``hired`` and ``left`` may be missing). Rows add to or update the roster already
-stored, and the checks run on the merged result, so a supervisor may come from either.
+columns ``id, name, store, team, role, supervisor, base_wage, bonus, shift, city, hired, left,
+clock, pin`` (any order; ``hired``, ``left``, ``clock`` and ``pin`` may be missing). ``clock`` is
+``no`` for someone who does not punch (default yes); ``pin`` is the attendance machine's own number
+for the person (default the staff id). Rows add to or update the roster already stored, and the
+checks run on the merged result, so a supervisor may come from either.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from .money import parse_decimal
 from .textfile import read_csv
 
 COLUMNS = ("id", "name", "store", "team", "role", "supervisor", "base_wage", "bonus", "shift", "city",
-           "hired", "left")
+           "hired", "left", "clock", "pin")
+#: How a person's ``clock`` may be written.
+CLOCK_WORDS = {"": True, "yes": True, "y": True, "1": True, "true": True, "是": True, "打卡": True,
+               "no": False, "n": False, "0": False, "false": False, "否": False, "不打卡": False}
 REQUIRED = ("id", "name", "store", "role", "base_wage", "city")  # city: its minimum wage caps deductions
 
 
@@ -74,6 +79,7 @@ def read_roster(text: str, table: RuleTable,
         if person_id in lines:
             problems.append(RosterProblem(lines[person_id], f"{person_id} is in a supervisor cycle "
                                           "(someone is their own supervisor, directly or through others)"))
+    problems.extend(_shared_numbers(merged, lines))
     problems.sort(key=lambda p: p.line)
     return staff, problems
 
@@ -128,11 +134,36 @@ def _staff(record: dict[str, str], line: int, table: RuleTable,
         bad("left is before hired")
     if record.get("supervisor") == person_id and person_id:
         bad(f"{person_id} cannot be their own supervisor")
+    clock = CLOCK_WORDS.get((record.get("clock") or "").lower())
+    if clock is None:
+        bad(f"clock {record['clock']!r} must be yes or no (no: the person does not punch)")
+    pin = record.get("pin") or None
+    if pin is not None and (len(pin) > 32 or any(ch.isspace() or not ch.isprintable() for ch in pin)):
+        bad(f"pin {pin!r} must be the attendance machine's user number, without spaces")
     if len(problems) > before:
         return None
     return Staff(id=person_id, name=record["name"], store=record["store"], team=record.get("team", ""),
                  role=role, supervisor=record.get("supervisor") or None, base_wage=wages["base_wage"],
-                 bonus=wages["bonus"], shift=shift, city=city, hired=dates["hired"], left=dates["left"])
+                 bonus=wages["bonus"], shift=shift, city=city, hired=dates["hired"], left=dates["left"],
+                 clock=bool(clock), pin=pin)
+
+
+def _shared_numbers(roster: Mapping[str, Staff], lines: Mapping[str, int]) -> list[RosterProblem]:
+    """Two people with one attendance-machine number: their punches could not be told apart."""
+    from .attendance import pin_key
+
+    owners: dict[str, list[str]] = {}
+    for person in roster.values():
+        owners.setdefault(pin_key(person.machine_number), []).append(person.id)
+    problems = []
+    for ids in owners.values():
+        for person_id in ids[1:] if len(ids) > 1 else ():
+            if person_id in lines or ids[0] in lines:
+                at = lines.get(person_id, lines.get(ids[0], 0))
+                problems.append(RosterProblem(at, f"{person_id} and {ids[0]} have the same attendance-machine "
+                                              f"number {roster[person_id].machine_number}; give each their own "
+                                              "in the pin column"))
+    return problems
 
 
 def _cycle_members(roster: Mapping[str, Staff]) -> list[str]:

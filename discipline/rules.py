@@ -245,9 +245,9 @@ class _Reader:
                 else:
                     times[key] = dt.time.fromisoformat(value)
             codes = {}
-            for key in ("late", "early", "absent", "serious_late"):
+            for key in ("late", "early", "absent", "serious_late", "absent_post"):
                 value = entry.get(key)
-                if value is None and key == "serious_late":
+                if value is None and key in ("serious_late", "absent_post"):
                     continue
                 if not isinstance(value, str) or value not in self.codes:
                     self.add(self.line_of(key, start), "", f"shift {name}: {key} = {value!r} is not a rule code "

@@ -12,14 +12,17 @@ re-pricing years; ``statements.py`` reads months back, a closed one from its fro
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from . import cache, engine, payroll, statements, textfile
-from .model import Charge, DisciplineError, Event, RuleTable, Statement
+from . import adjustments, batches, cache, changes, engine, payroll, statements, textfile
+from .changes import Change
+from .model import Charge, DisciplineError, Event, RuleTable, Staff, Statement
 from .storage import Store
 
 
@@ -36,14 +39,12 @@ def parse_month(text: str) -> str:
 
 def parse_time(text: str, table: RuleTable) -> dt.datetime:
     """``2026-11-03T08:42`` or ``2026-11-03 08:42`` as local time in the store's zone (aware)."""
+    from .logfile import local_time
+
     try:
-        moment = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise DisciplineError(f"time {text!r} is not a local time like 2026-11-03T08:42 or "
-                              "'2026-11-03 08:42'") from None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=table.zone)
-    return moment.astimezone(table.zone)
+        return local_time(text, table.zone)
+    except ValueError as exc:
+        raise DisciplineError(f"time {exc}") from None
 
 
 def open_store(path: Path, *, create: bool = False) -> Store:
@@ -59,18 +60,38 @@ def open_store(path: Path, *, create: bool = False) -> Store:
 class Logged:
     event_id: int
     charges: tuple[Charge, ...]
+    """The event's own charges."""
+    changed: tuple[Change, ...]
+    """Every charge the event moved, its own included (before → after)."""
+    posted_month: str | None
+    """When the event's month is closed: the open month its charges are posted into."""
 
 
-def log(store: Store, table: RuleTable, event: Event, *, now: dt.datetime) -> Logged:
-    """Record one violation and return what it cost. ``event.id`` is ignored (the log assigns it)."""
+def latest_closed(store: Store) -> str | None:
+    return max(store.months.closed(), default=None)
+
+
+def posting_month(store: Store, month: str) -> str | None:
+    """None for an open month; for a closed one (or one before the latest closed, as months close in
+    order), the first open month, where changes to it are paid."""
+    latest = latest_closed(store)
+    return payroll.next_month(latest) if latest is not None and month <= latest else None
+
+
+def log(store: Store, table: RuleTable, event: Event, *, now: dt.datetime, again: bool = False) -> Logged:
+    """Record one violation and return what it cost. ``event.id`` is ignored (the log assigns it).
+
+    A violation of a closed month keeps its true time; what it changes there is posted into the first
+    open month (``adjustments.py``). The same violation logged twice (``Event.identity``) is refused
+    unless ``again``.
+    """
     if event.at > now:
-        raise DisciplineError(f"the time {event.at:%Y-%m-%d %H:%M} is in the future (now is {now:%Y-%m-%d %H:%M}); "
+        raise DisciplineError(f"the time {event.at:%Y-%m-%d %H:%M:%S} is in the future (now is {now:%Y-%m-%d %H:%M}); "
                               "give --at a time that has passed")
     with store.write():
         cache.ensure_priced(store, table)
         month = payroll.month_of(event.at, table)
-        refuse_if_closed(store, month, "nothing more can be logged into it; log the violation with a time in an "
-                                       "open month")
+        posted = posting_month(store, month)
         if event.by is not None and not store.staff.exists(event.by):
             raise DisciplineError(f"unknown staff {event.by!r} given with --by; 'discipline staff list' shows the ids")
         history = store.log.events_of([event.staff], since=cache.history_since(table, event.at),
@@ -78,6 +99,8 @@ def log(store: Store, table: RuleTable, event: Event, *, now: dt.datetime) -> Lo
         roster = store.staff.around(event.staff, extra=[who for e in (*history, event) for who in (e.charge, e.by)
                                                          if who])
         engine.resolve(event, table, roster)  # refuses bad input before anything is written
+        if not again:
+            _refuse_duplicate(event, history, table)
         draft = attrs.evolve(event, id=max((e.id for e in history), default=0) + 1_000_000_000)
         priced = engine.price([*history, draft], table, roster, since=event.at)
         problem = dict(priced.problems).get(draft.id)
@@ -85,16 +108,38 @@ def log(store: Store, table: RuleTable, event: Event, *, now: dt.datetime) -> Lo
             raise DisciplineError(problem)
         for charge in priced.charges:  # the month's payroll must be able to cap everyone charged
             if charge.event_id == draft.id:
-                payroll.minimum_wage(table, roster[charge.staff_id].city, month)
+                payroll.minimum_wage(table, roster[charge.staff_id].city, posted or month)
         event_id = store.log.append_event(event, logged_at=now)
         final = attrs.evolve(event, id=event_id)
-        cached = cache.price_into_cache(store, table, [*history, final], roster, keys=[event.staff], since=event.at)
-        return Logged(event_id, tuple(c for c in cached.charges if c.event_id == event_id))
+        cached, diff = cache.price_into_cache(store, table, [*history, final], roster, keys=[event.staff],
+                                              since=event.at)
+        if posted:
+            adjustments.post(store, table, diff, closed_through=latest_closed(store) or "", posted_month=posted,
+                             cause=event_id, because=f"late entry {event_id}", now=now, logged={event_id})
+        return Logged(event_id, tuple(c for c in cached.charges if c.event_id == event_id),
+                      tuple(changes.changes(diff, closed_through=latest_closed(store), posted_month=posted)), posted)
+
+
+def _refuse_duplicate(event: Event, history: Iterable[Event], table: RuleTable) -> None:
+    same = [e for e in history if not e.voided and e.identity() == event.identity()]
+    if same:
+        earlier = same[0]
+        raise DisciplineError(f"{event.staff} already has event {earlier.id} for {event.rule} at "
+                              f"{earlier.at.astimezone(table.zone):%Y-%m-%d %H:%M}: the same violation logged twice? "
+                              "If it really happened twice, log it again with --again")
+
+
+@attrs.frozen
+class Voided:
+    posted_month: str | None
+    """When the event's month is closed: the open month its reversal is posted into."""
+    changed: tuple[Change, ...]
 
 
 def void(store: Store, table: RuleTable, event_id: int, *, reason: str, by: str | None,
-         now: dt.datetime) -> str | None:
-    """Withdraw an event. Returns the month a reversal was posted into when its own month is closed."""
+         now: dt.datetime) -> Voided:
+    """Withdraw an event; the events after it are re-priced. An event of a closed month is reversed in the
+    first open month, with the ladder steps its withdrawal moves there (``adjustments.py``)."""
     if not reason.strip():
         raise DisciplineError("--reason must say why the event is withdrawn")
     with store.write():
@@ -106,57 +151,60 @@ def void(store: Store, table: RuleTable, event_id: int, *, reason: str, by: str 
         if by is not None and not store.staff.exists(by):
             raise DisciplineError(f"unknown staff {by!r} given with --by")
         at = dt.datetime.fromisoformat(row["at"])
-        posted = None
-        if is_closed(store, payroll.month_of(at, table)):
-            posted = first_open_month(store, payroll.month_of(at, table))
+        month = payroll.month_of(at, table)
+        posted = posting_month(store, month)
         cache.ensure_priced(store, table)
-        store.log.append_void(event_id, reason=reason.strip(), by=by, logged_at=now, posted_month=posted)
-        cache.reprice(store, table, keys=[row["staff"]], since=at)
-        return posted
+        void_id = store.log.append_void(event_id, reason=reason.strip(), by=by, logged_at=now, posted_month=posted)
+        diff = cache.reprice(store, table, keys=[row["staff"]], since=at)
+        if posted:
+            adjustments.post(store, table, diff, closed_through=latest_closed(store) or "", posted_month=posted,
+                             cause=void_id, because=f"withdrawal of event {event_id}", now=now,
+                             voided={event_id: month}, reason=reason.strip())
+        return Voided(posted, tuple(changes.changes(diff, closed_through=latest_closed(store), posted_month=posted)))
 
 
-def first_open_month(store: Store, month: str) -> str:
-    closed = store.months.closed()
-    while month in closed or (closed and month <= max(closed)):
-        month = payroll.next_month(month)
-    return month
+@attrs.frozen
+class Imported:
+    """What ``events import`` did."""
+
+    batch: int | None
+    """The batch that holds the file's events: the new one, or the earlier one when ``already``."""
+    logged: int
+    duplicates: tuple[str, ...]
+    """One sentence per row skipped as the same as a live event (``Event.identity``)."""
+    already: bool = False
+    """The same file (by SHA-256) was imported before and not undone: nothing was logged."""
+    posted_month: str | None = None
+    changed: tuple[Change, ...] = ()
 
 
-def is_closed(store: Store, month: str) -> bool:
-    """Closed, or before the latest closed month (months close in order, so nothing may go in behind them)."""
-    closed = store.months.closed()
-    return bool(closed) and month <= max(closed)
+def import_events(store: Store, table: RuleTable, data: bytes, *, now: dt.datetime, file: str = "",
+                  by: str | None = None, allow_duplicates: bool = False) -> Imported:
+    """Log every violation of a CSV file in one go, as one batch; any bad row refuses the whole file.
 
-
-def refuse_if_closed(store: Store, month: str, what: str) -> None:
-    if is_closed(store, month):
-        latest = max(store.months.closed())
-        when = "is closed for payroll" if month == latest or month in store.months.closed() else \
-            f"is before {latest}, which is closed for payroll"
-        raise DisciplineError(f"{month} {when}, so {what}")
-
-
-def import_events(store: Store, table: RuleTable, data: bytes, *, now: dt.datetime) -> int:
-    """Log every violation of a CSV file in one go; any bad row refuses the whole file."""
+    A file imported before (same SHA-256, not undone) logs nothing; a row that is the same violation as
+    a live event, or as an earlier row, is skipped unless ``allow_duplicates``. Rows of closed months
+    keep their times and post their changes into the first open month.
+    """
     from . import logfile
 
+    digest = batches.sha256(data)
     try:
         text = textfile.decode(data)
     except ValueError as exc:
         raise DisciplineError(str(exc)) from None
     rows, problems = logfile.read_events(text, table.zone)
     with store.write():
+        held = store.batches.with_file("events import", digest)
+        if held is not None:
+            return Imported(batch=held["id"], logged=0, duplicates=(), already=True)
         cache.ensure_priced(store, table)
         roster = engine.IndexedRoster(store.staff.roster())
-        closed_through = max(store.months.closed(), default="")
         drafts = []
         for line, event in rows:
-            month = payroll.month_of(event.at, table)
             try:
                 if event.at > now:
                     raise DisciplineError(f"{event.at:%Y-%m-%d %H:%M} is in the future")
-                if month <= closed_through:
-                    raise DisciplineError(f"{month} is closed for payroll")
                 if event.by is not None and event.by not in roster:
                     raise DisciplineError(f"unknown staff {event.by!r} in column by")
                 engine.resolve(event, table, roster)
@@ -166,18 +214,55 @@ def import_events(store: Store, table: RuleTable, data: bytes, *, now: dt.dateti
             drafts.append(attrs.evolve(event, id=line))
         priced = engine.price(drafts, table, roster)
         problems.extend(f"line {line}: {message}" for line, message in priced.problems)
+        latest = latest_closed(store)
         for charge in priced.charges:  # the month's payroll must be able to cap everyone charged
+            month = payroll.month_of(charge.at, table)
             try:
-                payroll.minimum_wage(table, roster[charge.staff_id].city, payroll.month_of(charge.at, table))
+                payroll.minimum_wage(table, roster[charge.staff_id].city, posting_month(store, month) or month)
             except DisciplineError as exc:
                 problems.append(f"line {charge.event_id}: {exc}")
         if problems:
             raise FileRefused("events file", sorted(problems, key=_line_number))
         if not drafts:
             raise DisciplineError("the events file has a header but no rows; nothing was logged")
-        store.log.append_events([attrs.evolve(e, id=0) for e in drafts], logged_at=now, source="import")
-        cache.reprice(store, table, keys={e.staff for e in drafts}, since=min(e.at for e in drafts), roster=roster)
-        return len(drafts)
+        duplicates: list[str] = []
+        if not allow_duplicates:
+            drafts, duplicates = _without_duplicates(store, drafts, table)
+        if not drafts:
+            return Imported(batch=None, logged=0, duplicates=tuple(duplicates))
+        batch = store.batches.add("events import", at=now, file=file, sha256=digest, by=by, events=len(drafts),
+                                  details={"rows": len(rows), "duplicates": len(duplicates)})
+        ids = store.log.append_events([attrs.evolve(e, id=0, batch=batch) for e in drafts], logged_at=now,
+                                      source="import")
+        diff = cache.reprice(store, table, keys={e.staff for e in drafts}, since=min(e.at for e in drafts),
+                             roster=roster)
+        posted = posting_month(store, min(payroll.month_of(e.at, table) for e in drafts))
+        if posted:
+            adjustments.post(store, table, diff, closed_through=latest or "", posted_month=posted, cause=ids[0],
+                             because=f"late entries of batch {batch}", now=now, logged=set(ids))
+        return Imported(batch=batch, logged=len(drafts), duplicates=tuple(duplicates), posted_month=posted,
+                        changed=tuple(changes.changes(diff, closed_through=latest, posted_month=posted)))
+
+
+def _without_duplicates(store: Store, drafts: list[Event], table: RuleTable) -> tuple[list[Event], list[str]]:
+    """The rows that are not the same violation as a live event or an earlier row, and a sentence for each other."""
+    first = min(e.at for e in drafts).replace(second=0, microsecond=0)
+    last = max(e.at for e in drafts) + dt.timedelta(minutes=1)
+    live = {e.identity(): e.id for e in store.log.between(sorted({e.staff for e in drafts}), first, last)
+            if not e.voided}
+    seen: dict[tuple[object, ...], int] = {}
+    kept, skipped = [], []
+    for event in drafts:  # ``id`` is the row's line
+        identity = event.identity()
+        if identity in live:
+            skipped.append(f"line {event.id}: the same as event {live[identity]} already in the log "
+                           f"({event.staff} {event.rule} {event.at.astimezone(table.zone):%Y-%m-%d %H:%M})")
+        elif identity in seen:
+            skipped.append(f"line {event.id}: the same as line {seen[identity]}")
+        else:
+            seen[identity] = event.id
+            kept.append(event)
+    return kept, skipped
 
 
 def _line_number(problem: str) -> int:
@@ -229,8 +314,19 @@ def what_if(store: Store, current: RuleTable, proposed: RuleTable, month: str) -
 
 # -- staff ------------------------------------------------------------------------------------
 
-def import_staff(store: Store, table: RuleTable, data: bytes) -> tuple[int, int]:
-    """Add or update the roster from CSV bytes: (added, updated); any bad row refuses the whole file."""
+@attrs.frozen
+class StaffImported:
+    added: int
+    updated: int
+    """Rows that changed someone already on the roster."""
+    unchanged: int
+    batch: int | None
+    """None when nothing changed (no batch is recorded)."""
+
+
+def import_staff(store: Store, table: RuleTable, data: bytes, *, now: dt.datetime, file: str = "",
+                 by: str | None = None) -> StaffImported:
+    """Add or update the roster from CSV bytes, as one batch; any bad row refuses the whole file."""
     from . import roster as roster_file
 
     try:
@@ -246,14 +342,19 @@ def import_staff(store: Store, table: RuleTable, data: bytes) -> tuple[int, int]
             raise DisciplineError("the roster file has a header but no rows; nothing was imported")
         cache.ensure_priced(store, table)
         changed = [p for p in people if existing.get(p.id) != p]
+        added = sum(1 for p in changed if p.id not in existing)
+        if not changed:
+            return StaffImported(0, 0, len(people), None)
+        batch = store.batches.add("staff import", at=now, file=file, sha256=batches.sha256(data), by=by,
+                                  details={"added": added, "updated": len(changed) - added,
+                                           "unchanged": len(people) - len(changed)})
         store.staff.upsert(changed)
-        if changed:  # a person's store, role, supervisor or wage can move what their store's events cost
-            stores = {p.store for p in changed} | {existing[p.id].store for p in changed if p.id in existing}
-            roster = store.staff.roster()
-            keys = {s.id for s in roster.values() if s.store in stores} | store.log.team_keys()
-            cache.reprice(store, table, keys=keys, since=None, roster=roster)
-        added = sum(1 for p in people if p.id not in existing)
-        return added, len(people) - added
+        # a person's store, role, supervisor or wage can move what their store's events cost
+        stores = {p.store for p in changed} | {existing[p.id].store for p in changed if p.id in existing}
+        roster = store.staff.roster()
+        keys = {s.id for s in roster.values() if s.store in stores} | store.log.team_keys()
+        cache.reprice(store, table, keys=keys, since=None, roster=roster)
+        return StaffImported(added, len(changed) - added, len(people) - len(changed), batch)
 
 
 # -- attendance -------------------------------------------------------------------------------
@@ -267,21 +368,41 @@ class PunchImport:
     problems: tuple[Any, ...]
     """punchfiles.Problem for every record that could not be read."""
     unknown_staff: dict[str, int]
-    """Stored punches of people not on the roster (kept; used once they are added), by id."""
+    """Machine numbers of this file that nobody on the roster has, with how many punches each (the punches
+    are kept, and count once the person is added, or given that number in the pin column)."""
+    batch: int | None = None
+    """The batch that holds the new punches (None when nothing was new), or the earlier one when ``already``."""
+    already: bool = False
+    """The same file (by SHA-256) was imported before and not undone."""
 
 
-def import_punches(store: Store, table: RuleTable, path: Path, fmt: str | None, *, now: dt.datetime) -> PunchImport:
-    from . import punchfiles
+def import_punches(store: Store, table: RuleTable, path: Path, fmt: str | None, *, now: dt.datetime,
+                   by: str | None = None) -> PunchImport:
+    from . import attendance, punchfiles
 
     try:
         parsed = punchfiles.read_punch_file(Path(path), fmt)
+        digest = batches.sha256(Path(path).read_bytes())
     except punchfiles.PunchFileError as exc:
         raise DisciplineError(str(exc).rstrip(".")) from None
     tz = table.zone
     rows = [(p.staff_id, p.at.replace(tzinfo=tz), p.where) for p in parsed.punches]
+    numbers: dict[str, int] = Counter(p.staff_id for p in parsed.punches)
     with store.write():
-        new = store.attendance.add_punches(rows, source=Path(path).name, imported_at=now)
-        return PunchImport(len(rows), new, parsed.problems, store.attendance.unmatched_punch_staff())
+        held = store.batches.with_file("punches import", digest)
+        if held is not None:
+            return PunchImport(len(rows), 0, parsed.problems, {}, batch=held["id"], already=True)
+        known = {attendance.pin_key(person.machine_number) for person in store.staff.roster().values()}
+        unknown = {number: count for number, count in sorted(numbers.items())
+                   if attendance.pin_key(number) not in known}
+        batch = store.batches.add("punches import", at=now, file=Path(path).name, sha256=digest, by=by)
+        new = store.attendance.add_punches(rows, source=Path(path).name, imported_at=now, batch=batch)
+        if not new:
+            store.batches.forget(batch)
+            return PunchImport(len(rows), 0, parsed.problems, unknown)
+        store.batches.set_counts(batch, events=0, details={"read": len(rows), "punches": new,
+                                                           "problems": len(parsed.problems)})
+        return PunchImport(len(rows), new, parsed.problems, unknown, batch=batch)
 
 
 @attrs.frozen
@@ -295,20 +416,35 @@ class Derived:
     notes: tuple[str, ...]
     refused: tuple[str, ...]
     """Derived events that could not be recorded, one sentence each."""
+    derivation: Any = None
+    """The ``attendance.Derivation``: days without clock data, people who do not punch, conflicts."""
+    by_rule: tuple[tuple[str, str, int, Decimal, Decimal], ...] = ()
+    """(store, rule, events, yuan, points) of the events derived."""
+    withdrawn_by_rule: tuple[tuple[str, str, int, Decimal, Decimal], ...] = ()
+    """The same for the events withdrawn."""
+    batch: int | None = None
+    changed: tuple[Change, ...] = ()
+    dry_run: bool = False
 
 
-def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.datetime) -> Derived:
-    """Turn the month's punches into lateness, early-leave and absence events, once each."""
+def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.datetime, by: str | None = None,
+                      dry_run: bool = False, yes: bool = False) -> Derived:
+    """Turn the month's punches into lateness, early-leave and absence events, once each, as one batch.
+
+    Only what the punches cover is judged (``attendance.derive``). A derive that would judge more than
+    ``attendance.ABSENCE_ALARM`` of a store's staff-days absent is refused unless ``yes``; a ``dry_run``
+    does everything, says what it did, and rolls it back.
+    """
     from . import attendance
 
-    if is_closed(store, month):
-        raise DisciplineError(f"{month} is closed for payroll, so its attendance can no longer be derived")
     first, last = payroll.month_bounds(month)
     if first > now.date():
         raise DisciplineError(f"{month} has not started yet (today is {now:%Y-%m-%d})")
     tz = table.zone
     until = min(last, now.date() - dt.timedelta(days=1))
-    with store.write():
+    with store.write(dry_run=dry_run):
+        if posting_month(store, month):  # checked inside the transaction: a close may have just committed
+            raise DisciplineError(f"{month} is closed for payroll, so its attendance can no longer be derived")
         roster = store.staff.roster()
         since = dt.datetime.combine(first, dt.time(), tz)
         end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz)
@@ -316,7 +452,8 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
                    for i, s, at in store.attendance.punches(since, end)]
         leave = [attendance.Leave(staff_id=s, day=d, part=p) for s, d, p in store.attendance.leave(first, last)]
         result = attendance.derive(month, punches=punches, roster=roster, table=table,
-                                   schedule=store.attendance.schedule(first, last), leave=leave, until=until)
+                                   schedule=store.attendance.schedule(first, last), leave=leave, until=until,
+                                   logged=_logged_by_hand(store, table, since, end))
         cache.ensure_priced(store, table)
         known = store.log.derived_keys()
         already = 0
@@ -335,19 +472,98 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
                 refused.append(f"{item.staff_id} {item.at:%Y-%m-%d}: {exc}")
                 continue
             new.append((event, item.key, item.punch_ids))
-        store.log.append_derived(new, logged_at=now)
+        if not yes and not dry_run:
+            _absence_alarm(result, [key for _, key, _ in new], roster)
         # Punches imported late (a forgotten export) can undo an absence derived before: withdraw it.
         judged_until = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tz)
         wanted = {item.key for item in result.events}
         stale = {event_id: key for key, event_id in store.log.live_derived(since, judged_until).items()
                  if key not in wanted}
+        batch = None
+        if new or stale:
+            batch = store.batches.add("attendance derive", at=now, by=by, events=len(new),
+                                      details={"month": month, "withdrawn": len(stale)})
+        ids = store.log.append_derived([(attrs.evolve(e, batch=batch), key, punch_ids) for e, key, punch_ids in new],
+                                       logged_at=now)
         store.log.append_voids(sorted(stale), reason="no longer supported by the punches, schedule or leave",
-                           logged_at=now)
-        changed = [e for e, _, _ in new] + [e for e in store.log.events_by_id(sorted(stale))]
-        if changed:
-            cache.reprice(store, table, keys={e.staff for e in changed}, since=min(e.at for e in changed),
-                          roster=roster)
-        return Derived(len(new), already, len(stale), result.missing, result.notes, tuple(refused))
+                               logged_at=now, source="derive", batch=batch)
+        withdrawn = store.log.events_by_id(sorted(stale))
+        moved = [e for e, _, _ in new] + withdrawn
+        diff = changes.ChargeDiff()
+        if moved:
+            diff = cache.reprice(store, table, keys={e.staff for e in moved}, since=min(e.at for e in moved),
+                                 roster=roster)
+        rules_of = {event_id: (roster[e.staff].store, e.rule) for event_id, (e, _, _) in zip(ids, new, strict=True)}
+        return Derived(len(new), already, len(stale), result.missing, result.notes, tuple(refused),
+                       derivation=result, by_rule=_by_rule(diff.after, rules_of),
+                       withdrawn_by_rule=_by_rule(diff.before, {e.id: (roster[e.staff].store, e.rule)
+                                                                for e in withdrawn if e.staff in roster}),
+                       batch=batch, changed=tuple(changes.changes(diff)), dry_run=dry_run)
+
+
+def _logged_by_hand(store: Store, table: RuleTable, since: dt.datetime,
+                    until: dt.datetime) -> dict[tuple[str, dt.date], list[Any]]:
+    """The attendance events leads logged by hand in [since, until), by (staff id, local day)."""
+    from . import attendance
+
+    out: dict[tuple[str, dt.date], list[Any]] = defaultdict(list)
+    for event in store.log.logged_by_hand(attendance.attendance_rules(table), since, until):
+        kind = attendance.kind_of(event.rule, event.outcome, table)
+        if kind is not None:
+            rule = table.rule(event.rule)
+            out[(event.staff, event.at.astimezone(table.zone).date())].append(
+                attendance.LoggedByHand(event_id=event.id, kind=kind, name=f"{rule.name_zh} {rule.code}"))
+    return out
+
+
+def _absence_alarm(result: Any, new_keys: Sequence[str], roster: Mapping[str, Staff]) -> None:
+    """Refuse a derive that would judge an implausible share of a store's staff-days absent."""
+    from . import attendance
+
+    absences: dict[str, list[dt.date]] = defaultdict(list)
+    for key in new_keys:
+        _, kind, staff_id, day = key.split(":", 3)
+        if kind == "absent":
+            absences[roster[staff_id].store].append(dt.date.fromisoformat(day))
+    alarms = []
+    for store_name, judged in result.judged:
+        days = absences.get(store_name, [])
+        if judged and len(days) >= 3 and len(days) / judged > attendance.ABSENCE_ALARM:
+            alarms.append(f"{store_name} ({len(days)} of {judged} staff-days, {round(100 * len(days) / judged)} %, "
+                          f"on {_days_text(sorted(set(days)))})")
+    if alarms:
+        raise DisciplineError(
+            f"refused: this would judge {' and '.join(alarms)} absent, more than "
+            f"{round(attendance.ABSENCE_ALARM * 100)} % of the days judged; a punch file is probably missing people "
+            "or days — check with --dry-run, import the missing punches, or run again with --yes to derive them")
+
+
+def _days_text(days: Sequence[dt.date]) -> str:
+    """``2026-11-02, 11-03, 11-05 … 11-27 (12 days)``: short enough for one sentence."""
+    if not days:
+        return ""
+    shown = [days[0].isoformat(), *(f"{day:%m-%d}" for day in days[1:])]
+    if len(shown) > 6:
+        shown = [*shown[:4], "…", shown[-1]]
+    return ", ".join(shown) + (f" ({len(days)} days)" if len(days) > 6 else "")
+
+
+def _by_rule(rows: Sequence[tuple[Any, ...]], of: Mapping[int, tuple[str, str]]
+             ) -> tuple[tuple[str, str, int, Decimal, Decimal], ...]:
+    """(store, rule, events, yuan, points) of the events in ``of`` (event id → (store, rule)), from cache rows."""
+    from .changes import AMOUNT_FEN, EVENT_ID, POINTS
+
+    events: dict[tuple[str, str], set[int]] = defaultdict(set)
+    fen: dict[tuple[str, str], int] = defaultdict(int)
+    points: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for event_id in of:
+        events[of[event_id]].add(event_id)
+    for row in rows:
+        if row[EVENT_ID] in of:
+            fen[of[row[EVENT_ID]]] += row[AMOUNT_FEN]
+            points[of[row[EVENT_ID]]] += Decimal(row[POINTS])
+    return tuple((store_name, rule, len(ids), Decimal(fen[(store_name, rule)]).scaleb(-2), points[(store_name, rule)])
+                 for (store_name, rule), ids in sorted(events.items()))
 
 
 def import_schedule(store: Store, table: RuleTable, data: bytes) -> int:

@@ -2,7 +2,8 @@
 
 A closed month comes from its frozen statements and export bytes, never a replay. An open month is
 built from the charges cache (``cache.py``), starting from what the month before carried out
-(``carried_into``), plus the reversals posted into it by voids of closed months' events::
+(``carried_into``), plus the adjustments posted into it by changes to closed months
+(``adjustments.py``)::
 
     statements = month_statements(store, table, "2026-11")
     data = b"".join(payroll_export(store, table, "2026-11", "json"))
@@ -11,31 +12,24 @@ built from the charges cache (``cache.py``), starting from what the month before
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 
 from . import engine, payroll
 from .cache import ensure_priced, fingerprint
-from .model import RuleTable, Staff, Statement
+from .model import Line, RuleTable, Staff, Statement
 from .storage import Store
 
 PAYROLL_FORMATS = ("csv", "html", "json")
 
 
-def _reversals(store: Store, table: RuleTable, first: str, last: str) -> list[payroll.Reversal]:
-    """Voids of closed months' events posted into ``first``…``last``, with the frozen lines they reverse."""
-    out = []
-    frozen: dict[str, list[Statement]] = {}
-    for row in store.log.posted_voids(first, last):
-        target = row["target"]
-        event = store.log.event_row(target)
-        month = payroll.month_of(dt.datetime.fromisoformat(event["at"]), table) if event else ""
-        if month not in frozen:
-            frozen[month] = [payroll.from_json(item) for item in store.months.statements(month) or []]
-        lines = [(s.staff_id, line) for s in frozen[month] for line in s.lines if line.event_id == target]
-        out.append(payroll.Reversal(month=row["posted_month"], event_id=target,
-                                    at=dt.datetime.fromisoformat(row["logged_at"]), reason=row["reason"] or "",
-                                    lines=tuple(lines)))
+def posted_lines(store: Store, month: str, staff: str | None = None) -> dict[tuple[str, str], list[Line]]:
+    """The adjustments posted into ``month`` (closed months' changes: ``adjustments.py``) as its lines."""
+    out: dict[tuple[str, str], list[Line]] = defaultdict(list)
+    for staff_id, text in store.adjustments.posted(month, staff=staff):
+        out[(staff_id, month)].append(payroll.line_from_json(json.loads(text)))
     return out
 
 
@@ -59,7 +53,7 @@ def month_statements(store: Store, table: RuleTable, month: str, *, staff: str |
     opening = carried_into(store, table, month, roster, closed=earlier[-1] if earlier else None, staff=staff,
                            remember=remember)
     return payroll.statements(month, tallies=payroll.stored_tallies(store.charges.month(month, staff=staff), month),
-                              roster=roster, table=table, frozen={}, reversals=_reversals(store, table, month, month),
+                              roster=roster, table=table, frozen={}, posted=posted_lines(store, month, staff),
                               opening=opening, first_month=month)
 
 
@@ -83,11 +77,11 @@ def carried_into(store: Store, table: RuleTable, month: str, roster: Mapping[str
         with store.write():
             return carried_into(store, table, month, roster, closed=closed, staff=staff, remember=remember)
     previous = payroll.months_between(first, month)[:-1]
-    reversals = _reversals(store, table, first, previous[-1])
     carried = opening
     for each in previous:  # a month at a time: a chain's year of sums is not held in memory at once
         totals = store.charges.month_totals(each, staff=staff, with_points=table.settings.point_value != 0)
-        carried = payroll.carry_forward(each, _with_reversals(totals, reversals, each), roster, table, carried)
+        totals = _with_posted(totals, store.adjustments.month_totals(each), staff)
+        carried = payroll.carry_forward(each, totals, roster, table, carried)
     if keep:
         store.charges.keep_open_balances(previous[-1], carried)
     return carried
@@ -112,18 +106,18 @@ def audit_open_balances(store: Store, table: RuleTable) -> list[str]:
     return []
 
 
-def _with_reversals(totals: payroll.Totals, reversals: Sequence[payroll.Reversal], month: str) -> payroll.Totals:
-    """Add the reversal lines posted into ``month`` to their people's sums."""
-    lines_by_key = payroll.reversal_lines(r for r in reversals if r.month == month)
-    if not lines_by_key:
+def _with_posted(totals: payroll.Totals, posted: payroll.Totals, staff: str | None) -> payroll.Totals:
+    """A month's sums with the adjustments posted into it added."""
+    if staff is not None:
+        posted = {name: sums for name, sums in posted.items() if name == staff}
+    if not posted:
         return totals
     out = {staff_id: (dict(sums), points) for staff_id, (sums, points) in totals.items()}
-    for (staff_id, _), lines in lines_by_key.items():
-        sums, points = out.setdefault(staff_id, ({}, Decimal(0)))
-        for line in lines:
-            sums[line.kind] = sums.get(line.kind, Decimal(0)) + line.amount
-            points += line.points
-        out[staff_id] = (sums, points)
+    for staff_id, (sums, points) in posted.items():
+        mine, total = out.setdefault(staff_id, ({}, Decimal(0)))
+        for kind, amount in sums.items():
+            mine[kind] = mine.get(kind, Decimal(0)) + amount
+        out[staff_id] = (mine, total + points)
     return out
 
 

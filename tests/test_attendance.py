@@ -54,8 +54,18 @@ def punches(*entries: tuple[str, str]) -> list[StoredPunch]:
     return [StoredPunch(id=n, staff_id=who, at=at(when)) for n, (who, when) in enumerate(entries, 1)]
 
 
-def run(table, people, stored=(), *, month="2026-11", until=END_OF_NOVEMBER, **kw):
-    """derive() with the usual arguments."""
+def run(table, people, stored=(), *, month="2026-11", until=END_OF_NOVEMBER, covered=True, **kw):
+    """derive() with the usual arguments. ``covered``: each store also has a colleague who does not punch
+    by rule (clock = no, never judged) but whose noon punch every day shows the store's machine worked,
+    so every day is judged on the people's own punches."""
+    people, stored = list(people), list(stored)
+    if covered:
+        year, mon = (int(part) for part in month.split("-"))
+        days = [D(year, mon, 1) + dt.timedelta(days=n) for n in range(31)]
+        for store in sorted({p.store for p in people}):
+            people.append(attrs.evolve(staff(f"witness-{store}", "guide", store=store), clock=False))
+            stored += [StoredPunch(id=100_000 + n, staff_id=f"witness-{store}", at=at(f"{day} 12:00"))
+                       for n, day in enumerate(days) if day.month == mon]
     return derive(month, punches=stored, roster=roster(*people), table=table, until=until, **kw)
 
 
@@ -389,7 +399,7 @@ def test_deriving_twice_gives_identical_results_and_unique_keys(table):
 def test_bad_month_is_refused(table):
     """A month not written YYYY-MM is a DisciplineError."""
     with pytest.raises(DisciplineError, match="2026-11"):
-        run(table, [C01], month="Nov 2026")
+        run(table, [C01], month="Nov 2026", covered=False)
 
 
 def test_results_are_frozen(table):

@@ -38,7 +38,7 @@ def store(table, tmp_path) -> Store:
     """A database with a showroom manager and one consultant, both on the showroom shift."""
     store = Store(tmp_path / "t.db", create=True)
     store.migrate()
-    service.import_staff(store, table, ROSTER.encode())
+    service.import_staff(store, table, ROSTER.encode(), now=NOW)
     return store
 
 
@@ -110,7 +110,7 @@ def test_punches_of_unknown_people_are_kept_and_used_once_they_are_added(store, 
     service.derive_attendance(store, table, "2026-11", now=NOW)
     assert live(store) == []
     service.import_staff(store, table, (ROSTER.splitlines()[0] + "\nN07,新人,SR,A,consultant,SM1,4000,0,showroom,"
-                                        "shanghai,,\n").encode())
+                                        "shanghai,,\n").encode(), now=NOW)
     service.derive_attendance(store, table, "2026-11", now=NOW)
     assert live(store) == [("N07", "showroom.late", "2026-11-05")]
 

@@ -155,9 +155,11 @@ def test_init_twice_is_harmless(shop):
 
 
 def test_staff_import_reads_a_bom_file_and_updates(shop):
-    """A roster saved by Excel (BOM) is read; importing it again updates the same people."""
+    """A roster saved by Excel (BOM) is read; importing it again updates the same people, and says that only
+    the one row that changed was updated (as batch 2: the first import was batch 1)."""
     Path("excel.csv").write_bytes(BOM + ROSTER.replace("3800,200", "3900,200").encode("utf-8"))
-    assert run("staff", "import", "excel.csv").stdout == "roster: 0 added, 12 updated\n"
+    assert run("staff", "import", "excel.csv").stdout == "roster: 0 added, 1 updated, 11 unchanged (batch 2)\n"
+    assert run("staff", "import", "excel.csv").stdout == "roster: 0 added, 0 updated, 12 unchanged\n"
     people = {p["id"]: p for p in data("staff", "list", "--json")}
     assert list(people) == ["G01", "G02", "L01", "M01", "A01", "C01", "C02", "C03", "F01", "GA1", "GB1", "SM1"]
     assert people["G01"]["base_wage"] == "3900.00"
@@ -218,7 +220,7 @@ def test_staff_list_json_gives_every_column(shop):
     g02 = next(p for p in people if p["id"] == "G02")
     assert g02 == {"id": "G02", "name": "欧阳娜娜", "store": "南京西路店", "team": "", "role": "guide",
                    "supervisor": "L01", "base_wage": "3045.00", "bonus": "400.00", "shift": "store",
-                   "city": "beijing", "hired": "2025-08-01", "left": None}
+                   "city": "beijing", "hired": "2025-08-01", "left": None, "clock": "yes", "pin": "G02"}
     assert [p["id"] for p in data("staff", "list", "--store", "南京西路店", "--json")] == ["G01", "G02", "L01", "M01"]
 
 
@@ -237,7 +239,7 @@ def test_staff_list_text_aligns_chinese_names(shop):
     lines = run("staff", "list").stdout.splitlines()
     header, rows = lines[0], lines[2:]
     columns = ["id", "name", "store", "team", "role", "supervisor", "base", "bonus", "shift", "city"]
-    assert header.split() == [*columns, "left"]
+    assert header.split() == [*columns, "left", "clock"]
     where = dict(zip(columns, spans(header, columns), strict=True))
     roles = {key: zh for key, zh, _ in load_rules().roles}
     people = sorted(csv.DictReader(io.StringIO(ROSTER)), key=lambda p: (p["store"], p["id"]))
@@ -313,7 +315,10 @@ def test_lateness_ladder_and_void_reprices(shop):
     third = log("C01", "showroom.late", "2026-11-17 08:50")
     assert first == {"event_id": 1, "charges": [
         {"staff_id": "C01", "kind": "fine", "points": "0", "amount": "20.00", "disposition": None,
-         "explanation": "1st lateness in 2026-11 → 20 yuan"}]}
+         "explanation": "1st lateness in 2026-11 → 20 yuan"}], "posted_month": None, "changed": [
+        {"staff_id": "C01", "month": "2026-11", "event_id": 1, "rule": "showroom.late", "before": "0.00",
+         "after": "20.00", "points_before": "0", "points_after": "0", "dispositions_before": [],
+         "dispositions_after": [], "posted_month": None}]}
     assert second["charges"] == [
         {"staff_id": "C01", "kind": "fine", "points": "0", "amount": "40.00", "disposition": None,
          "explanation": "2nd lateness in 2026-11 → 40 yuan"}]
@@ -327,8 +332,10 @@ def test_lateness_ladder_and_void_reprices(shop):
     assert before["dispositions"] == [{"rule": "showroom.late", "disposition": "dismissal_recommended",
                                        "at": "2026-11-17T08:50:00+08:00", "event_id": 3}]
 
-    assert run("void", str(second["event_id"]), "--reason", "traffic accident, proven").stdout == \
-        "event 2 withdrawn\n"
+    voided = data("void", str(second["event_id"]), "--reason", "traffic accident, proven", "--json")
+    assert [(c["event_id"], c["before"], c["after"], c["dispositions_before"], c["dispositions_after"])
+            for c in voided["changed"]] == [(2, "40.00", "0.00", [], []),
+                                            (3, "40.00", "40.00", ["dismissal_recommended"], [])]
     after = card("C01")
     assert [(ln["event_id"], ln["amount"], ln["explanation"]) for ln in after["lines"]] == [
         (1, "20.00", "1st lateness in 2026-11 → 20 yuan"), (3, "40.00", "2nd lateness in 2026-11 → 40 yuan")]
@@ -412,7 +419,9 @@ BAD_INPUT = [
     (("log", "C01", "showroom.sales_task", "--at", "2026-11-03 10:00", "--outcome", "fire"),
      "no outcome 'fire'; outcomes: fine, dismissal"),
     (("log", "C01", "showroom.late", "--at", "2026-12-05 10:01"), "is in the future"),
-    (("log", "C01", "showroom.late", "--at", "2026-12-06"), "is in the future"),
+    (("log", "C01", "showroom.late", "--at", "2026-12-06 08:40"), "is in the future"),
+    (("log", "C01", "showroom.late", "--at", "2026-11-03"), "has no time of day; give it as '2026-11-03 08:42'"),
+    (("log", "C01", "showroom.late", "--at", "0001-01-01 08:42"), "is not a time of this century"),
     (("log", "C01", "showroom.late", "--at", "2026-11-31 08:42"), "is not a local time like 2026-11-03T08:42"),
     (("log", "C01", "showroom.late", "--at", "yesterday 8:42"), "is not a local time"),
     (("log", "C02", "keyaccount.gift_undelivered", "--at", "2026-11-05 18:00", "--value", "NaN"),
@@ -577,7 +586,7 @@ def test_closed_month_is_frozen_and_a_void_posts_a_reversal(shop):
 
     before = snapshot()
     assert "2026-11 is already closed (on 2026-12-05)" in refused("close", "2026-11")
-    assert "2026-11 is closed for payroll" in refused("log", "C01", "showroom.desk", "--at", "2026-11-28 10:00")
+    assert "2026-11 is closed for payroll" in refused("attendance", "derive", "2026-11")
     assert snapshot() == before
 
     # a rule change: the closed month is what was frozen, the open month is priced by the new table
@@ -587,7 +596,7 @@ def test_closed_month_is_frozen_and_a_void_posts_a_reversal(shop):
 
     # an appeal after payroll: the reversal is posted into December, November stays as it was
     result = run("void", str(late["event_id"]), "--reason", "appeal accepted")
-    assert result.stdout == ("event 1 withdrawn; its month is closed, so the reversal is posted in 2026-12\n")
+    assert result.stdout.splitlines()[0] == "event 1 withdrawn; its month is closed, so the reversal is posted in 2026-12"
     december = card("C01", "2026-12")
     assert [(ln["event_id"], ln["kind"], ln["amount"], ln["at"]) for ln in december["lines"]] == [
         (1, "fine", "-20.00", "2026-12-05T10:00:00+08:00")]

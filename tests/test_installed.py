@@ -48,11 +48,13 @@ def test_init_import_log_scorecard_round_trip():
     """init, staff import, log --json and scorecard --format json agree: a 1st lateness costs 20.00."""
     ok("init")
     Path("roster.csv").write_bytes(b"\xef\xbb\xbf" + ROSTER.encode("utf-8"))
-    assert ok("staff", "import", "roster.csv") == b"roster: 3 added, 0 updated\n"
+    assert ok("staff", "import", "roster.csv") == b"roster: 3 added, 0 updated, 0 unchanged (batch 1)\n"
     logged = json.loads(ok("log", "C01", "showroom.late", "--at", "2025-11-03 08:42", "--json"))
-    assert logged == {"event_id": 1, "charges": [
+    assert logged["event_id"] == 1
+    assert logged["charges"] == [
         {"staff_id": "C01", "kind": "fine", "points": "0", "amount": "20.00", "disposition": None,
-         "explanation": "1st lateness in 2025-11 → 20 yuan"}]}
+         "explanation": "1st lateness in 2025-11 → 20 yuan"}]
+    assert [(c["staff_id"], c["before"], c["after"]) for c in logged["changed"]] == [("C01", "0.00", "20.00")]
     card = json.loads(ok("scorecard", "C01", "--month", "2025-11", "--format", "json"))
     assert (card["name"], card["fines"], card["due"], card["deducted"]) == ("郑浩", "20.00", "20.00", "20.00")
     assert [(ln["event_id"], ln["amount"]) for ln in card["lines"]] == [(1, "20.00")]

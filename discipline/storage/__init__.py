@@ -11,6 +11,8 @@
       store.months      closed months and their frozen files             (months.py)
       store.charges     the priced-charges cache and kept balances       (charges.py)
       store.attendance  punches, schedule, leave                         (attendance.py)
+      store.batches     bulk commands and their undoing                  (batches.py)
+      store.adjustments closed months' changes posted into open months   (adjustments.py)
 
 * The schema carries a version; ``schema.MIGRATIONS`` are numbered functions applied in order,
   each in the same transaction as the version bump.
@@ -26,7 +28,9 @@ from pathlib import Path
 import sqlite_utils
 
 from ..model import DisciplineError
+from .adjustments import Adjustments
 from .attendance import AttendanceData
+from .batches import Batches
 from .charges import CHARGE_COLUMNS, ChargesCache, utc_text
 from .log import EventLog, row_hash
 from .months import ClosedMonths
@@ -63,17 +67,20 @@ class Store:
         self.months = ClosedMonths(self)
         self.charges = ChargesCache(self)
         self.attendance = AttendanceData(self)
+        self.batches = Batches(self)
+        self.adjustments = Adjustments(self)
 
     def close(self) -> None:
         self.db.close()
 
     # -- transactions and schema ----------------------------------------------------------
     @contextlib.contextmanager
-    def write(self) -> Iterator[Store]:
+    def write(self, *, dry_run: bool = False) -> Iterator[Store]:
         """One IMMEDIATE transaction: taken before reading, so concurrent writers queue up.
 
-        Writes get a 64 MiB page cache (taken only as needed): at chain scale a bulk import otherwise
-        re-reads its indexes from disk for every row.
+        ``dry_run`` rolls it back at the end: a command shows exactly what it would do, computed by
+        the same code that does it, and changes nothing. Writes get a 64 MiB page cache (taken only
+        as needed): at chain scale a bulk import otherwise re-reads its indexes from disk for every row.
         """
         self.db.execute("PRAGMA cache_size = -65536")
         self.db.execute("BEGIN IMMEDIATE")
@@ -83,7 +90,7 @@ class Store:
             self.db.rollback()
             raise
         else:
-            self.db.execute("COMMIT")
+            self.db.execute("ROLLBACK" if dry_run else "COMMIT")
 
     @property
     def in_transaction(self) -> bool:

@@ -15,29 +15,36 @@ class AttendanceData:
     def __init__(self, store: Store) -> None:
         self.db = store.db
 
-    def add_punches(self, punches: list[tuple[str, dt.datetime, str]], *, source: str,
-                    imported_at: dt.datetime) -> int:
-        """Store (staff, aware time, place) punches; one already stored is skipped. Returns how many are new."""
-        before = self.db.execute("select count(*) from punches").fetchone()[0]
+    def add_punches(self, punches: list[tuple[str, dt.datetime, str]], *, source: str, imported_at: dt.datetime,
+                    batch: int | None = None) -> int:
+        """Store (machine number, aware time, place) punches for ``batch``; one already stored is skipped,
+        one an undo withdrew comes back (into this batch). Returns how many are new."""
+        before = self.db.conn.total_changes
         stamp = imported_at.isoformat()
-        rows = sorted((staff, at.isoformat(), source, place, stamp) for staff, at, place in punches)
+        rows = sorted((staff, at.isoformat(), source, place, stamp, batch) for staff, at, place in punches)
         self.db.conn.executemany(  # in index order: each insert lands beside the last one in the B-tree
-            "insert into punches (staff, at, source, place, imported_at) values (?, ?, ?, ?, ?) "
-            "on conflict(staff, at) do nothing", rows)
-        return int(self.db.execute("select count(*) from punches").fetchone()[0] - before)
+            "insert into punches (staff, at, source, place, imported_at, batch) values (?, ?, ?, ?, ?, ?) "
+            "on conflict(staff, at) do update set withdrawn = null, batch = excluded.batch, "
+            "source = excluded.source, place = excluded.place, imported_at = excluded.imported_at "
+            "where punches.withdrawn is not null", rows)
+        return int(self.db.conn.total_changes - before)
 
     def punches(self, since: dt.datetime, until: dt.datetime) -> list[tuple[int, str, dt.datetime]]:
-        """(id, staff, time) of punches with since <= time < until (times compared as stored, in one zone), in
-        no particular order (sorting a month's million punches is left to whoever needs an order)."""
-        rows = self.db.execute("select id, staff, at from punches where at >= ? and at < ?",
+        """(id, machine number, time) of the punches nobody withdrew with since <= time < until (times compared
+        as stored, in one zone), in no particular order (sorting a month's million punches is left to whoever
+        needs an order)."""
+        rows = self.db.execute("select id, staff, at from punches where at >= ? and at < ? and withdrawn is null",
                                [since.isoformat(), until.isoformat()]).fetchall()
         return [(row[0], row[1], dt.datetime.fromisoformat(row[2])) for row in rows]
 
-    def unmatched_punch_staff(self) -> dict[str, int]:
-        """Staff ids of stored punches that are not on the roster, with how many punches each."""
-        rows = self.db.execute("select staff, count(*) from punches where staff not in (select id from staff) "
-                               "group by staff order by staff").fetchall()
-        return {row[0]: row[1] for row in rows}
+    def withdraw_batch(self, batch: int, *, undo: int) -> tuple[int, list[str]]:
+        """Withdraw the punches ``batch`` stored (kept, marked with the ``undo`` batch): (how many, their days)."""
+        days = [row[0] for row in self.db.execute(
+            "select distinct substr(at, 1, 10) from punches where batch = ? and withdrawn is null order by 1",
+            [batch])]
+        count = self.db.execute("update punches set withdrawn = ? where batch = ? and withdrawn is null",
+                                [undo, batch]).rowcount
+        return count, days
 
     def set_schedule(self, entries: list[tuple[str, dt.date, str | None]]) -> None:
         self.db.conn.executemany(

@@ -42,12 +42,15 @@ class ChargesCache:
         self._store.set_meta("charges_fingerprint", value)
 
     def replace(self, keys: Iterable[str] | None, since: dt.datetime | None,
-                rows: Iterable[tuple[Any, ...]], problems: Iterable[tuple[int, str, dt.datetime, str]]) -> None:
+                rows: Iterable[tuple[Any, ...]], problems: Iterable[tuple[int, str, dt.datetime, str]]
+                ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         """Swap the cached charges (``rows`` in ``CHARGE_COLUMNS`` order) and problems of these event keys
         (``event.staff``) from ``since`` on.
 
         For named keys only the rows that differ are written: re-pricing after a month's derived
         attendance touches 17,000 people's charges at chain scale, and most come out as they were.
+        Returns what changed, for named keys: (rows before, rows after) of every (month, person, event)
+        with a row that differs, whole; for every key (a new rule table) nothing is compared.
         """
         if keys is None:
             where, params = ("at >= ?", [[utc_text(since)]]) if since is not None else ("1", [[]])
@@ -57,6 +60,8 @@ class ChargesCache:
         self.db.conn.executemany(f"delete from pricing_problems where {where}", params)
         insert = (f"insert into charges ({', '.join(CHARGE_COLUMNS)}) "
                   f"values ({', '.join('?' for _ in CHARGE_COLUMNS)})")
+        before: list[tuple[Any, ...]] = []
+        after: list[tuple[Any, ...]] = []
         if keys is None:
             self.forget_open_balances(None)
             self.db.conn.executemany(f"delete from charges where {where}", params)
@@ -68,6 +73,9 @@ class ChargesCache:
             gone, added = old - new, new - old
             if gone or added:
                 self.forget_open_balances(min(row[0] for row in (*gone, *added)))  # row[0] is the month
+                moved = {(row[0], row[1], row[3]) for row in (*gone, *added)}  # (month, staff, event_id)
+                before = [row for row in old.elements() if (row[0], row[1], row[3]) in moved]
+                after = [row for row in new.elements() if (row[0], row[1], row[3]) in moved]
             self.db.conn.executemany(  # (month, staff, at, event_id, seq) is the primary key
                 "delete from charges where month = ? and staff = ? and at = ? and event_id = ? and seq = ?",
                 [row[:5] for row in gone])
@@ -75,6 +83,7 @@ class ChargesCache:
         self.db.conn.executemany(
             "insert or replace into pricing_problems (event_id, key, at, message) values (?, ?, ?, ?)",
             [(event_id, key, utc_text(at), message) for event_id, key, at, message in problems])
+        return before, after
 
     def month(self, month: str, *, staff: str | None = None) -> Iterator[tuple[Any, ...]]:
         """The cached charges of ``month`` by staff, then in time order (event, then seq, within one time), as

@@ -24,6 +24,11 @@ GENESIS = "0" * 64
 HASHED = ("id", "type", "staff", "rule", "at", "count", "items", "value", "loss", "outcome", "lapse",
           "charge", "note", "by", "target", "reason", "posted_month", "source", "derived_key", "punch_ids", "logged_at",
           "prev_hash")
+#: Columns added since (schema 4): hashed after those, as (name, value), only when not null.
+HASHED_LATER = ("batch",)
+#: ``source`` of a void the program made (an undo, a derive the punches no longer support): the derived
+#: event it withdrew may be derived again. A void a person made has no source and stays.
+SYSTEM_VOIDS = ("undo", "derive")
 
 
 class EventLog:
@@ -42,10 +47,11 @@ class EventLog:
         """Append rows to the chain in order, each hashed over the one before; returns their ids."""
         head_id = int(self._store.meta("chain_head_id") or 0)
         prev_hash = self._store.meta("chain_head_hash") or GENESIS
+        later = [column for column in HASHED_LATER if any(fields.get(column) is not None for fields in many)]
         rows = []
         for offset, fields in enumerate(many, 1):
-            row = {column: None for column in HASHED}
-            row.update(fields)
+            row = {column: None for column in (*HASHED, *later)}
+            row.update((column, value) for column, value in fields.items() if column in row)
             row.update(id=head_id + offset, logged_at=logged_at.isoformat(), prev_hash=prev_hash)
             row["hash"] = prev_hash = row_hash(row)
             rows.append(row)
@@ -71,8 +77,15 @@ class EventLog:
         return self.append_many([_event_fields(e, source="derived", derived_key=key, punch_ids=punch_ids)
                                  for e, key, punch_ids in items], logged_at=logged_at)
 
-    def append_voids(self, targets: list[int], *, reason: str, logged_at: dt.datetime) -> list[int]:
-        return self.append_many([{"type": "void", "target": t, "reason": reason} for t in targets],
+    def append_voids(self, targets: list[int], *, reason: str, logged_at: dt.datetime, source: str | None = None,
+                     batch: int | None = None, by: str | None = None,
+                     posted_months: dict[int, str] | None = None) -> list[int]:
+        """Withdraw ``targets`` in one go; ``posted_months`` names where a closed month's changes are posted."""
+        posted_months = posted_months or {}
+        if posted_months:
+            self._store.charges.forget_open_balances(min(posted_months.values()))
+        return self.append_many([{"type": "void", "target": t, "reason": reason, "source": source, "batch": batch,
+                                  "by": by, "posted_month": posted_months.get(t)} for t in targets],
                                 logged_at=logged_at)
 
     def append_void(self, target: int, *, reason: str, by: str | None, logged_at: dt.datetime,
@@ -126,10 +139,26 @@ class EventLog:
         row = self.db.execute("select 1 from events where type = 'void' and target = ?", [event_id]).fetchone()
         return row is not None
 
-    def posted_voids(self, first_month: str, last_month: str) -> list[dict[str, Any]]:
-        """Voids of closed months' events whose reversals are posted into ``first_month``…``last_month``."""
-        return list(self.db.query("select * from events where type = 'void' and posted_month between ? and ? "
-                                  "order by id", [first_month, last_month]))
+    def of_batch(self, batch: int) -> list[Event]:
+        """The violations a batch logged or derived, voided or not."""
+        return self.events(where="e.batch = ?", params=[batch])
+
+    def between(self, keys: list[str], since: dt.datetime, until: dt.datetime) -> list[Event]:
+        """Events of these keys with since <= time < until (times compared as stored, in one zone)."""
+        out: list[Event] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            out.extend(self.events(where=f"e.staff in ({', '.join('?' for _ in chunk)}) and e.at >= ? and e.at < ?",
+                                   params=[*chunk, since.isoformat(), until.isoformat()]))
+        return out
+
+    def logged_by_hand(self, rules: list[str], since: dt.datetime, until: dt.datetime) -> list[Event]:
+        """Live events of ``rules`` in [since, until) that a person logged (not derived from punches)."""
+        marks = ", ".join("?" for _ in rules)
+        live = [e for e in self.events(where=f"e.at >= ? and e.at < ? and e.rule in ({marks}) and "
+                                             "e.source != 'derived'",
+                                       params=[since.isoformat(), until.isoformat(), *rules]) if not e.voided]
+        return live
 
     def team_keys(self) -> set[str]:
         return {row[0] for row in self.db.execute("select distinct staff from events where staff like 'team:%'")}
@@ -140,7 +169,12 @@ class EventLog:
         return dt.datetime.fromisoformat(at) if at else None
 
     def derived_keys(self) -> set[str]:
-        return {row[0] for row in self.db.execute("select derived_key from events where derived_key is not null")}
+        """Derived keys that are taken: by a live derived event, or by one a person withdrew (a lead's
+        decision stands). One the program withdrew (an undo, punches that no longer support it) is free."""
+        marks = ", ".join("?" for _ in SYSTEM_VOIDS)
+        return {row[0] for row in self.db.execute(
+            "select e.derived_key from events e where e.derived_key is not null and not exists (select 1 from "
+            f"events v where v.type = 'void' and v.target = e.id and v.source in ({marks}))", SYSTEM_VOIDS)}
 
     def live_derived(self, since: dt.datetime, until: dt.datetime) -> dict[str, int]:
         """derived key → event id of derived events in [since, until) that nobody has withdrawn."""
@@ -192,7 +226,9 @@ class EventLog:
 
 
 def row_hash(row: dict[str, Any]) -> str:
-    payload = json.dumps([row.get(column) for column in HASHED], ensure_ascii=False, separators=(",", ":"))
+    values: list[Any] = [row.get(column) for column in HASHED]
+    values += [[column, row[column]] for column in HASHED_LATER if row.get(column) is not None]
+    payload = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -212,7 +248,7 @@ def _event_fields(event: Event, *, source: str, derived_key: str | None = None,
         "value": _text(event.value), "loss": _text(event.loss), "outcome": event.outcome,
         "lapse": 1 if event.lapse else 0, "charge": event.charge, "note": event.note or None,
         "by": event.by, "source": source, "derived_key": derived_key,
-        "punch_ids": json.dumps(list(punch_ids)) if punch_ids else None,
+        "punch_ids": json.dumps(list(punch_ids)) if punch_ids else None, "batch": event.batch,
     }
 
 
@@ -222,5 +258,5 @@ def _event(row: dict[str, Any]) -> Event:
         count=row["count"], items=tuple(json.loads(row["items"])) if row["items"] else (),
         value=_dec(row["value"]), loss=_dec(row["loss"]), outcome=row["outcome"], lapse=bool(row["lapse"]),
         charge=row["charge"], note=row["note"] or "", by=row["by"], voided=bool(row["voided"]),
-        derived=row["source"] == "derived",
+        derived=row["source"] == "derived", batch=row.get("batch"),
     )

@@ -94,4 +94,79 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     db["open_balances"].create({"month": str, "staff": str, "carried_out": str}, pk=("month", "staff"))
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2, _migration_3)
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """Batches, machine numbers, withdrawn punches and adjustments posted into open months.
+
+    * ``batches``: every bulk command (events import, attendance derive, punches import, staff
+      import) and every undo is a batch, with its file's name and SHA-256, who ran it and its counts;
+      events carry the batch that logged (or withdrew) them in ``events.batch``, a column the row hash
+      covers only when it is set, so rows written before it still verify.
+    * A derived key is no longer unique: a derived event withdrawn by an undo or by a later derive
+      may be derived again once the punches support it; one a person withdrew stays withdrawn.
+    * ``staff.clock`` (``no`` for people who do not punch) and ``staff.pin`` (the attendance
+      machine's own number for the person; the staff id when empty).
+    * ``punches.batch`` and ``punches.withdrawn``: the batch that stored a punch, and the undo that
+      withdrew it; derive reads only punches nobody withdrew, through a partial covering index.
+    * ``adjustments``: what a change to a closed month's events does to its charges, posted into the
+      first open month (a late discovery, a void after payroll). The reversals voids of closed months
+      posted so far, computed until now from the frozen statements at every payroll, become rows.
+    """
+    db.execute("alter table events add column batch integer")
+    db.execute("create index idx_events_batch on events (batch) where batch is not null")
+    db.execute("drop index idx_events_derived_key")
+    db.execute("create index idx_events_derived_key on events (derived_key) where derived_key is not null")
+    db["batches"].create({"id": int, "command": str, "file": str, "sha256": str, "at": str, "by": str,
+                          "events": int, "details": str, "undoes": int, "reason": str},
+                         pk="id", not_null={"command", "at"})
+    db["batches"].create_index(["sha256"])
+    db["batches"].create_index(["undoes"])
+    db.execute("alter table staff add column clock text")
+    db.execute("alter table staff add column pin text")
+    db.execute("alter table punches add column batch integer")
+    db.execute("alter table punches add column withdrawn integer")
+    db.execute("drop index idx_punches_at_staff")
+    db.execute("create index idx_punches_at_staff on punches (at, staff) where withdrawn is null")
+    db.execute("create index idx_punches_batch on punches (batch)")
+    db.execute("""
+        create table adjustments (
+            posted_month text not null, staff text not null, at text not null, event_id integer not null,
+            cause integer not null, seq integer not null, month text not null, rule text not null,
+            kind text not null, points text not null, amount_fen integer not null, disposition text,
+            line_json text not null,
+            primary key (posted_month, staff, at, event_id, cause, seq)
+        ) without rowid""")
+    db.execute("create index idx_adjustments_event on adjustments (event_id)")
+    _posted_voids_as_adjustments(db)
+
+
+def _posted_voids_as_adjustments(db: sqlite_utils.Database) -> None:
+    """Each void of a closed month's event becomes the reversal rows payroll computed for it until now:
+    the event's frozen lines, negated, dated when the void was logged, with the same explanation."""
+    import datetime as dt
+
+    from ..payroll import Reversal, from_json, line_text, reversal_lines
+    from .charges import utc_text
+
+    frozen: dict[str, list] = {}
+    voids = db.execute("select v.id, v.target, v.reason, v.logged_at, v.posted_month, e.at from events v "
+                       "join events e on e.id = v.target where v.type = 'void' and v.posted_month is not null "
+                       "order by v.id").fetchall()
+    for void_id, target, reason, logged_at, posted, event_at in voids:
+        month = event_at[:7]  # the log keeps local times in the store's zone, whose month this is
+        if month not in frozen:
+            row = db.execute("select statements from closed_months where month = ?", [month]).fetchone()
+            frozen[month] = [from_json(item) for item in json.loads(row[0])] if row else []
+        lines = tuple((s.staff_id, line) for s in frozen[month] for line in s.lines if line.event_id == target)
+        reversal = Reversal(month=posted, event_id=target, at=dt.datetime.fromisoformat(logged_at),
+                            reason=reason or "", lines=lines)
+        for (staff, _), posted_lines in reversal_lines([reversal]).items():
+            db.conn.executemany(
+                "insert into adjustments (posted_month, staff, at, event_id, cause, seq, month, rule, kind, points, "
+                "amount_fen, disposition, line_json) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(posted, staff, utc_text(line.at), line.event_id, void_id, seq, month, line.rule, line.kind,
+                  str(line.points) if line.points else "0", int(line.amount * 100), line.disposition, line_text(line))
+                 for seq, line in enumerate(posted_lines, 1)])
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2, _migration_3,
+                                                                   _migration_4)

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from . import Store
 
 #: The staff columns ``_staff`` reads, in its order (a plain tuple row: a chain's roster is 30,000 of them).
-STAFF_COLUMNS = 'id, name, store, team, role, supervisor, base_wage, bonus, shift, city, hired, "left"'
+STAFF_COLUMNS = 'id, name, store, team, role, supervisor, base_wage, bonus, shift, city, hired, "left", clock, pin'
 
 
 class StaffTable:
@@ -67,13 +67,15 @@ def staff_row(person: Staff) -> dict[str, Any]:
         "shift": person.shift, "city": person.city,
         "hired": person.hired.isoformat() if person.hired else None,
         "left": person.left.isoformat() if person.left else None,
+        "clock": "yes" if person.clock else "no", "pin": person.pin,
     }
 
 
 def _staff(row: tuple[Any, ...]) -> Staff:
-    id_, name, store, team, role, supervisor, base_wage, bonus, shift, city, hired, left = row
+    id_, name, store, team, role, supervisor, base_wage, bonus, shift, city, hired, left, clock, pin = row
     return Staff(
         id=id_, name=name, store=store, team=team or "", role=role, supervisor=supervisor,
         base_wage=Decimal(base_wage), bonus=Decimal(bonus), shift=shift, city=city,
         hired=dt.date.fromisoformat(hired) if hired else None, left=dt.date.fromisoformat(left) if left else None,
+        clock=clock != "no", pin=pin or None,
     )

@@ -1,0 +1,122 @@
+"""Batches: every bulk command that changes something is one, and one can be undone whole.
+
+``events import``, ``attendance derive``, ``punches import`` and ``staff import`` each record a
+batch (``store.batches``): the command, the file's name and SHA-256, when, who ran it (``--by``),
+and what it did. Events carry their batch, so a file imported by mistake, or a derive run on a
+partial punch file, is withdrawn in one step, in one transaction, re-priced once::
+
+    discipline batches
+    discipline undo 4 --reason "punch file of the wrong store"
+
+Undoing an event batch withdraws its events as ``void`` does (nothing is deleted; events of a closed
+month are reversed in the first open month). Undoing a punch batch withdraws its punches (they stay,
+marked); the next ``attendance derive`` withdraws what they supported. A staff import is recorded
+but not undone here: the roster is set right by importing it as it should be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from . import adjustments, cache, changes, payroll
+from .changes import Change
+from .model import DisciplineError, RuleTable
+from .storage import Store
+
+#: The commands that record batches, as ``discipline batches`` names them.
+EVENT_COMMANDS = ("events import", "attendance derive")
+PUNCH_COMMANDS = ("punches import",)
+
+
+def sha256(data: bytes) -> str:
+    """The file's SHA-256, in hex: the same bytes imported twice are the same file."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@attrs.frozen
+class Undone:
+    """What ``undo`` did."""
+
+    batch: int
+    """The batch undone."""
+    undo: int
+    """The undo's own batch."""
+    command: str
+    events: int = 0
+    """Events withdrawn (the batch's events that were still live)."""
+    punches: int = 0
+    """Punches withdrawn."""
+    months: tuple[str, ...] = ()
+    """Months whose punches were withdrawn (derive them again to withdraw what they supported)."""
+    posted_month: str | None = None
+    """Where the reversals of closed months' events were posted."""
+    changed: tuple[Change, ...] = ()
+
+
+def undo(store: Store, table: RuleTable, batch_id: int, *, reason: str, by: str | None,
+         now: dt.datetime) -> Undone:
+    """Withdraw everything batch ``batch_id`` added, in one transaction; bad input changes nothing."""
+    if not reason.strip():
+        raise DisciplineError("--reason must say why the batch is undone")
+    with store.write():
+        batch = store.batches.get(batch_id)  # read inside the transaction: another undo may just have committed
+        if batch is None:
+            raise DisciplineError(f"there is no batch {batch_id}; 'discipline batches' lists them")
+        if batch["undone_by"] is not None:
+            raise DisciplineError(f"batch {batch_id} was already undone, by batch {batch['undone_by']} on "
+                                  f"{batch['undone_at'][:16].replace('T', ' ')}; nothing more to undo")
+        command = batch["command"]
+        if command not in (*EVENT_COMMANDS, *PUNCH_COMMANDS):
+            raise DisciplineError(_cannot_undo(batch_id, batch))
+        undo_id = store.batches.add("undo", at=now, by=by, undoes=batch_id, reason=reason.strip())
+        if command in PUNCH_COMMANDS:
+            count, days = store.attendance.withdraw_batch(batch_id, undo=undo_id)
+            store.batches.set_counts(undo_id, events=0, details={"punches": count})
+            return Undone(batch_id, undo_id, command, punches=count, months=tuple(sorted({d[:7] for d in days})))
+        return _withdraw_events(store, table, batch_id, undo_id, command, reason=reason.strip(), by=by, now=now)
+
+
+def _cannot_undo(batch_id: int, batch: dict[str, Any]) -> str:
+    if batch["command"] == "undo":
+        return (f"batch {batch_id} is itself an undo (of batch {batch['undoes']}); what it withdrew can be logged "
+                "or imported again")
+    if batch["command"] == "staff import":
+        return (f"batch {batch_id} is a staff import, which cannot be undone here; import the roster as it should "
+                "be (what it changed is listed by 'discipline batches --json')")
+    return f"batch {batch_id} is a {batch['command']}, which cannot be undone"
+
+
+def _withdraw_events(store: Store, table: RuleTable, batch_id: int, undo_id: int, command: str, *, reason: str,
+                     by: str | None, now: dt.datetime) -> Undone:
+    live = [e for e in store.log.of_batch(batch_id) if not e.voided]
+    store.batches.set_counts(undo_id, events=len(live), details={"withdrawn": len(live)})
+    if not live:
+        return Undone(batch_id, undo_id, command)
+    cache.ensure_priced(store, table)
+    latest = max(store.months.closed(), default=None)
+    months = {e.id: payroll.month_of(e.at, table) for e in live}
+    closed = {event_id: month for event_id, month in months.items() if latest is not None and month <= latest}
+    posted = payroll.next_month(latest) if closed and latest is not None else None
+    void_ids = store.log.append_voids([e.id for e in live], reason=f"batch {batch_id} undone: {reason}",
+                                      logged_at=now, source="undo", batch=undo_id, by=by,
+                                      posted_months=dict.fromkeys(closed, posted) if posted else None)
+    diff = cache.reprice(store, table, keys={e.staff for e in live}, since=min(e.at for e in live))
+    if posted is not None and latest is not None:
+        adjustments.post(store, table, diff, closed_through=latest, posted_month=posted, cause=void_ids[0],
+                         because=f"undo of batch {batch_id}", now=now, voided=closed,
+                         reason=f"batch {batch_id} undone: {reason}")
+    return Undone(batch_id, undo_id, command, events=len(live), posted_month=posted,
+                  changed=tuple(changes.changes(diff, closed_through=latest, posted_month=posted)))
+
+
+def listing(store: Store) -> Sequence[dict[str, Any]]:
+    """Every batch, oldest first, as ``discipline batches --json`` prints it."""
+    return [{"batch": b["id"], "command": b["command"], "file": b["file"], "sha256": b["sha256"], "at": b["at"],
+             "by": b["by"], "events": b["events"], "details": b["details"], "undoes": b["undoes"],
+             "reason": b["reason"], "undone_by": b["undone_by"]}
+            for b in store.batches.all()]

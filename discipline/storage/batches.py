@@ -1,0 +1,61 @@
+"""Batches: one row per bulk command that changed something, and per undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from . import Store
+
+_COLUMNS = "id, command, file, sha256, at, by, events, details, undoes, reason"
+
+
+class Batches:
+    """The ``batches`` table."""
+
+    def __init__(self, store: Store) -> None:
+        self.db = store.db
+
+    def add(self, command: str, *, at: dt.datetime, file: str | None = None, sha256: str | None = None,
+            by: str | None = None, events: int = 0, details: dict[str, Any] | None = None,
+            undoes: int | None = None, reason: str | None = None) -> int:
+        """Record a batch and return its id (1, 2, …)."""
+        cursor = self.db.execute(
+            "insert into batches (command, file, sha256, at, by, events, details, undoes, reason) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [command, file, sha256, at.isoformat(), by, events,
+             json.dumps(details or {}, ensure_ascii=False, sort_keys=True), undoes, reason])
+        return int(cursor.lastrowid)
+
+    def forget(self, batch: int) -> None:
+        """Drop a batch recorded at the start of a command that then changed nothing."""
+        self.db.execute("delete from batches where id = ?", [batch])
+
+    def set_counts(self, batch: int, *, events: int, details: dict[str, Any]) -> None:
+        self.db.execute("update batches set events = ?, details = ? where id = ?",
+                        [events, json.dumps(details, ensure_ascii=False, sort_keys=True), batch])
+
+    def get(self, batch: int) -> dict[str, Any] | None:
+        rows = self._rows("where b.id = ?", [batch])
+        return rows[0] if rows else None
+
+    def all(self) -> list[dict[str, Any]]:
+        return self._rows("", [])
+
+    def with_file(self, command: str, sha256: str) -> dict[str, Any] | None:
+        """The earliest batch of ``command`` that holds a file with this SHA-256 and was not undone."""
+        rows = self._rows("where b.command = ? and b.sha256 = ? and u.id is null", [command, sha256])
+        return rows[0] if rows else None
+
+    def _rows(self, where: str, params: list[Any]) -> list[dict[str, Any]]:
+        sql = (f"select {', '.join('b.' + c for c in _COLUMNS.split(', '))}, u.id, u.at from batches b "
+               f"left join batches u on u.undoes = b.id {where} order by b.id")
+        out = []
+        for row in self.db.execute(sql, params):
+            record = dict(zip(_COLUMNS.split(", "), row[:10], strict=True))
+            record["details"] = json.loads(record["details"] or "{}")
+            record["undone_by"], record["undone_at"] = row[10], row[11]
+            out.append(record)
+        return out
