@@ -27,6 +27,10 @@ class InputError(click.ClickException):
     exit_code = 2
 
 
+#: A group run without a command shows its help (exit 2); that is not a refusal to rewrite.
+NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 class Group(click.Group):
     """Turns the library's errors into clean exits, for the installed command and CliRunner alike."""
 
@@ -42,6 +46,11 @@ class Group(click.Group):
 
         try:
             return super().invoke(ctx)
+        except NO_ARGS_IS_HELP:
+            raise
+        except click.UsageError as exc:  # one sentence, like every other refusal, with where to look
+            where = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
+            raise InputError(f"{exc.format_message().rstrip('.')}; '{where} --help' shows what it takes") from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except (DisciplineError, RulesError) as exc:
@@ -101,7 +110,7 @@ def whole_number(text: str, what: str) -> int:
     """An id typed by a person: digits only, and no larger than any id can be."""
     text = text.strip()
     if not text.isascii() or not text.isdigit() or len(text) > 12 or int(text) < 1:
-        raise click.BadParameter(f"{text!r} is not an id; {what} is a whole number like 12")
+        raise InputError(f"{text!r} is not an id; {what} is a whole number like 12")
     return int(text)
 
 
@@ -110,7 +119,7 @@ def by_name(ctx: click.Context, param: click.Parameter, value: str | None) -> st
         return None
     value = value.strip()
     if not value or len(value) > 100 or not value.isprintable():
-        raise click.BadParameter("give a name or staff id of up to 100 characters")
+        raise InputError("--by must be a name or staff id of up to 100 characters, without control characters")
     return value
 
 

@@ -74,7 +74,11 @@ def _paid(store: Store, event_id: int, month: str) -> tuple[tuple[str, Line], ..
     frozen = store.months.statements(month) or []
     lines = [(s["staff_id"], payroll.line_from_json(line)) for s in frozen for line in s["lines"]
              if line["event_id"] == event_id]
-    lines += [(staff, payroll.line_from_json(json.loads(text))) for staff, text in store.adjustments.of_event(event_id)]
+    row = store.log.event_row(event_id)
+    happened = dt.datetime.fromisoformat(row["at"]) if row else None
+    for staff, text in store.adjustments.of_event(event_id):  # dated when posted: the reversal names the event's day
+        line = payroll.line_from_json(json.loads(text))
+        lines.append((staff, attrs.evolve(line, at=happened or line.at)))
     return tuple(lines)
 
 

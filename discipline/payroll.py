@@ -135,16 +135,24 @@ class Tally:
 
 
 def tally(lines: Iterable[Line]) -> Tally:
-    """Order and sum a month's lines."""
+    """Order and sum a month's lines.
+
+    A disposition withdrawn later in the same month (a ``note`` line of the same event: a closed month's
+    disposition posted here, then withdrawn by an appeal) no longer awaits a decision.
+    """
     in_order = tuple(sorted(lines, key=lambda ln: (ln.at, ln.event_id)))
     amounts: dict[str, Decimal] = defaultdict(lambda: ZERO)
     points = ZERO
+    awaiting: list[Line] = []
     for line in in_order:
         amounts[line.kind] += line.amount
         points += line.points
+        if line.disposition:
+            awaiting.append(line)
+        elif line.kind == "note":
+            awaiting = [d for d in awaiting if d.event_id != line.event_id]
     return Tally(lines=in_order, amounts=dict(amounts), points=points,
-                 dispositions=tuple((line.rule, line.disposition, line.at, line.event_id)
-                                    for line in in_order if line.disposition))
+                 dispositions=tuple((line.rule, line.disposition, line.at, line.event_id) for line in awaiting))
 
 
 NOTHING = Tally(lines=(), amounts={}, points=ZERO, dispositions=())

@@ -269,7 +269,8 @@ def test_a_reversal_posted_into_an_open_month_moves_the_carry_after_it(store, ta
                          now=NOW)
     service.close(store, table, "2026-09", now=NOW)
     assert carried_into_december(store, table) == Decimal("300.00")
-    assert service.void(store, table, logged.event_id, reason="appeal upheld", by=None, now=NOW).posted_month == "2026-10"
+    voided = service.void(store, table, logged.event_id, reason="appeal upheld", by=None, now=NOW)
+    assert voided.posted_month == "2026-10"
     october = service.scorecard(store, table, "K01", "2026-10")
     assert (october.carried_in, october.due, october.deducted, october.carried_out) == (
         Decimal("3100.00"), Decimal("-4500.00"), Decimal("-1400.00"), Decimal("0.00"))

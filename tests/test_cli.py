@@ -596,7 +596,8 @@ def test_closed_month_is_frozen_and_a_void_posts_a_reversal(shop):
 
     # an appeal after payroll: the reversal is posted into December, November stays as it was
     result = run("void", str(late["event_id"]), "--reason", "appeal accepted")
-    assert result.stdout.splitlines()[0] == "event 1 withdrawn; its month is closed, so the reversal is posted in 2026-12"
+    assert result.stdout.splitlines()[0] == ("event 1 withdrawn; its month is closed, so the reversal is posted in "
+                                             "2026-12")
     december = card("C01", "2026-12")
     assert [(ln["event_id"], ln["kind"], ln["amount"], ln["at"]) for ln in december["lines"]] == [
         (1, "fine", "-20.00", "2026-12-05T10:00:00+08:00")]
