@@ -808,13 +808,17 @@ def undo(app: App, batch: int, reason: str, by: str | None, fmt: str, as_json: b
     done = batches.undo(app.store(), app.table, batch, reason=reason, by=by, now=app.now())
     if chosen(fmt, as_json) == "json":
         print_json({"batch": done.batch, "undo": done.undo, "command": done.command, "events": done.events,
-                    "punches": done.punches, "months": list(done.months), "posted_month": done.posted_month,
+                    "punches": done.punches, "months": list(done.months), "closed_months": list(done.closed_months),
+                    "posted_month": done.posted_month,
                     "changed": changes_json(done.changed)})
         return
     if done.command == "punches import":
-        months = " ".join(done.months) or "MONTH"
-        click.echo(f"batch {done.batch} undone (batch {done.undo}): {done.punches} punches withdrawn; run "
-                   f"'discipline attendance derive {months}' to withdraw what they supported")
+        click.echo(f"batch {done.batch} undone (batch {done.undo}): {done.punches} punches withdrawn"
+                   + "".join(f"; run 'discipline attendance derive {month}' to withdraw what they supported"
+                             for month in done.months))
+        if done.closed_months:
+            click.echo(f"{', '.join(done.closed_months)} closed for payroll: what these punches supported there "
+                       "stays; withdraw it with 'discipline undo' of that derive, or 'discipline void'")
         return
     click.echo(f"batch {done.batch} undone (batch {done.undo}): {done.events} events withdrawn"
                + (f"; closed months' reversals posted in {done.posted_month}" if done.posted_month else ""))

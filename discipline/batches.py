@@ -52,7 +52,9 @@ class Undone:
     punches: int = 0
     """Punches withdrawn."""
     months: tuple[str, ...] = ()
-    """Months whose punches were withdrawn (derive them again to withdraw what they supported)."""
+    """Open months whose punches were withdrawn (derive them again to withdraw what they supported)."""
+    closed_months: tuple[str, ...] = ()
+    """Closed months whose punches were withdrawn: what they supported stays, as a closed month does."""
     posted_month: str | None = None
     """Where the reversals of closed months' events were posted."""
     changed: tuple[Change, ...] = ()
@@ -77,7 +79,10 @@ def undo(store: Store, table: RuleTable, batch_id: int, *, reason: str, by: str 
         if command in PUNCH_COMMANDS:
             count, days = store.attendance.withdraw_batch(batch_id, undo=undo_id)
             store.batches.set_counts(undo_id, events=0, details={"punches": count})
-            return Undone(batch_id, undo_id, command, punches=count, months=tuple(sorted({d[:7] for d in days})))
+            latest = max(store.months.closed(), default="")
+            months = sorted({day[:7] for day in days})
+            return Undone(batch_id, undo_id, command, punches=count, months=tuple(m for m in months if m > latest),
+                          closed_months=tuple(m for m in months if m <= latest))
         return _withdraw_events(store, table, batch_id, undo_id, command, reason=reason.strip(), by=by, now=now)
 
 

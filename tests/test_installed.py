@@ -77,6 +77,34 @@ def test_bad_input_is_one_line_on_stderr_and_exit_2():
     assert json.loads(ok("events", "--json")) == []
 
 
+def test_an_import_twice_then_undone_from_another_folder():
+    """The installed command, from a folder of its own with --db: an events file imported twice logs its rows
+    once; undone, the payroll JSON is what it was before; every step says what it did."""
+    ok("init")
+    Path("roster.csv").write_text(ROSTER, encoding="utf-8")
+    ok("staff", "import", "roster.csv")
+    before = ok("payroll", "2025-11", "--format", "json")
+    Path("office").mkdir()
+    Path("office/history.csv").write_text("staff,rule,at\nC01,showroom.late,2025-11-03 08:42\n"
+                                          "C01,showroom.late,2025-11-04 08:50\n", encoding="utf-8")
+    db = str(Path("discipline.db").resolve())
+
+    def there(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([str(DISCIPLINE), "--db", db, *args], capture_output=True, timeout=60, check=False,
+                              cwd="office")
+
+    first = there("events", "import", "history.csv", "--by", "店长")
+    assert first.returncode == 0 and first.stdout.decode("utf-8").startswith("2 events logged (batch 2;")
+    second = there("events", "import", "history.csv")
+    assert second.stdout.decode("utf-8").startswith("history.csv was already imported as batch 2; nothing logged")
+    assert [b["batch"] for b in json.loads(ok("batches", "--json"))] == [1, 2]
+    undone = there("undo", "2", "--reason", "wrong month", "--json")
+    assert [(c["before"], c["after"]) for c in json.loads(undone.stdout)["changed"]] == [
+        ("20.00", "0.00"), ("40.00", "0.00")]
+    assert ok("payroll", "2025-11", "--format", "json") == before
+    assert there("undo", "2", "--reason", "again").returncode == 2
+
+
 def test_demo_writes_its_files():
     """discipline demo --dir d writes the payroll files and the scorecards."""
     ok("demo", "--dir", "d")
