@@ -48,6 +48,11 @@ class Group(click.Group):
             return super().invoke(ctx)
         except NO_ARGS_IS_HELP:
             raise
+        except BrokenPipeError:  # the reader stopped reading (| head): what was done is done, and said enough
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(0) from None
         except click.UsageError as exc:  # one sentence, like every other refusal, with where to look
             where = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
             raise InputError(f"{exc.format_message().rstrip('.')}; '{where} --help' shows what it takes") from None
@@ -114,12 +119,26 @@ def whole_number(text: str, what: str) -> int:
     return int(text)
 
 
+def typed_text(limit: int) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
+    """An option's callback for free text a person types: plain text, at most ``limit`` characters."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        from discipline.typed import plain_text
+
+        if value is None:
+            return None
+        try:
+            return plain_text(value, what=f"--{param.name}", limit=limit)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+
+    return check
+
+
 def by_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if not value or len(value) > 100 or not value.isprintable():
-        raise InputError("--by must be a name or staff id of up to 100 characters, without control characters")
+    value = typed_text(100)(ctx, param, value)
+    if value == "":
+        raise InputError("--by must name who ran it (a name or staff id)")
     return value
 
 
@@ -275,7 +294,7 @@ def rules_list(app: App, fmt: str, as_json: bool) -> None:
 @click.option("--outcome", help="One of the rule's outcomes, where it has a choice.")
 @click.option("--lapse", is_flag=True, help="Supervision lapse: the supervisor is charged double.")
 @click.option("--charge", "charge_to", metavar="STAFF", help="Who pays, where the rule charges someone else.")
-@click.option("--note", default="", help="What happened, in a few words.")
+@click.option("--note", default="", callback=typed_text(2000), help="What happened, in a few words.")
 @click.option("--by", metavar="STAFF", help="Who logged it.")
 @click.option("--again", is_flag=True,
               help="Log it although the same violation (person, rule, minute, options) is already in the log.")
@@ -313,8 +332,6 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
                 raise InputError(str(exc)) from None
     if count is not None and count < 1:
         raise InputError("--count must be a whole number of 1 or more")
-    if len(note) > 2000:
-        raise InputError("--note is too long; keep it under 2000 characters")
     event = Event(id=0, staff=staff_id.strip(), rule=rule.strip(), at=at, count=count,
                   items=tuple(i.strip() for i in items), value=amounts.get("value"), loss=amounts.get("loss"),
                   outcome=outcome, lapse=lapse, charge=charge_to, note=note, by=by)
@@ -400,7 +417,7 @@ def print_charges(charges: Any) -> None:
 
 @cli.command()
 @click.argument("event_id", metavar="EVENT", callback=lambda ctx, param, value: whole_number(value, "EVENT"))
-@click.option("--reason", required=True, help="Why the event is withdrawn.")
+@click.option("--reason", required=True, callback=typed_text(500), help="Why the event is withdrawn.")
 @click.option("--by", metavar="STAFF", help="Who withdrew it.")
 @output_option("text", "json")
 @pass_app
@@ -681,7 +698,8 @@ def derived_json(month: str, result: Any) -> dict[str, Any]:
         return [{"store": store, "rule": rule, "events": count, "amount": yuan(amount), "points": number(points)}
                 for store, rule, count, amount, points in rows]
 
-    return {"month": month, "dry_run": result.dry_run, "batch": result.batch, "derived": result.created,
+    return {"month": month, "dry_run": result.dry_run, "refused_without_yes": result.alarm,
+            "batch": result.batch, "derived": result.created,
             "already": result.already, "withdrawn": result.withdrawn, "by_rule": by_rule(result.by_rule),
             "withdrawn_by_rule": by_rule(result.withdrawn_by_rule),
             "no_clock_data": [{"store": store, "day": day.isoformat()} for store, day in found.no_clock_data],
@@ -703,6 +721,8 @@ def print_derived(month: str, result: Any) -> None:
     found = result.derivation
     if result.dry_run:
         click.echo("dry run: nothing was changed; this is what the derive would do")
+        if result.alarm:
+            click.echo(f"warning: without --yes the derive is refused: {result.alarm}")
     click.echo(f"{month}: {result.created} events derived, {result.already} already in the log"
                + (f", {result.withdrawn} withdrawn (no longer supported)" if result.withdrawn else "")
                + (f" (batch {result.batch})" if result.batch and not result.dry_run else ""))
@@ -790,7 +810,7 @@ def batches_command(app: App, fmt: str, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("batch", callback=lambda ctx, param, value: whole_number(value, "BATCH"))
-@click.option("--reason", required=True, help="Why the batch is undone.")
+@click.option("--reason", required=True, callback=typed_text(500), help="Why the batch is undone.")
 @by_option
 @output_option("text", "json")
 @pass_app
@@ -809,6 +829,7 @@ def undo(app: App, batch: int, reason: str, by: str | None, fmt: str, as_json: b
     if chosen(fmt, as_json) == "json":
         print_json({"batch": done.batch, "undo": done.undo, "command": done.command, "events": done.events,
                     "punches": done.punches, "months": list(done.months), "closed_months": list(done.closed_months),
+                    "kept": [{"event_id": event, "held_by": batch} for event, batch in done.kept],
                     "posted_month": done.posted_month,
                     "changed": changes_json(done.changed)})
         return
@@ -822,6 +843,10 @@ def undo(app: App, batch: int, reason: str, by: str | None, fmt: str, as_json: b
         return
     click.echo(f"batch {done.batch} undone (batch {done.undo}): {done.events} events withdrawn"
                + (f"; closed months' reversals posted in {done.posted_month}" if done.posted_month else ""))
+    if done.kept:
+        holders = sorted({batch for _, batch in done.kept})
+        click.echo(f"{len(done.kept)} of its events stay: batch {', '.join(map(str, holders))} holds them too "
+                   "(undo that as well to withdraw them)")
     if done.command == "attendance derive":
         click.echo("a later derive judges those days again from the punches; withdraw single events with "
                    "'discipline void' to keep them withdrawn")

@@ -31,7 +31,7 @@ from typing import Any
 import attrs
 
 from . import payroll
-from .changes import EVENT_ID, MONTH, STAFF, ChargeDiff
+from .changes import EVENT_ID, MONTH, STAFF, Change, ChargeDiff
 from .model import Line, RuleTable
 from .money import ZERO, fen, number, yuan
 from .storage import Store, utc_text
@@ -39,25 +39,35 @@ from .storage import Store, utc_text
 
 def post(store: Store, table: RuleTable, diff: ChargeDiff, *, closed_through: str, posted_month: str, cause: int,
          because: str, now: dt.datetime, logged: Collection[int] = (), voided: Mapping[int, str] | None = None,
-         reason: str = "") -> int:
+         reason: str = "") -> list[Change]:
     """Post into ``posted_month`` what ``diff`` moved in months up to ``closed_through``.
 
     ``cause`` is the log entry that made the change and ``because`` says it in a few words ("late entry
     41"); ``logged`` are the events it logged, ``voided`` maps those it withdrew to their month (reversed
-    with ``reason``). Returns how many lines were posted.
+    with ``reason``). Returns what the withdrawn events' reversals take back, per person: what was paid
+    for them, which the cache (re-priced since, say after a raise) may no longer say.
     """
     voided = voided or {}
+    now = now.replace(microsecond=0)
     groups: dict[tuple[str, int], list[list[tuple[Any, ...]]]] = defaultdict(lambda: [[], []])
     for side, rows in enumerate((diff.before, diff.after)):
         for row in rows:
             if row[MONTH] <= closed_through and row[EVENT_ID] not in voided:
                 groups[(row[STAFF], row[EVENT_ID])][side].append(row)
     lines: list[tuple[str, str, Line]] = []  # (staff, closed month, line)
+    taken_back: list[Change] = []
     for event_id, month in sorted(voided.items()):
         paid = _paid(store, event_id, month)
         reversal = payroll.Reversal(month=posted_month, event_id=event_id, at=now, reason=reason, lines=paid)
         lines += [(staff, month, line) for (staff, _), posted in payroll.reversal_lines([reversal]).items()
                   for line in posted]
+        for staff in dict.fromkeys(staff for staff, _ in paid):
+            mine = [line for who, line in paid if who == staff]
+            taken_back.append(Change(
+                staff_id=staff, month=month, event_id=event_id, rule=mine[0].rule, before=_total(mine), after=ZERO,
+                points_before=_points(mine), points_after=ZERO,
+                dispositions_before=tuple(sorted(line.disposition for line in mine if line.disposition)),
+                dispositions_after=(), posted_month=posted_month))
     for (staff, _), (before, after) in sorted(groups.items()):
         month = (before or after)[0][MONTH]
         lines += [(staff, month, line) for line in _moved(before, after, month, because, now, logged)]
@@ -65,7 +75,7 @@ def post(store: Store, table: RuleTable, diff: ChargeDiff, *, closed_through: st
              str(line.points) if line.points else "0", int(line.amount * 100), line.disposition,
              payroll.line_text(line)) for seq, (staff, month, line) in enumerate(lines, 1)]
     store.adjustments.add(rows)
-    return len(rows)
+    return taken_back
 
 
 def _paid(store: Store, event_id: int, month: str) -> tuple[tuple[str, Line], ...]:

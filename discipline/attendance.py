@@ -149,8 +149,8 @@ class Derivation:
     """Staff ids of people with a shift whose roster row says they do not punch (never judged)."""
     conflicts: tuple[Conflict, ...] = ()
     """By day, then staff id."""
-    judged: tuple[tuple[str, int], ...] = ()
-    """(store, staff-days judged), for telling a partial punch file from a bad month."""
+    judged: tuple[tuple[str, dt.date, int], ...] = ()
+    """(store, day, people judged): how much the punches cover, to tell a partial punch file from a bad month."""
 
 
 @attrs.frozen
@@ -199,18 +199,31 @@ def pin_key(number: str) -> str:
 
 
 def match_punches(punches: Iterable[StoredPunch], roster: Mapping[str, Staff]) -> tuple[list[StoredPunch], set[str]]:
-    """Punches with the machine's number turned into the staff id, and the numbers nobody on the roster has."""
-    by_number = {pin_key(person.machine_number): person.id for person in roster.values()}
+    """Punches with the machine's number turned into the staff id, and the numbers nobody on the roster has.
+
+    A number passes to a new hire once its owner has left: a punch is the person's who had the number
+    that day (a punch of nobody's day is left out, as an unknown number's is).
+    """
+    by_number: dict[str, list[Staff]] = defaultdict(list)
+    for person in roster.values():
+        by_number[pin_key(person.machine_number)].append(person)
     matched, unknown = [], set()
     for punch in punches:
-        staff_id = by_number.get(pin_key(punch.staff_id))
-        if staff_id is None:
+        owners = by_number.get(pin_key(punch.staff_id))
+        if not owners:
             unknown.add(punch.staff_id)
-        elif staff_id == punch.staff_id:
-            matched.append(punch)
-        else:
-            matched.append(StoredPunch(id=punch.id, staff_id=staff_id, at=punch.at))
+            continue
+        person = owners[0] if len(owners) == 1 else next(
+            (p for p in owners if employed(p, punch.at.date())), None)
+        if person is None:
+            continue
+        matched.append(punch if person.id == punch.staff_id else
+                       StoredPunch(id=punch.id, staff_id=person.id, at=punch.at))
     return matched, unknown
+
+
+def employed(person: Staff, day: dt.date) -> bool:
+    return (person.hired is None or person.hired <= day) and (person.left is None or day <= person.left)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -258,7 +271,7 @@ def derive(
     missing: list[MissingPunch] = []
     conflicts: list[Conflict] = []
     no_clock: set[tuple[str, dt.date]] = set()
-    judged: dict[str, int] = defaultdict(int)
+    judged: dict[tuple[str, dt.date], int] = defaultdict(int)
     not_punching = []
     for person in sorted(roster.values(), key=lambda p: p.id):
         if person.shift is None:
@@ -296,7 +309,7 @@ def derive(
             if (person.store, day) not in covered:
                 no_clock.add((person.store, day))
                 continue
-            judged[person.store] += 1
+            judged[(person.store, day)] += 1
             day_punches = sorted(by_day.get(key, ()), key=lambda p: (p.at, p.id))
             found: list[DerivedEvent] = []
             _judge(person.id, day, shift, day_punches, leave_parts.get(key, set()), tz, found, missing)
@@ -307,7 +320,54 @@ def derive(
     conflicts.sort(key=lambda c: (c.day, c.staff_id))
     return Derivation(events=tuple(events), missing=tuple(missing), notes=tuple(notes),
                       no_clock_data=tuple(sorted(no_clock)), not_punching=tuple(not_punching),
-                      conflicts=tuple(conflicts), judged=tuple(sorted(judged.items())))
+                      conflicts=tuple(conflicts),
+                      judged=tuple((store, day, count) for (store, day), count in sorted(judged.items())))
+
+
+def absence_alarm(result: Derivation, new_keys: Iterable[str], roster: Mapping[str, Staff]) -> str | None:
+    """Why deriving these new events is implausible, in words naming the stores and days; None when it is not.
+
+    Per store that gets new absences: the month's absences (those derived before and these) over
+    more than ``ABSENCE_ALARM`` of its judged staff-days, or any day with new absences over that share
+    of the people judged that day, at least three absences either way. A punch file that misses
+    people looks like that; so does a month imported a day at a time.
+    """
+    new = set(new_keys)
+    judged: dict[str, dict[dt.date, int]] = defaultdict(dict)
+    for store, day, count in result.judged:
+        judged[store][day] = count
+    absent: dict[str, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    fresh: dict[str, set[dt.date]] = defaultdict(set)
+    for event in result.events:
+        if event.key.startswith(f"{KEY_PREFIX}:absent:"):
+            store, day = roster[event.staff_id].store, event.at.date()
+            absent[store][day] += 1
+            if event.key in new:
+                fresh[store].add(day)
+    alarms = []
+    for store in sorted(fresh):
+        days = sorted(absent[store])
+        total, staff_days = sum(absent[store].values()), sum(judged[store].values())
+        if not (total >= 3 and total > ABSENCE_ALARM * staff_days):
+            days = [day for day in sorted(fresh[store]) if absent[store][day] >= 3
+                    and absent[store][day] > ABSENCE_ALARM * judged[store].get(day, 0)]
+            total, staff_days = sum(absent[store][day] for day in days), sum(judged[store].get(d, 0) for d in days)
+        if days:
+            alarms.append(f"{store} ({total} of {staff_days} staff-days, {round(100 * total / staff_days)} %, on "
+                          f"{_days_text(days)})")
+    if not alarms:
+        return None
+    return (f"this would judge {' and '.join(alarms)} absent, more than {round(ABSENCE_ALARM * 100)} % of the days "
+            "judged; a punch file is probably missing people or days — check with --dry-run, import the missing "
+            "punches, or run again with --yes to derive them")
+
+
+def _days_text(days: Sequence[dt.date]) -> str:
+    """``2026-11-02, 11-03, 11-05 … 11-27 (12 days)``: short enough for one sentence."""
+    shown = [days[0].isoformat(), *(f"{day:%m-%d}" for day in days[1:])]
+    if len(shown) > 6:
+        shown = [*shown[:4], "…", shown[-1]]
+    return ", ".join(shown) + (f" ({len(days)} days)" if len(days) > 6 else "")
 
 
 def _yield_to_logged(found: list[DerivedEvent], logged: Sequence[LoggedByHand], staff_id: str, day: dt.date,

@@ -58,6 +58,8 @@ class Undone:
     posted_month: str | None = None
     """Where the reversals of closed months' events were posted."""
     changed: tuple[Change, ...] = ()
+    kept: tuple[tuple[int, int], ...] = ()
+    """(event, batch): the batch's events left live because another batch, not undone, holds them too."""
 
 
 def undo(store: Store, table: RuleTable, batch_id: int, *, reason: str, by: str | None,
@@ -99,9 +101,14 @@ def _cannot_undo(batch_id: int, batch: dict[str, Any]) -> str:
 def _withdraw_events(store: Store, table: RuleTable, batch_id: int, undo_id: int, command: str, *, reason: str,
                      by: str | None, now: dt.datetime) -> Undone:
     live = [e for e in store.log.of_batch(batch_id) if not e.voided]
-    store.batches.set_counts(undo_id, events=len(live), details={"withdrawn": len(live)})
+    # Events it held that a batch since undone logged: they stayed for this batch's sake only.
+    undone = {b["id"] for b in store.batches.all() if b["undone_by"] is not None}
+    live += [e for e in store.log.events_by_id(store.batches.held_by(batch_id)) if not e.voided and e.batch in undone]
+    kept = store.batches.held_elsewhere([e.id for e in live], but=batch_id)  # another file holds them too
+    live = [e for e in live if e.id not in kept]
+    store.batches.set_counts(undo_id, events=len(live), details={"withdrawn": len(live), "kept": len(kept)})
     if not live:
-        return Undone(batch_id, undo_id, command)
+        return Undone(batch_id, undo_id, command, kept=tuple(sorted(kept.items())))
     cache.ensure_priced(store, table)
     latest = max(store.months.closed(), default=None)
     months = {e.id: payroll.month_of(e.at, table) for e in live}
@@ -111,12 +118,14 @@ def _withdraw_events(store: Store, table: RuleTable, batch_id: int, undo_id: int
                                       logged_at=now, source="undo", batch=undo_id, by=by,
                                       posted_months=dict.fromkeys(closed, posted) if posted else None)
     diff = cache.reprice(store, table, keys={e.staff for e in live}, since=min(e.at for e in live))
+    changed = changes.changes(diff, closed_through=latest, posted_month=posted)
     if posted is not None and latest is not None:
-        adjustments.post(store, table, diff, closed_through=latest, posted_month=posted, cause=void_ids[0],
-                         because=f"undo of batch {batch_id}", now=now, voided=closed,
-                         reason=f"batch {batch_id} undone: {reason}")
-    return Undone(batch_id, undo_id, command, events=len(live), posted_month=posted,
-                  changed=tuple(changes.changes(diff, closed_through=latest, posted_month=posted)))
+        taken_back = adjustments.post(store, table, diff, closed_through=latest, posted_month=posted,
+                                      cause=void_ids[0], because=f"undo of batch {batch_id}", now=now, voided=closed,
+                                      reason=f"batch {batch_id} undone: {reason}")
+        changed = changes.replaced(changed, taken_back)
+    return Undone(batch_id, undo_id, command, events=len(live), posted_month=posted, changed=tuple(changed),
+                  kept=tuple(sorted(kept.items())))
 
 
 def listing(store: Store) -> Sequence[dict[str, Any]]:

@@ -97,6 +97,14 @@ def changes(diff: ChargeDiff, *, closed_through: str | None = None, posted_month
     return out
 
 
+def replaced(changed: Iterable[Change], by: Iterable[Change]) -> list[Change]:
+    """``changed`` with the changes ``by`` names (person, month, event) put in their place."""
+    by = list(by)
+    named = {(c.staff_id, c.month, c.event_id) for c in by}
+    return sorted([*(c for c in changed if (c.staff_id, c.month, c.event_id) not in named), *by],
+                  key=lambda c: (c.staff_id, c.month, c.event_id))
+
+
 def _yuan(rows: Sequence[tuple[Any, ...]]) -> Decimal:
     return Decimal(sum(row[AMOUNT_FEN] for row in rows)).scaleb(-2)
 

@@ -14,13 +14,15 @@ yes/no (also 1/0, true/false, 是/否). Every bad row is reported with its line.
 
 from __future__ import annotations
 
-import datetime as dt
 import zoneinfo
 
 from .model import Event
 from .money import parse_decimal
 from .textfile import read_csv
+from .typed import local_time, plain_text
 
+#: The longest note a row (or ``--note``) may carry.
+NOTE_LIMIT = 2000
 COLUMNS = ("staff", "rule", "at", "count", "items", "value", "loss", "outcome", "lapse", "charge", "note", "by")
 REQUIRED = ("staff", "rule", "at")
 YES = {"yes", "y", "1", "true", "是"}
@@ -50,24 +52,6 @@ def read_events(text: str, tz: zoneinfo.ZoneInfo) -> tuple[list[tuple[int, Event
             problems.append((line, str(exc)))
     return events, [f"line {line}: {message}" for line, message in sorted(problems)]
 
-def local_time(text: str, tz: zoneinfo.ZoneInfo) -> dt.datetime:
-    """A time a person typed (``--at``, the ``at`` column): ``2026-11-03 08:42`` or ``2026-11-03T08:42``, seconds
-    kept when given, as an aware time in the store's zone; ``ValueError`` with the allowed form."""
-    try:
-        at = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"{text!r} is not a local time like 2026-11-03T08:42 or '2026-11-03 08:42'") from None
-    if ":" not in text:  # fromisoformat reads a bare date as midnight: a made-up time that moves ladders
-        raise ValueError(f"{text!r} has no time of day; give it as '{at:%Y-%m-%d} 08:42'")
-    if not EARLIEST <= at.replace(tzinfo=None) < LATEST:
-        raise ValueError(f"{text!r} is not a time of this century; give the date like 2026-11-03")
-    return at.replace(tzinfo=tz) if at.tzinfo is None else at.astimezone(tz)
-
-
-#: Times outside these are slips of the keyboard (or of a spreadsheet's date cells), not violations.
-EARLIEST, LATEST = dt.datetime(2000, 1, 1), dt.datetime(2100, 1, 1)
-
-
 def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo) -> Event:
     for column in REQUIRED:
         if not record.get(column):
@@ -76,6 +60,7 @@ def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo) -> Event:
         at = local_time(record["at"], tz)
     except ValueError as exc:
         raise ValueError(f"at {exc}") from None
+    note = plain_text(record.get("note", ""), what="note", limit=NOTE_LIMIT)
     count = None
     if record.get("count"):
         if not record["count"].isdigit() or int(record["count"]) < 1:
@@ -91,5 +76,5 @@ def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo) -> Event:
     items = tuple(item.strip() for item in record.get("items", "").split(";") if item.strip())
     return Event(id=0, staff=record["staff"], rule=record["rule"], at=at, count=count, items=items,
                  value=amounts.get("value"), loss=amounts.get("loss"), outcome=record.get("outcome") or None,
-                 lapse=lapse_text in YES, charge=record.get("charge") or None, note=record.get("note", ""),
+                 lapse=lapse_text in YES, charge=record.get("charge") or None, note=note,
                  by=record.get("by") or None)

@@ -244,12 +244,14 @@ class Event:
     batch: int | None = None
     """The bulk command (``discipline batches``) that logged it; None for a single ``log``."""
 
-    def identity(self) -> tuple[object, ...]:
+    def identity(self, default_outcome: str | None = None) -> tuple[object, ...]:
         """What makes two entries the same violation: who, which rule, the minute, and what was given with
-        it. The same identity twice is a slip of the keyboard or a file imported twice."""
+        it (no ``--count`` is one unit; the rule's default outcome is no outcome). The same identity twice
+        is a slip of the keyboard or a file imported twice."""
         minute = self.at.astimezone(dt.UTC).replace(second=0, microsecond=0)
         value = None if self.value is None else self.value.normalize()
-        return (self.staff, self.rule, minute, self.count, tuple(sorted(self.items)), value, self.outcome)
+        outcome = None if self.outcome == default_outcome else self.outcome
+        return (self.staff, self.rule, minute, self.count or 1, tuple(sorted(self.items)), value, outcome)
 
 
 @attrs.frozen

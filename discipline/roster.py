@@ -152,18 +152,24 @@ def _shared_numbers(roster: Mapping[str, Staff], lines: Mapping[str, int]) -> li
     """Two people with one attendance-machine number: their punches could not be told apart."""
     from .attendance import pin_key
 
-    owners: dict[str, list[str]] = {}
+    owners: dict[str, list[Staff]] = {}
     for person in roster.values():
-        owners.setdefault(pin_key(person.machine_number), []).append(person.id)
+        owners.setdefault(pin_key(person.machine_number), []).append(person)
     problems = []
-    for ids in owners.values():
-        for person_id in ids[1:] if len(ids) > 1 else ():
-            if person_id in lines or ids[0] in lines:
-                at = lines.get(person_id, lines.get(ids[0], 0))
-                problems.append(RosterProblem(at, f"{person_id} and {ids[0]} have the same attendance-machine "
-                                              f"number {roster[person_id].machine_number}; give each their own "
-                                              "in the pin column"))
+    for people in owners.values():
+        for index, person in enumerate(people):
+            for other in people[:index]:  # a number may pass to a new hire once its owner has left
+                if (person.id in lines or other.id in lines) and _overlap(person, other):
+                    problems.append(RosterProblem(lines.get(person.id, lines.get(other.id, 0)), (
+                        f"{person.id} and {other.id} have the same attendance-machine number {person.machine_number} "
+                        "while both are employed; give each their own in the pin column")))
     return problems
+
+
+def _overlap(one: Staff, other: Staff) -> bool:
+    """Whether two people's employment (hired to left, open-ended when unknown) shares a day."""
+    early, late = dt.date.min, dt.date.max
+    return (one.hired or early) <= (other.left or late) and (other.hired or early) <= (one.left or late)
 
 
 def _cycle_members(roster: Mapping[str, Staff]) -> list[str]:

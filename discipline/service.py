@@ -22,7 +22,7 @@ import attrs
 
 from . import adjustments, batches, cache, changes, engine, payroll, statements, textfile
 from .changes import Change
-from .model import Charge, DisciplineError, Event, RuleTable, Staff, Statement
+from .model import Charge, DisciplineError, Event, RuleTable, Statement
 from .storage import Store
 
 
@@ -39,7 +39,7 @@ def parse_month(text: str) -> str:
 
 def parse_time(text: str, table: RuleTable) -> dt.datetime:
     """``2026-11-03T08:42`` or ``2026-11-03 08:42`` as local time in the store's zone (aware)."""
-    from .logfile import local_time
+    from .typed import local_time
 
     try:
         return local_time(text, table.zone)
@@ -120,8 +120,13 @@ def log(store: Store, table: RuleTable, event: Event, *, now: dt.datetime, again
                       tuple(changes.changes(diff, closed_through=latest_closed(store), posted_month=posted)), posted)
 
 
+def identity(event: Event, table: RuleTable) -> tuple[object, ...]:
+    """``Event.identity`` with the rule's default outcome (an event's rule is known to the table)."""
+    return event.identity(table.rule(event.rule).default_outcome if table.has_rule(event.rule) else None)
+
+
 def _refuse_duplicate(event: Event, history: Iterable[Event], table: RuleTable) -> None:
-    same = [e for e in history if not e.voided and e.identity() == event.identity()]
+    same = [e for e in history if not e.voided and identity(e, table) == identity(event, table)]
     if same:
         earlier = same[0]
         raise DisciplineError(f"{event.staff} already has event {earlier.id} for {event.rule} at "
@@ -156,11 +161,13 @@ def void(store: Store, table: RuleTable, event_id: int, *, reason: str, by: str 
         cache.ensure_priced(store, table)
         void_id = store.log.append_void(event_id, reason=reason.strip(), by=by, logged_at=now, posted_month=posted)
         diff = cache.reprice(store, table, keys=[row["staff"]], since=at)
+        changed = changes.changes(diff, closed_through=latest_closed(store), posted_month=posted)
         if posted:
-            adjustments.post(store, table, diff, closed_through=latest_closed(store) or "", posted_month=posted,
-                             cause=void_id, because=f"withdrawal of event {event_id}", now=now,
-                             voided={event_id: month}, reason=reason.strip())
-        return Voided(posted, tuple(changes.changes(diff, closed_through=latest_closed(store), posted_month=posted)))
+            taken_back = adjustments.post(store, table, diff, closed_through=latest_closed(store) or "",
+                                          posted_month=posted, cause=void_id, because=f"withdrawal of event {event_id}",
+                                          now=now, voided={event_id: month}, reason=reason.strip())
+            changed = changes.replaced(changed, taken_back)
+        return Voided(posted, tuple(changed))
 
 
 @attrs.frozen
@@ -226,12 +233,16 @@ def import_events(store: Store, table: RuleTable, data: bytes, *, now: dt.dateti
         if not drafts:
             raise DisciplineError("the events file has a header but no rows; nothing was logged")
         duplicates: list[str] = []
+        held: list[int] = []
         if not allow_duplicates:
-            drafts, duplicates = _without_duplicates(store, drafts, table)
-        if not drafts:
-            return Imported(batch=None, logged=0, duplicates=tuple(duplicates))
+            drafts, duplicates, held = _without_duplicates(store, drafts, table)
+        # A batch even when every row was in the log already: it holds those events, so that undoing the
+        # batch that logged them leaves them (``batches.undo``).
         batch = store.batches.add("events import", at=now, file=file, sha256=digest, by=by, events=len(drafts),
                                   details={"rows": len(rows), "duplicates": len(duplicates)})
+        store.batches.hold(batch, held)
+        if not drafts:
+            return Imported(batch=batch, logged=0, duplicates=tuple(duplicates))
         ids = store.log.append_events([attrs.evolve(e, id=0, batch=batch) for e in drafts], logged_at=now,
                                       source="import")
         diff = cache.reprice(store, table, keys={e.staff for e in drafts}, since=min(e.at for e in drafts),
@@ -244,25 +255,28 @@ def import_events(store: Store, table: RuleTable, data: bytes, *, now: dt.dateti
                         changed=tuple(changes.changes(diff, closed_through=latest, posted_month=posted)))
 
 
-def _without_duplicates(store: Store, drafts: list[Event], table: RuleTable) -> tuple[list[Event], list[str]]:
-    """The rows that are not the same violation as a live event or an earlier row, and a sentence for each other."""
+def _without_duplicates(store: Store, drafts: list[Event], table: RuleTable
+                        ) -> tuple[list[Event], list[str], list[int]]:
+    """The rows that are not the same violation as a live event or an earlier row, a sentence for each other,
+    and the live events the file holds again."""
     first = min(e.at for e in drafts).replace(second=0, microsecond=0)
     last = max(e.at for e in drafts) + dt.timedelta(minutes=1)
-    live = {e.identity(): e.id for e in store.log.between(sorted({e.staff for e in drafts}), first, last)
+    live = {identity(e, table): e.id for e in store.log.between(sorted({e.staff for e in drafts}), first, last)
             if not e.voided}
     seen: dict[tuple[object, ...], int] = {}
-    kept, skipped = [], []
+    kept, skipped, held = [], [], []
     for event in drafts:  # ``id`` is the row's line
-        identity = event.identity()
-        if identity in live:
-            skipped.append(f"line {event.id}: the same as event {live[identity]} already in the log "
+        same = identity(event, table)
+        if same in live:
+            held.append(live[same])
+            skipped.append(f"line {event.id}: the same as event {live[same]} already in the log "
                            f"({event.staff} {event.rule} {event.at.astimezone(table.zone):%Y-%m-%d %H:%M})")
-        elif identity in seen:
-            skipped.append(f"line {event.id}: the same as line {seen[identity]}")
+        elif same in seen:
+            skipped.append(f"line {event.id}: the same as line {seen[same]}")
         else:
-            seen[identity] = event.id
+            seen[same] = event.id
             kept.append(event)
-    return kept, skipped
+    return kept, skipped, held
 
 
 def _line_number(problem: str) -> int:
@@ -290,12 +304,15 @@ def close(store: Store, table: RuleTable, month: str, *, now: dt.datetime) -> li
         if month in closed:
             raise DisciplineError(f"{month} is already closed (on {closed[month]['closed_at'][:10]}); a closed month "
                                   "never changes")
-        earlier = payroll.month_of(store.log.first_violation_at() or now, table)
-        previous = earlier
-        while previous < month:
-            if previous not in closed:
-                raise DisciplineError(f"{previous} is still open; close the months in order, {previous} first")
-            previous = payroll.next_month(previous)
+        latest = max(closed, default=None)
+        if latest is not None and month < latest:
+            raise DisciplineError(f"{month} is before {latest}, which is closed; months close in order, so {month} "
+                                  "can no longer be closed (what is logged into it is paid in "
+                                  f"{payroll.next_month(latest)})")
+        first = store.log.first_violation_at() or now
+        previous = payroll.next_month(latest) if latest else payroll.month_of(first, table)
+        if previous < month:
+            raise DisciplineError(f"{previous} is still open; close the months in order, {previous} first")
         frozen = statements.month_statements(store, table, month)
         exports = {fmt: statements.render_payroll(month, frozen, table, fmt) for fmt in statements.PAYROLL_FORMATS}
         store.months.set_balances(month, {s.staff_id: s.carried_out for s in frozen})
@@ -395,11 +412,12 @@ def import_punches(store: Store, table: RuleTable, path: Path, fmt: str | None, 
         known = {attendance.pin_key(person.machine_number) for person in store.staff.roster().values()}
         unknown = {number: count for number, count in sorted(numbers.items())
                    if attendance.pin_key(number) not in known}
+        if not rows:
+            return PunchImport(0, 0, parsed.problems, unknown)
+        # A batch even when every punch was stored before: it holds them too, so undoing the file that
+        # stored them first leaves them (see ``withdraw_batch``).
         batch = store.batches.add("punches import", at=now, file=Path(path).name, sha256=digest, by=by)
         new = store.attendance.add_punches(rows, source=Path(path).name, imported_at=now, batch=batch)
-        if not new:
-            store.batches.forget(batch)
-            return PunchImport(len(rows), 0, parsed.problems, unknown)
         store.batches.set_counts(batch, events=0, details={"read": len(rows), "punches": new,
                                                            "problems": len(parsed.problems)})
         return PunchImport(len(rows), new, parsed.problems, unknown, batch=batch)
@@ -425,6 +443,8 @@ class Derived:
     batch: int | None = None
     changed: tuple[Change, ...] = ()
     dry_run: bool = False
+    alarm: str | None = None
+    """Why a run without ``--yes`` is refused (shown by a dry run), when it is."""
 
 
 def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.datetime, by: str | None = None,
@@ -472,8 +492,9 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
                 refused.append(f"{item.staff_id} {item.at:%Y-%m-%d}: {exc}")
                 continue
             new.append((event, item.key, item.punch_ids))
-        if not yes and not dry_run:
-            _absence_alarm(result, [key for _, key, _ in new], roster)
+        alarm = attendance.absence_alarm(result, [key for _, key, _ in new], roster)
+        if alarm and not yes and not dry_run:
+            raise DisciplineError(f"refused: {alarm}")
         # Punches imported late (a forgotten export) can undo an absence derived before: withdraw it.
         judged_until = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tz)
         wanted = {item.key for item in result.events}
@@ -498,7 +519,8 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
                        derivation=result, by_rule=_by_rule(diff.after, rules_of),
                        withdrawn_by_rule=_by_rule(diff.before, {e.id: (roster[e.staff].store, e.rule)
                                                                 for e in withdrawn if e.staff in roster}),
-                       batch=batch, changed=tuple(changes.changes(diff)), dry_run=dry_run)
+                       batch=None if dry_run else batch, changed=tuple(changes.changes(diff)), dry_run=dry_run,
+                       alarm=alarm if not yes else None)
 
 
 def _logged_by_hand(store: Store, table: RuleTable, since: dt.datetime,
@@ -514,38 +536,6 @@ def _logged_by_hand(store: Store, table: RuleTable, since: dt.datetime,
             out[(event.staff, event.at.astimezone(table.zone).date())].append(
                 attendance.LoggedByHand(event_id=event.id, kind=kind, name=f"{rule.name_zh} {rule.code}"))
     return out
-
-
-def _absence_alarm(result: Any, new_keys: Sequence[str], roster: Mapping[str, Staff]) -> None:
-    """Refuse a derive that would judge an implausible share of a store's staff-days absent."""
-    from . import attendance
-
-    absences: dict[str, list[dt.date]] = defaultdict(list)
-    for key in new_keys:
-        _, kind, staff_id, day = key.split(":", 3)
-        if kind == "absent":
-            absences[roster[staff_id].store].append(dt.date.fromisoformat(day))
-    alarms = []
-    for store_name, judged in result.judged:
-        days = absences.get(store_name, [])
-        if judged and len(days) >= 3 and len(days) / judged > attendance.ABSENCE_ALARM:
-            alarms.append(f"{store_name} ({len(days)} of {judged} staff-days, {round(100 * len(days) / judged)} %, "
-                          f"on {_days_text(sorted(set(days)))})")
-    if alarms:
-        raise DisciplineError(
-            f"refused: this would judge {' and '.join(alarms)} absent, more than "
-            f"{round(attendance.ABSENCE_ALARM * 100)} % of the days judged; a punch file is probably missing people "
-            "or days — check with --dry-run, import the missing punches, or run again with --yes to derive them")
-
-
-def _days_text(days: Sequence[dt.date]) -> str:
-    """``2026-11-02, 11-03, 11-05 … 11-27 (12 days)``: short enough for one sentence."""
-    if not days:
-        return ""
-    shown = [days[0].isoformat(), *(f"{day:%m-%d}" for day in days[1:])]
-    if len(shown) > 6:
-        shown = [*shown[:4], "…", shown[-1]]
-    return ", ".join(shown) + (f" ({len(days)} days)" if len(days) > 6 else "")
 
 
 def _by_rule(rows: Sequence[tuple[Any, ...]], of: Mapping[int, tuple[str, str]]

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from . import engine, payroll
 from .cache import ensure_priced, fingerprint
-from .model import Line, RuleTable, Staff, Statement
+from .model import DisciplineError, Line, RuleTable, Staff, Statement
 from .storage import Store
 
 PAYROLL_FORMATS = ("csv", "html", "json")
@@ -44,6 +44,10 @@ def month_statements(store: Store, table: RuleTable, month: str, *, staff: str |
     if month in closed:
         frozen = [payroll.from_json(item) for item in store.months.statements(month) or []]
         return [s for s in frozen if staff is None or s.staff_id == staff]
+    latest = max(closed, default=None)
+    if latest is not None and month < latest:  # never closed, but behind a closed month: its events are paid later
+        raise DisciplineError(f"{month} was never closed and is before {latest}, which is; what is logged into it is "
+                              f"paid in {payroll.next_month(latest)}, as adjustment lines that name it")
     if store.charges.fingerprint() != fingerprint(table):  # re-price and read in one transaction, so a
         with store.write():  # month that cannot be stated (say, no minimum wage) leaves the cache as it was
             ensure_priced(store, table)

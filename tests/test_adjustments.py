@@ -148,3 +148,41 @@ def test_december_closed_in_turn_freezes_the_adjustments():
         run("log", "C01", "showroom.late", "--at", "2026-12-01 08:40")  # now a late discovery of December
         january = card("C01", "2027-01")
         assert [(ln["event_id"], ln["amount"]) for ln in january["lines"]] == [(4, "20.00")]
+
+
+def test_months_close_in_order_and_a_month_behind_a_closed_one_is_paid_later():
+    """With November closed, a lateness of 15 September (never closed, and behind November) is paid in
+    December; September cannot be closed any more, nor shown as a payroll of its own, so it is paid once."""
+    logged = data("log", "C02", "showroom.phone", "--at", "2026-09-15 10:00", "--json")
+    assert logged["posted_month"] == "2026-12"
+    result = invoke("close", "2026-09")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("Error: 2026-09 is before 2026-11, which is closed; months close in order, so "
+                                     "2026-09 can no longer be closed (what is logged into it is paid in 2026-12)")
+    result = invoke("payroll", "2026-09")
+    assert result.exit_code == 2
+    assert "2026-09 was never closed and is before 2026-11" in result.stderr
+    assert card("C02", "2026-12")["fines"] == "10.00"
+
+
+def test_the_reversal_says_what_was_paid_even_after_a_raise():
+    """An absence of C02 on 1 December (base 4200: 4200 ÷ 21.75 = 193.10) is paid in December, which closes;
+    a raise to 6000 then re-prices the cache (275.86), but the appeal reverses in January what was paid,
+    and says so."""
+    run("log", "C02", "attendance.absenteeism", "--at", "2026-12-01 08:30", "--count", "1")
+    with freeze_time("2027-01-02 10:00:00+08:00"):
+        run("close", "2026-12")
+        assert card("C02", "2026-12")["salary_penalties"] == "193.10"
+        run("staff", "import", _raise("C02", "6000"))
+        voided = data("void", "3", "--reason", "sick note came late", "--json")
+        assert [(c["event_id"], c["before"], c["after"], c["posted_month"]) for c in voided["changed"]] == [
+            (3, "193.10", "0.00", "2027-01")]
+        assert card("C02", "2027-01")["salary_penalties"] == "-193.10"
+
+
+def _raise(staff: str, wage: str) -> str:
+    rows = [line for line in ROSTER.splitlines() if line.startswith(f"{staff},")]
+    fields = rows[0].split(",")
+    fields[6] = wage
+    Path("raise.csv").write_text(ROSTER.splitlines()[0] + "\n" + ",".join(fields) + "\n", encoding="utf-8")
+    return "raise.csv"

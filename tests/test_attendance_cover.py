@@ -205,3 +205,84 @@ def test_undoing_a_derive_withdraws_its_events_and_a_later_derive_judges_again()
 def _leave(*rows: str) -> str:
     Path("leave.csv").write_text("staff,date,part\n" + "\n".join(rows) + "\n", encoding="utf-8")
     return "leave.csv"
+
+
+def test_a_month_imported_a_day_at_a_time_is_refused_when_its_absences_add_up():
+    """Only C01 punches, one file a day. The 2nd's derive adds C02's and C03's absences (2 of 3: under three
+    absences, allowed); the 3rd's brings the showroom to 4 of its 6 judged staff-days absent (67 %): refused,
+    though that run adds only two. A dry run says so, and names no batch."""
+    run("punches", "import", attlog("d2.dat", ("1001", (2,))))
+    assert data("attendance", "derive", "2026-11", "--json")["derived"] == 2
+    run("punches", "import", attlog("d3.dat", ("1001", (3,))))
+    result = invoke("attendance", "derive", "2026-11")
+    assert result.exit_code == 2
+    assert "this would judge 浦东展厅 (4 of 6 staff-days, 67 %, on 2026-11-02, 11-03) absent" in result.stderr
+    dry = data("attendance", "derive", "2026-11", "--dry-run", "--json")
+    assert dry["refused_without_yes"].startswith("this would judge 浦东展厅 (4 of 6 staff-days, 67 %")
+    assert (dry["derived"], dry["batch"]) == (2, None)
+    text = run("attendance", "derive", "2026-11", "--dry-run").stdout
+    assert text.splitlines()[1].startswith("warning: without --yes the derive is refused: this would judge 浦东展厅")
+
+
+def test_one_day_of_a_partial_file_is_refused_though_the_month_looks_fine():
+    """Four consultants punch the whole first week; a file for Monday the 9th holds only C01. C02–C04 would be
+    absent: 3 of the 4 judged that day (75 %), though the month's 3 of 24 staff-days is under 30 %. Refused,
+    naming the day."""
+    Path("more.csv").write_text("id,name,store,role,supervisor,base_wage,city,shift,pin\n"
+                                "C04,许晴,浦东展厅,consultant,SM1,4350,shanghai,showroom,1004\n", encoding="utf-8")
+    run("staff", "import", "more.csv")
+    run("punches", "import", attlog("week.dat", *((pin, WEEK) for pin in ("1001", "1002", "1003", "1004"))))
+    assert data("attendance", "derive", "2026-11", "--json")["derived"] == 0
+    run("punches", "import", attlog("monday.dat", ("1001", (9,))))
+    with freeze_time("2026-11-10 10:00:00+08:00"):
+        result = invoke("attendance", "derive", "2026-11")
+    assert result.exit_code == 2
+    assert "this would judge 浦东展厅 (3 of 4 staff-days, 75 %, on 2026-11-09) absent" in result.stderr
+
+
+def test_undoing_an_older_punch_file_keeps_the_punches_a_later_file_holds_too():
+    """A first export (batch 2), then a fuller re-export holding the same punches and one more (batch 3).
+    Undoing the first withdraws nothing: batch 3 holds every punch; the derive keeps C01's lateness."""
+    run("punches", "import", attlog("first.dat", ("1001", WEEK), ("1002", WEEK), ("1003", WEEK),
+                                    late={("1001", 3): "08:40:00"}))
+    text = Path("first.dat").read_text(encoding="ascii")
+    Path("full.dat").write_text(text + "     1002\t2026-11-06 12:00:00\t1\t0\t1\t0\r\n", encoding="ascii")
+    assert run("punches", "import", "full.dat").stdout.startswith("31 punches read, 1 new (batch 3)")
+    run("attendance", "derive", "2026-11")
+    assert run("undo", "2", "--reason", "superseded by the full export").stdout.startswith(
+        "batch 2 undone (batch 5): 0 punches withdrawn")
+    assert data("attendance", "derive", "2026-11", "--json")["withdrawn"] == 0
+    assert live_events() == [("C01", "showroom.late", "2026-11-03")]
+    run("undo", "3", "--reason", "both were the wrong machine")
+    assert data("attendance", "derive", "2026-11", "--json")["withdrawn"] == 1
+
+
+def test_staff_ids_with_a_colon_and_a_machine_number_passed_on():
+    """Ids like G:1 are judged like any other; a number may pass to a new hire once its owner has left: C03
+    left on the 3rd and C05 has his 1003 from the 4th, so 1003's punches are C03's on the 2nd and 3rd and
+    C05's after. C05: absent on the 4th, late on the 5th (08:45); G:1 punched only on the 2nd and 3rd."""
+    Path("more.csv").write_text("id,name,store,role,supervisor,base_wage,city,shift,pin,hired,left\n"
+                                "C03,何军,浦东展厅,consultant,SM1,4350,shanghai,showroom,1003,,2026-11-03\n"
+                                "C05,林琳,浦东展厅,consultant,SM1,4350,shanghai,showroom,1003,2026-11-04,\n"
+                                "G:1,李娜,浦东展厅,consultant,SM1,4350,shanghai,showroom,1009,,\n", encoding="utf-8")
+    run("staff", "import", "more.csv")
+    run("punches", "import", attlog("1_attlog.dat", ("1001", WEEK), ("1002", WEEK), ("1003", (2, 3, 5, 6)),
+                                    ("1009", (2, 3)), late={("1003", 5): "08:45:00"}))
+    assert data("attendance", "derive", "2026-11", "--json")["derived"] == 5
+    assert live_events() == [("C05", "attendance.absenteeism", "2026-11-04"), ("C05", "showroom.late", "2026-11-05"),
+                             ("G:1", "attendance.absenteeism", "2026-11-04"),
+                             ("G:1", "attendance.absenteeism", "2026-11-05"),
+                             ("G:1", "attendance.absenteeism", "2026-11-06")]
+
+
+def test_undoing_a_punch_file_of_a_closed_month_says_what_stays():
+    """October closed: undoing its punch file withdraws the punches, and says October's derived events stay
+    (derive refuses a closed month), instead of advising a derive that would be refused."""
+    with freeze_time("2026-10-31 10:00:00+08:00"):
+        Path("oct.csv").write_text("staff,time\n1001,2026-10-30 08:20:00\n1001,2026-10-30 17:40:00\n",
+                                   encoding="utf-8")
+        run("punches", "import", "oct.csv")
+    run("close", "2026-10")
+    out = run("undo", "2", "--reason", "wrong machine").stdout
+    assert out == ("batch 2 undone (batch 3): 2 punches withdrawn\n2026-10 closed for payroll: what these punches "
+                   "supported there stays; withdraw it with 'discipline undo' of that derive, or 'discipline void'\n")

@@ -118,13 +118,22 @@ def test_rows_already_in_the_log_are_skipped_unless_allowed():
         (1, "20.00", "40.00"), (3, "0.00", "20.00")]
 
 
-def test_every_row_a_duplicate_logs_nothing_and_records_no_batch():
-    """A file whose every row is already in the log: 0 logged, no batch."""
+def test_a_later_file_holding_the_same_rows_keeps_them_when_the_first_is_undone():
+    """A re-export with the same three rows (other bytes) logs nothing but is recorded as batch 3, holding
+    events 1–3; undoing batch 2, which logged them, leaves them, since batch 3 still holds them. Undoing
+    batch 3 as well withdraws them (60 + 40 yuan back)."""
     run("events", "import", "history.csv")
     Path("copy.csv").write_text(HISTORY + "\n", encoding="utf-8")  # other bytes, same rows
     result = data("events", "import", "copy.csv", "--json")
-    assert (result["batch"], result["logged"], result["duplicates"]) == (None, 0, 3)
-    assert [b["batch"] for b in data("batches", "--json")] == [1, 2]
+    assert (result["batch"], result["logged"], result["duplicates"]) == (3, 0, 3)
+    undone = data("undo", "2", "--reason", "the first export was incomplete", "--json")
+    assert (undone["events"], undone["kept"]) == (0, [{"event_id": 1, "held_by": 3}, {"event_id": 2, "held_by": 3},
+                                                      {"event_id": 3, "held_by": 3}])
+    assert data("scorecard", "C01", "--month", "2026-11", "--json")["fines"] == "60.00"
+    last = data("undo", "3", "--reason", "wrong month altogether", "--json")
+    assert (last["events"], sorted((c["event_id"], c["before"]) for c in last["changed"])) == (
+        3, [(1, "20.00"), (2, "40.00"), (3, "40.00")])
+    assert data("scorecard", "C01", "--month", "2026-11", "--json")["fines"] == "0.00"
 
 
 def test_log_refuses_the_same_violation_twice_unless_again():
@@ -207,3 +216,44 @@ def test_refused_commands_on_the_log_change_nothing():
     result = invoke("events", "import", "bad.csv")
     assert result.exit_code == 2 and "line 5: unknown staff 'C09'" in result.stderr
     assert state() == before
+
+
+def test_no_count_is_one_unit_and_the_default_outcome_is_no_outcome_for_duplicates():
+    """A duplicate card logged with --count 1, then without: the same violation (refused), as is a customer grab
+    logged with its default outcome named and then without."""
+    run("log", "C01", "customer.duplicate_card", "--at", "2026-11-05 10:00", "--count", "1")
+    assert "already has event 1" in refused("log", "C01", "customer.duplicate_card", "--at", "2026-11-05 10:00")
+    run("log", "C02", "sales.customer_grab", "--at", "2026-11-06 11:00")
+    assert "already has event 2" in refused("log", "C02", "sales.customer_grab", "--at", "2026-11-06 11:00",
+                                            "--outcome", "normal")
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("log", "C01", "showroom.late", "--at", "2026-11-03 08:42", "--note", "迟到\x1b[2J"),
+     "--note holds a control character (\\x1b); type plain text"),
+    (("log", "C01", "showroom.late", "--at", "2026-11-03 08:42", "--note", "一\n二"),
+     "--note holds a line break; keep it on one line"),
+    (("log", "C01", "showroom.late", "--at", "2026-11-03 08:42", "--note", "x" * 2001),
+     "--note is too long (2001 characters); keep it under 2000"),
+    (("log", "C01", "showroom.late", "--at", "2026-11-03 08:42:30.5"), "has parts of a second"),
+    (("log", "C01", "showroom.late", "--at", "20261103"), "has no time of day"),
+    (("void", "1", "--reason", "ok\u202egnp.exe"), "--reason holds a control character (\\u202e)"),
+    (("undo", "2", "--reason", "r" * 501), "--reason is too long (501 characters); keep it under 500"),
+    (("events", "import", "history.csv", "--by", "陈\x07"), "--by holds a control character (\\x07)"),
+])
+def test_what_people_type_is_plain_text_or_refused(args, expected):
+    """Escape codes, line breaks, direction overrides and pages of text, in notes, reasons and names, and times
+    with parts of a second or no time of day: one sentence each, nothing changed."""
+    run("log", "C02", "showroom.desk", "--at", "2026-11-20 09:00")
+    run("events", "import", "history.csv")
+    before = state()
+    assert expected in refused(*args)
+    assert state() == before
+
+
+def test_a_note_column_with_an_escape_code_refuses_the_file():
+    """The events file's note column is checked as --note is: the row is named, nothing logged."""
+    Path("bad.csv").write_text("staff,rule,at,note\nC01,showroom.late,2026-11-10 08:45,\x1b]0;pwned\x07\n",
+                               encoding="utf-8")
+    result = invoke("events", "import", "bad.csv")
+    assert result.exit_code == 2 and "line 2: note holds a control character (\\x1b)" in result.stderr

@@ -105,6 +105,25 @@ def test_an_import_twice_then_undone_from_another_folder():
     assert there("undo", "2", "--reason", "again").returncode == 2
 
 
+def test_output_cut_short_by_head_is_not_an_error():
+    """``discipline events | head -1`` reads one line of 1,500; the command stops quietly, exit 0, no
+    "Broken pipe" error (what it did before printing stays done). ``| true`` reads nothing at all."""
+    ok("init")
+    Path("roster.csv").write_text(ROSTER, encoding="utf-8")
+    ok("staff", "import", "roster.csv")
+    rows = [f"C01,showroom.desk,2025-11-{1 + n // 60 % 28:02d} {8 + n // 60 // 28:02d}:{n % 60:02d}"
+            for n in range(1500)]
+    Path("many.csv").write_text("staff,rule,at\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    ok("events", "import", "many.csv")
+    done = subprocess.run(["bash", "-c", f"set -o pipefail; '{DISCIPLINE}' events | head -1"], capture_output=True,
+                          timeout=60, check=False)
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout.split() == [b"id", b"at", b"staff", b"rule", b"status", b"source", b"(batch)", b"note"]
+    done = subprocess.run(["bash", "-c", f"set -o pipefail; '{DISCIPLINE}' events | true"], capture_output=True,
+                          timeout=60, check=False)
+    assert (done.returncode, done.stderr) == (0, b"")
+
+
 def test_demo_writes_its_files():
     """discipline demo --dir d writes the payroll files and the scorecards."""
     ok("demo", "--dir", "d")

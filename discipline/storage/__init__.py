@@ -60,6 +60,7 @@ class Store:
             if self.db.journal_mode != "wal":
                 self.db.enable_wal()
             self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA temp_store = MEMORY")  # a punch file is staged in a temporary table
         except sqlite3.DatabaseError as exc:
             raise DisciplineError(f"{self.path} is not a discipline database ({exc})") from None
         self.log = EventLog(self)

@@ -17,17 +17,27 @@ class AttendanceData:
 
     def add_punches(self, punches: list[tuple[str, dt.datetime, str]], *, source: str, imported_at: dt.datetime,
                     batch: int | None = None) -> int:
-        """Store (machine number, aware time, place) punches for ``batch``; one already stored is skipped,
-        one an undo withdrew comes back (into this batch). Returns how many are new."""
-        before = self.db.conn.total_changes
+        """Store (machine number, aware time, place) punches, held by ``batch``; one already stored is not
+        stored again, one an undo withdrew comes back. Returns how many are new (or back)."""
         stamp = imported_at.isoformat()
-        rows = sorted((staff, at.isoformat(), source, place, stamp, batch) for staff, at, place in punches)
+        self.db.execute("create temp table if not exists incoming (staff text, at text, source text, place text, "
+                        "imported_at text)")
+        self.db.execute("delete from incoming")
         self.db.conn.executemany(  # in index order: each insert lands beside the last one in the B-tree
-            "insert into punches (staff, at, source, place, imported_at, batch) values (?, ?, ?, ?, ?, ?) "
-            "on conflict(staff, at) do update set withdrawn = null, batch = excluded.batch, "
+            "insert into incoming values (?, ?, ?, ?, ?)",
+            sorted((staff, at.isoformat(), source, place, stamp) for staff, at, place in punches))
+        before = self.db.conn.total_changes
+        self.db.execute(
+            "insert into punches (staff, at, source, place, imported_at) select staff, at, source, place, "
+            "imported_at from incoming where true on conflict(staff, at) do update set withdrawn = null, "
             "source = excluded.source, place = excluded.place, imported_at = excluded.imported_at "
-            "where punches.withdrawn is not null", rows)
-        return int(self.db.conn.total_changes - before)
+            "where punches.withdrawn is not null")
+        new = self.db.conn.total_changes - before
+        if batch is not None:
+            self.db.execute("insert or ignore into punch_batches (batch, punch) select ?, p.id from incoming i "
+                            "join punches p on p.staff = i.staff and p.at = i.at", [batch])
+        self.db.execute("delete from incoming")
+        return int(new)
 
     def punches(self, since: dt.datetime, until: dt.datetime) -> list[tuple[int, str, dt.datetime]]:
         """(id, machine number, time) of the punches nobody withdrew with since <= time < until (times compared
@@ -38,11 +48,15 @@ class AttendanceData:
         return [(row[0], row[1], dt.datetime.fromisoformat(row[2])) for row in rows]
 
     def withdraw_batch(self, batch: int, *, undo: int) -> tuple[int, list[str]]:
-        """Withdraw the punches ``batch`` stored (kept, marked with the ``undo`` batch): (how many, their days)."""
+        """Undo ``batch``'s hold on its punches; withdraw (keep, marked with ``undo``) those no other live
+        batch holds: (how many were withdrawn, their days)."""
+        self.db.execute("update punch_batches set undone = ? where batch = ?", [undo, batch])
+        orphans = ("select m.punch from punch_batches m where m.batch = ? and not exists (select 1 from "
+                   "punch_batches o where o.punch = m.punch and o.undone is null)")
         days = [row[0] for row in self.db.execute(
-            "select distinct substr(at, 1, 10) from punches where batch = ? and withdrawn is null order by 1",
-            [batch])]
-        count = self.db.execute("update punches set withdrawn = ? where batch = ? and withdrawn is null",
+            f"select distinct substr(at, 1, 10) from punches where id in ({orphans}) and withdrawn is null "
+            "order by 1", [batch])]
+        count = self.db.execute(f"update punches set withdrawn = ? where id in ({orphans}) and withdrawn is null",
                                 [undo, batch]).rowcount
         return count, days
 

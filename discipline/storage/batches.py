@@ -29,9 +29,27 @@ class Batches:
              json.dumps(details or {}, ensure_ascii=False, sort_keys=True), undoes, reason])
         return int(cursor.lastrowid)
 
-    def forget(self, batch: int) -> None:
-        """Drop a batch recorded at the start of a command that then changed nothing."""
-        self.db.execute("delete from batches where id = ?", [batch])
+    def hold(self, batch: int, events: list[int]) -> None:
+        """``batch`` holds these live events without having logged them (its rows were already in the log)."""
+        self.db.conn.executemany("insert or ignore into batch_events (batch, event) values (?, ?)",
+                                 [(batch, event) for event in events])
+
+    def held_by(self, batch: int) -> list[int]:
+        """The events ``batch`` holds without having logged them."""
+        return [row[0] for row in self.db.execute("select event from batch_events where batch = ? order by event",
+                                                  [batch])]
+
+    def held_elsewhere(self, events: list[int], *, but: int) -> dict[int, int]:
+        """Event → a batch other than ``but``, not undone, that holds it (so undoing ``but`` must leave it)."""
+        out: dict[int, int] = {}
+        for start in range(0, len(events), 500):
+            chunk = events[start:start + 500]
+            rows = self.db.execute(
+                f"select h.event, min(h.batch) from batch_events h where h.event in ({', '.join('?' for _ in chunk)}) "
+                "and h.batch != ? and not exists (select 1 from batches u where u.undoes = h.batch) group by h.event",
+                [*chunk, but])
+            out.update({event: batch for event, batch in rows})
+        return out
 
     def set_counts(self, batch: int, *, events: int, details: dict[str, Any]) -> None:
         self.db.execute("update batches set events = ?, details = ? where id = ?",

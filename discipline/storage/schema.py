@@ -105,8 +105,11 @@ def _migration_4(db: sqlite_utils.Database) -> None:
       may be derived again once the punches support it; one a person withdrew stays withdrawn.
     * ``staff.clock`` (``no`` for people who do not punch) and ``staff.pin`` (the attendance
       machine's own number for the person; the staff id when empty).
-    * ``punches.batch`` and ``punches.withdrawn``: the batch that stored a punch, and the undo that
-      withdrew it; derive reads only punches nobody withdrew, through a partial covering index.
+    * ``punch_batches``: every punches import that held a punch (a re-export holds punches an earlier
+      file stored), and ``punches.withdrawn``: the undo that withdrew a punch no live batch holds any
+      more; derive reads only punches nobody withdrew, through a partial covering index.
+      ``batch_events``: the live events an events import held without logging them (rows that were
+      already in the log), so that undoing the batch that logged them leaves them.
     * ``adjustments``: what a change to a closed month's events does to its charges, posted into the
       first open month (a late discovery, a void after payroll). The reversals voids of closed months
       posted so far, computed until now from the frozen statements at every payroll, become rows.
@@ -122,11 +125,15 @@ def _migration_4(db: sqlite_utils.Database) -> None:
     db["batches"].create_index(["undoes"])
     db.execute("alter table staff add column clock text")
     db.execute("alter table staff add column pin text")
-    db.execute("alter table punches add column batch integer")
     db.execute("alter table punches add column withdrawn integer")
     db.execute("drop index idx_punches_at_staff")
     db.execute("create index idx_punches_at_staff on punches (at, staff) where withdrawn is null")
-    db.execute("create index idx_punches_batch on punches (batch)")
+    db.execute("create table punch_batches (batch integer not null, punch integer not null, undone integer, "
+               "primary key (batch, punch)) without rowid")
+    db.execute("create index idx_punch_batches_punch on punch_batches (punch)")
+    db.execute("create table batch_events (batch integer not null, event integer not null, "
+               "primary key (batch, event)) without rowid")
+    db.execute("create index idx_batch_events_event on batch_events (event)")
     db.execute("""
         create table adjustments (
             posted_month text not null, staff text not null, at text not null, event_id integer not null,
