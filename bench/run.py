@@ -206,9 +206,10 @@ def reuse(runner: Runner, figures: dict[str, object]) -> None:
 
 
 def twice(runner: Runner, repeat: int, args: tuple[str, ...], pattern: str, what: str, label: str,
-          must_create: bool, again_args: tuple[str, ...] | None = None) -> tuple[float, list[float]]:
-    """A first run (which must change something on a fresh chain), then ``repeat`` runs (of ``again_args``
-    when given) that must add nothing."""
+          must_create: bool, again_args: Callable[[int], tuple[str, ...]] | None = None
+          ) -> tuple[float, list[float]]:
+    """A first run (which must change something on a fresh chain), then ``repeat`` runs (the n-th of
+    ``again_args(n)`` when given) that must add nothing."""
     first, rss, stdout, stderr = runner.cli(*args, label=label)
     created = count_after(pattern, stdout)
     say(f"{what} (first): {first:.2f} s, {rss:.0f} MB peak: {stdout.strip().splitlines()[0]}")
@@ -217,8 +218,8 @@ def twice(runner: Runner, repeat: int, args: tuple[str, ...], pattern: str, what
     if must_create and not created:
         raise Failed(f"the first {what} created nothing: {stdout.strip()[:300]}")
     runs = []
-    for _ in range(repeat):
-        seconds, rss, stdout, _ = runner.cli(*(again_args or args), label=label)
+    for n in range(repeat):
+        seconds, rss, stdout, _ = runner.cli(*(again_args(n) if again_args else args), label=label)
         again = count_after(pattern, stdout)
         say(f"{what} (again): {seconds:.2f} s, {rss:.0f} MB peak: {stdout.strip().splitlines()[0]}")
         if again:
@@ -239,13 +240,15 @@ def measure(runner: Runner, figures: dict[str, object], repeat: int, fresh: bool
             failures.append(f"{name}: {str(exc).strip()[-500:]}")
 
     def punches() -> None:
-        # The same file again is known by its SHA-256 and skipped whole; the repeats import a copy with
+        # The same file again is known by its SHA-256 and skipped whole; each repeat imports a copy with
         # other bytes (a re-export of the same punches), which must go through every row and add none.
-        again = runner.directory / f"punches-{MONTH}-again.csv"
-        again.write_bytes((runner.directory / f"punches-{MONTH}.csv").read_bytes() + b"\n")
+        def again(n: int) -> tuple[str, ...]:
+            copy = runner.directory / f"punches-{MONTH}-again{n}.csv"
+            copy.write_bytes((runner.directory / f"punches-{MONTH}.csv").read_bytes() + b"\n" * (n + 1))
+            return ("punches", "import", copy.name, "--format", "csv")
+
         first, runs = twice(runner, repeat, ("punches", "import", f"punches-{MONTH}.csv", "--format", "csv"),
-                            r"punches read, (\d+) new", "punches import", "import_punches_s", fresh,
-                            again_args=("punches", "import", again.name, "--format", "csv"))
+                            r"punches read, (\d+) new", "punches import", "import_punches_s", fresh, again_args=again)
         figures.update(import_punches_first_s=first, import_punches_s=round(median(runs), 3))
 
     def derive() -> None:

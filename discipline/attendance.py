@@ -208,8 +208,11 @@ def match_punches(punches: Iterable[StoredPunch], roster: Mapping[str, Staff]) -
     for person in roster.values():
         by_number[pin_key(person.machine_number)].append(person)
     matched, unknown = [], set()
+    owners_of: dict[str, list[Staff]] = {}  # a month has a million punches of a few thousand numbers
     for punch in punches:
-        owners = by_number.get(pin_key(punch.staff_id))
+        owners = owners_of.get(punch.staff_id)
+        if owners is None:
+            owners = owners_of[punch.staff_id] = by_number.get(pin_key(punch.staff_id), [])
         if not owners:
             unknown.add(punch.staff_id)
             continue
