@@ -150,6 +150,10 @@ def chosen(fmt: str, as_json: bool) -> str:
     return "json" if as_json else fmt
 
 
+#: How many lines of one kind a command prints for a person to read; ``--json`` gives them all.
+LIST_LIMIT = 50
+
+
 def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -380,7 +384,7 @@ def changes_json(changed: Any) -> list[dict[str, Any]]:
     return [to_json(change) for change in changed]
 
 
-def print_changes(changed: Any, *, limit: int = 50) -> None:
+def print_changes(changed: Any, *, limit: int = LIST_LIMIT) -> None:
     """The charges a command moved, before → after, one per person, month and event."""
     from discipline.money import number, yuan
     from discipline.texttable import text_table
@@ -708,7 +712,7 @@ def derived_json(month: str, result: Any) -> dict[str, Any]:
                           for c in found.conflicts],
             "missing": [{"staff_id": m.staff_id, "day": m.day.isoformat(), "message": m.message}
                         for m in result.missing],
-            "notes": list(result.notes), "refused": list(result.refused), "changed": changes_json(result.changed)}
+            "notes": list(result.notes), "refused": list(result.refused), "changed": changes_json(result.changed())}
 
 
 def print_derived(month: str, result: Any) -> None:
@@ -741,12 +745,12 @@ def print_derived(month: str, result: Any) -> None:
                    "there was judged those days")
     if found.not_punching:
         click.echo(f"not judged (clock = no on the roster): {', '.join(found.not_punching)}")
-    for conflict in found.conflicts:
-        click.echo(f"conflict: {conflict.message}")
-    for note in result.notes:
-        click.echo(f"note: {note}")
-    for missing in result.missing:
-        click.echo(f"missing punch (缺卡) {missing.staff_id} {missing.day}: {missing.message}")
+    for what, lines in (("conflict", [c.message for c in found.conflicts]), ("note", list(result.notes)),
+                        ("missing punch (缺卡)", [f"{m.staff_id} {m.day}: {m.message}" for m in result.missing])):
+        for line in lines[:LIST_LIMIT]:
+            click.echo(f"{what}: {line}")
+        if len(lines) > LIST_LIMIT:
+            click.echo(f"… and {len(lines) - LIST_LIMIT} more {what} lines (--json lists them all)")
 
 
 @cli.group()

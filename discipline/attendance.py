@@ -183,13 +183,15 @@ def attendance_rules(table: RuleTable) -> list[str]:
                    or any(price.counts_as in named for price in (rule.price, *dict(rule.outcomes).values()))})
 
 
-def kind_of(rule_code: str, outcome: str | None, table: RuleTable) -> str | None:
-    """What a logged event says about its day (``KINDS``), or None when nothing."""
+def kind_of(rule_code: str, outcome: str | None, table: RuleTable,
+            named: Mapping[str, str] | None = None) -> str | None:
+    """What a logged event says about its day (``KINDS``), or None when nothing; ``named`` is
+    ``shift_kinds(table)``, for a caller asking of many events."""
     if not table.has_rule(rule_code):
         return None
     rule = table.rule(rule_code)
     price = rule.outcome(outcome) if outcome is None or outcome in rule.outcome_names() else rule.price
-    return shift_kinds(table).get(price.counts_as or rule_code)
+    return (shift_kinds(table) if named is None else named).get(price.counts_as or rule_code)
 
 
 def pin_key(number: str) -> str:
@@ -207,6 +209,10 @@ def match_punches(punches: Iterable[StoredPunch], roster: Mapping[str, Staff]) -
     by_number: dict[str, list[Staff]] = defaultdict(list)
     for person in roster.values():
         by_number[pin_key(person.machine_number)].append(person)
+    punches = list(punches)
+    numbers = {punch.staff_id for punch in punches}
+    if all(len(owners := by_number.get(pin_key(n), ())) == 1 and owners[0].id == n for n in numbers):
+        return punches, set()  # every number is its owner's staff id: a chain's million punches as they are
     matched, unknown = [], set()
     owners_of: dict[str, list[Staff]] = {}  # a month has a million punches of a few thousand numbers
     for punch in punches:

@@ -441,10 +441,15 @@ class Derived:
     withdrawn_by_rule: tuple[tuple[str, str, int, Decimal, Decimal], ...] = ()
     """The same for the events withdrawn."""
     batch: int | None = None
-    changed: tuple[Change, ...] = ()
+    diff: changes.ChargeDiff = attrs.field(factory=changes.ChargeDiff)
+    """What the derive moved in the charges cache (``changed`` says it per person and event)."""
     dry_run: bool = False
     alarm: str | None = None
     """Why a run without ``--yes`` is refused (shown by a dry run), when it is."""
+
+    def changed(self) -> list[Change]:
+        """Every charge the derive moved, before → after (a month of a chain's: asked for only when shown)."""
+        return changes.changes(self.diff)
 
 
 def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.datetime, by: str | None = None,
@@ -519,7 +524,7 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
                        derivation=result, by_rule=_by_rule(diff.after, rules_of),
                        withdrawn_by_rule=_by_rule(diff.before, {e.id: (roster[e.staff].store, e.rule)
                                                                 for e in withdrawn if e.staff in roster}),
-                       batch=None if dry_run else batch, changed=tuple(changes.changes(diff)), dry_run=dry_run,
+                       batch=None if dry_run else batch, diff=diff, dry_run=dry_run,
                        alarm=alarm if not yes else None)
 
 
@@ -529,12 +534,14 @@ def _logged_by_hand(store: Store, table: RuleTable, since: dt.datetime,
     from . import attendance
 
     out: dict[tuple[str, dt.date], list[Any]] = defaultdict(list)
-    for event in store.log.logged_by_hand(attendance.attendance_rules(table), since, until):
-        kind = attendance.kind_of(event.rule, event.outcome, table)
+    named = attendance.shift_kinds(table)
+    for event_id, staff, rule_code, outcome, at in store.log.logged_by_hand(attendance.attendance_rules(table),
+                                                                           since, until):
+        kind = attendance.kind_of(rule_code, outcome, table, named)
         if kind is not None:
-            rule = table.rule(event.rule)
-            out[(event.staff, event.at.astimezone(table.zone).date())].append(
-                attendance.LoggedByHand(event_id=event.id, kind=kind, name=f"{rule.name_zh} {rule.code}"))
+            rule = table.rule(rule_code)
+            out[(staff, at.astimezone(table.zone).date())].append(
+                attendance.LoggedByHand(event_id=event_id, kind=kind, name=f"{rule.name_zh} {rule.code}"))
     return out
 
 
