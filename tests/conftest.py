@@ -1,4 +1,5 @@
-"""Shared fixtures: the shipped rule table, a roster builder, local times, an isolated working folder.
+"""Shared fixtures: the shipped rule table, a roster builder, local times, an isolated working folder, and
+the ``discipline`` command run through click's CliRunner (``invoke``, ``run``, ``data``, ``refused``).
 
 Every test runs in its own temporary folder with ``DISCIPLINE_DB`` and ``DISCIPLINE_RULES`` unset,
 so no test ever touches a real database or rule file.
@@ -7,10 +8,13 @@ so no test ever touches a real database or rule file.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zoneinfo
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 
 from discipline.model import Event, RuleTable, Staff
 from discipline.rules import load_rules
@@ -52,3 +56,32 @@ def roster(*people: Staff) -> dict[str, Staff]:
 def event(id: int, staff_id: str, rule: str, when: str, **fields) -> Event:
     """An Event as the log would give it to the engine."""
     return Event(id=id, staff=staff_id, rule=rule, at=at(when), **fields)
+
+
+def invoke(*args: str) -> Result:
+    """The ``discipline`` command with these arguments, in the test's folder."""
+    from cli import cli
+
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def run(*args: str) -> Result:
+    """Run a command that must succeed."""
+    result = invoke(*args)
+    assert result.exit_code == 0, f"{args}: exit {result.exit_code}\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def data(*args: str) -> Any:
+    """Run a command that must succeed and read its JSON output."""
+    return json.loads(run(*args).stdout)
+
+
+def refused(*args: str, code: int = 2) -> str:
+    """Run a command that must fail with ``code`` and one line on stderr; return that line."""
+    result = invoke(*args)
+    assert result.exit_code == code, f"{args}: exit {result.exit_code}\n{result.stdout}\n{result.stderr}"
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]

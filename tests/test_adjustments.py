@@ -7,14 +7,11 @@ The clock stands at 2026-12-05 10:00 in Shanghai. November is closed with C01's 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from conftest import data, invoke, run
 from freezegun import freeze_time
-
-from cli import cli
 
 ROSTER = """\
 id,name,store,team,role,supervisor,base_wage,bonus,shift,city,hired,left
@@ -23,20 +20,6 @@ C01,郑浩,浦东展厅,A,consultant,SM1,4000,1000,showroom,shanghai,,
 C02,冯雪,浦东展厅,A,consultant,SM1,4200,1200,showroom,shanghai,,
 """
 NOW = "2026-12-05 10:00:00+08:00"
-
-
-def invoke(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def run(*args: str) -> Result:
-    result = invoke(*args)
-    assert result.exit_code == 0, f"{args}: exit {result.exit_code}\n{result.stdout}\n{result.stderr}"
-    return result
-
-
-def data(*args: str):
-    return json.loads(run(*args).stdout)
 
 
 def card(staff: str, month: str) -> dict:

@@ -8,14 +8,11 @@ knows the consultants by its own numbers 1001–1003 (the pin column).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from conftest import data, invoke, run
 from freezegun import freeze_time
-
-from cli import cli
 
 ROSTER = """\
 id,name,store,team,role,supervisor,base_wage,bonus,shift,city,hired,left,clock,pin
@@ -27,20 +24,6 @@ L01,陈静,南京西路店,,store_lead,,5200,800,store,shanghai,,,,
 G01,李娜,南京西路店,,guide,L01,3800,600,store,shanghai,,,,
 """
 WEEK = (2, 3, 4, 5, 6)
-
-
-def invoke(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def run(*args: str) -> Result:
-    result = invoke(*args)
-    assert result.exit_code == 0, f"{args}: exit {result.exit_code}\n{result.stdout}\n{result.stderr}"
-    return result
-
-
-def data(*args: str):
-    return json.loads(run(*args).stdout)
 
 
 def attlog(name: str, *days_by_pin: tuple[str, tuple[int, ...]], late: dict[tuple[str, int], str] | None = None,

@@ -8,14 +8,11 @@ recommended) and the toolkit (20 yuan per missing item).
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from conftest import data, invoke, refused, run
 from freezegun import freeze_time
-
-from cli import cli
 
 ROSTER = """\
 id,name,store,team,role,supervisor,base_wage,bonus,shift,city,hired,left
@@ -30,29 +27,6 @@ C01,showroom.late,2026-11-10 08:45,
 C01,showroom.late,2026-11-17 08:50,
 C02,showroom.toolkit,2026-11-12 10:00,订单;名片
 """
-
-
-def invoke(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def run(*args: str) -> Result:
-    result = invoke(*args)
-    assert result.exit_code == 0, f"{args}: exit {result.exit_code}\n{result.stdout}\n{result.stderr}"
-    return result
-
-
-def data(*args: str):
-    return json.loads(run(*args).stdout)
-
-
-def refused(*args: str) -> str:
-    """A command that must exit 2 with one line on stderr, which is returned."""
-    result = invoke(*args)
-    assert result.exit_code == 2, f"{args}: exit {result.exit_code}\n{result.stdout}\n{result.stderr}"
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
-    return lines[-1]
 
 
 def state() -> tuple[str, ...]:

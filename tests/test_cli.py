@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner, Result
+from conftest import data, invoke, refused, run
 from freezegun import freeze_time
 
 from cli import cli
@@ -57,32 +57,6 @@ BOM = b"\xef\xbb\xbf"
 
 
 # ─── helpers ────────────────────────────────────────────────────────────────────────────────────
-
-def invoke(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def run(*args: str) -> Result:
-    """Run a command that must succeed."""
-    result = invoke(*args)
-    assert result.exit_code == 0, f"{args}: exit {result.exit_code}\n{result.stdout}\n{result.stderr}"
-    return result
-
-
-def data(*args: str):
-    """Run a command that must succeed and read its JSON output."""
-    return json.loads(run(*args).stdout)
-
-
-def refused(*args: str, code: int = 2) -> str:
-    """Run a command that must fail with ``code`` and one line on stderr; return that line."""
-    result = invoke(*args)
-    assert result.exit_code == code, f"{args}: exit {result.exit_code}\n{result.stdout}\n{result.stderr}"
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    return lines[0]
-
 
 def log(staff: str, rule: str, when: str, *options: str) -> dict:
     """``log STAFF RULE --at WHEN … --json``, which must succeed."""
