@@ -223,16 +223,12 @@ def match_punches(punches: Iterable[StoredPunch], roster: Mapping[str, Staff]) -
             unknown.add(punch.staff_id)
             continue
         person = owners[0] if len(owners) == 1 else next(
-            (p for p in owners if employed(p, punch.at.date())), None)
+            (p for p in owners if p.employed_on(punch.at.date())), None)
         if person is None:
             continue
         matched.append(punch if person.id == punch.staff_id else
                        StoredPunch(id=punch.id, staff_id=person.id, at=punch.at))
     return matched, unknown
-
-
-def employed(person: Staff, day: dt.date) -> bool:
-    return (person.hired is None or person.hired <= day) and (person.left is None or day <= person.left)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -293,7 +289,7 @@ def derive(
                          "attendance was not judged.")
             continue
         for day in days:
-            if day > until or (person.hired and day < person.hired) or (person.left and day > person.left):
+            if day > until or not person.employed_on(day):
                 continue
             key = (person.id, day)
             if key in schedule:

@@ -411,8 +411,7 @@ def find_payer(event: Event, rule: Rule, offender: Staff | None,
 
 
 def _active(staff: Staff, event: Event) -> bool:
-    day = event.at.date()
-    return (staff.hired is None or staff.hired <= day) and (staff.left is None or day <= staff.left)
+    return staff.employed_on(event.at.date())
 
 
 def lapse_charges(event: Event, payer: Staff, charges: list[Charge], table: RuleTable,

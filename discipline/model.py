@@ -59,6 +59,10 @@ class Staff:
         """What punch files name this person by."""
         return self.pin or self.id
 
+    def employed_on(self, day: dt.date) -> bool:
+        """Hired by ``day`` and not yet left (both dates count as employed)."""
+        return (self.hired is None or self.hired <= day) and (self.left is None or day <= self.left)
+
 
 @attrs.frozen
 class Salary:
