@@ -261,13 +261,11 @@ def derive(
 
     matched, _ = match_punches(punches, roster)
     by_day: dict[tuple[str, dt.date], list[StoredPunch]] = defaultdict(list)
-    covered: set[tuple[str, dt.date]] = set()  # (store, day) with a punch from anyone of the store
     for punch in matched:
         if punch.at.tzinfo is not tz:  # a month has a million punches: convert only those not yet in store time
             punch = StoredPunch(id=punch.id, staff_id=punch.staff_id, at=_local(punch.at, tz))
-        day = punch.at.date()
-        by_day[(punch.staff_id, day)].append(punch)
-        covered.add((roster[punch.staff_id].store, day))
+        by_day[(punch.staff_id, punch.at.date())].append(punch)
+    covered = {(roster[staff_id].store, day) for staff_id, day in by_day}  # a punch from anyone of the store
     leave_parts: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
     for entry in leave:
         leave_parts[(entry.staff_id, entry.day)].add(entry.part)

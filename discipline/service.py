@@ -535,12 +535,12 @@ def _logged_by_hand(store: Store, table: RuleTable, since: dt.datetime,
 
     out: dict[tuple[str, dt.date], list[Any]] = defaultdict(list)
     named = attendance.shift_kinds(table)
-    for event_id, staff, rule_code, outcome, at in store.log.logged_by_hand(attendance.attendance_rules(table),
-                                                                           since, until):
+    for event_id, staff, rule_code, outcome, day in store.log.logged_by_hand(attendance.attendance_rules(table),
+                                                                            since, until):
         kind = attendance.kind_of(rule_code, outcome, table, named)
         if kind is not None:
             rule = table.rule(rule_code)
-            out[(staff, at.astimezone(table.zone).date())].append(
+            out[(staff, day)].append(
                 attendance.LoggedByHand(event_id=event_id, kind=kind, name=f"{rule.name_zh} {rule.code}"))
     return out
 

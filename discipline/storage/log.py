@@ -153,15 +153,16 @@ class EventLog:
         return out
 
     def logged_by_hand(self, rules: list[str], since: dt.datetime, until: dt.datetime
-                       ) -> list[tuple[int, str, str, str | None, dt.datetime]]:
-        """(id, staff, rule, outcome, time) of the live events of ``rules`` in [since, until) that a person
-        logged (not derived from punches): a chain's month holds tens of thousands."""
+                       ) -> list[tuple[int, str, str, str | None, dt.date]]:
+        """(id, staff, rule, outcome, local day) of the live events of ``rules`` in [since, until) that a
+        person logged (not derived from punches): a chain's month holds tens of thousands. The log keeps
+        local times in the store's zone, so the day is the text's."""
         marks = ", ".join("?" for _ in rules)
         rows = self.db.execute(
             "select e.id, e.staff, e.rule, e.outcome, e.at from events e where e.type = 'violation' and e.at >= ? "
             f"and e.at < ? and e.rule in ({marks}) and e.source != 'derived' and not exists (select 1 from events v "
             "where v.type = 'void' and v.target = e.id)", [since.isoformat(), until.isoformat(), *rules])
-        return [(row[0], row[1], row[2], row[3], dt.datetime.fromisoformat(row[4])) for row in rows]
+        return [(row[0], row[1], row[2], row[3], dt.date.fromisoformat(row[4][:10])) for row in rows]
 
     def team_keys(self) -> set[str]:
         return {row[0] for row in self.db.execute("select distinct staff from events where staff like 'team:%'")}
