@@ -59,8 +59,8 @@ class Group(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except (DisciplineError, RulesError) as exc:
-            problems = getattr(exc, "problems", ()) if isinstance(exc, DisciplineError) else ()
-            if len(problems) > 1:  # a refused file: every bad row with its line, then the summary
+            problems = getattr(exc, "problems", ())
+            if len(problems) > 1:  # a refused file: every bad row (or rule) with its line, then the summary
                 for problem in problems:
                     click.echo(str(problem), err=True)
             raise InputError(str(exc)) from None
@@ -74,7 +74,13 @@ class Group(click.Group):
 
 
 class App:
-    """What every command shares: where the database and the rule table are."""
+    """What every command shares: where the database is, and a rule table file where one is read.
+
+    Everything that prices reads the versions published in the database (``book``), never a file:
+    the same database gives the same payroll from any folder. A file (``--rules``, else
+    ``$DISCIPLINE_RULES``, else ``./rules.toml``, else the shipped table) is read only by ``init`` (its
+    version 1), ``rules check``, ``demo``, and as the proposal of a what-if.
+    """
 
     def __init__(self, db: str, rules: str | None) -> None:
         self.db_path = Path(db)
@@ -82,19 +88,36 @@ class App:
 
     @functools.cached_property
     def table(self):  # type: ignore[no-untyped-def]
+        """The rule table file's (for init, rules check, demo)."""
         from discipline.rules import load_rules
 
         return load_rules(self.rules_path)
 
+    @functools.cached_property
+    def book(self):  # type: ignore[no-untyped-def]
+        """The rule-table versions published in the database: what prices."""
+        from discipline import versions
+
+        return versions.book(self.store())
+
+    @functools.cached_property
+    def _store(self):  # type: ignore[no-untyped-def]
+        from discipline import service
+
+        return service.open_store(self.db_path)
+
     def store(self, *, create: bool = False):  # type: ignore[no-untyped-def]
         from discipline import service
 
-        return service.open_store(self.db_path, create=create)
+        return service.open_store(self.db_path, create=True) if create else self._store
 
     def now(self):  # type: ignore[no-untyped-def]
         from discipline import clock
 
-        return clock.now(self.table.zone)
+        return clock.now(self.book.zone)
+
+    def today(self):  # type: ignore[no-untyped-def]
+        return self.now().date()
 
 
 pass_app = click.make_pass_decorator(App)
@@ -187,47 +210,197 @@ def cli(ctx: click.Context, db: str, rules: str | None) -> None:
 @cli.command()
 @pass_app
 def init(app: App) -> None:
-    """Create the database, or bring an existing one to the current schema (harmless to repeat)."""
-    app.table  # noqa: B018 — a broken rule table is reported before anything is created
+    """Create the database, or bring an existing one to the current schema (harmless to repeat).
+
+    A database without a published rule table gets the table at hand (--rules, $DISCIPLINE_RULES,
+    ./rules.toml, else the shipped one) as version 1, in force from the beginning.
+    """
+    from discipline import clock, versions
+    from discipline.resources import shipped_rules_path
+    from discipline.rules import read_text
+
+    table = app.table  # a broken rule table is reported before anything is created
     store = app.store(create=True)
+    before = store.schema_version
     version = store.migrate()
     click.echo(f"database {app.db_path} ready (schema version {version})")
+    if not store.versions.all():
+        path = app.rules_path or shipped_rules_path()
+        now = clock.now(table.zone)
+        first = versions.publish(store, read_text(path), name=str(path), effective=None, published=now.date(),
+                                 by=None, retroactive=False, now=now).version
+        click.echo(f"rule table {path.name} is version 1 ({first.short}), in force from the beginning; "
+                   "'discipline rules publish' adds later versions")
+        if 0 < before < 5:
+            click.echo("the roster as it stands is each person's first version, from the beginning")
 
 
 @cli.group()
 def staff() -> None:
-    """The roster: who works where, for whom, on what wage."""
+    """The roster: who works where, for whom, on what wage, and since when."""
+
+
+def date_option(name: str, help_text: str, **extra: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """An option taking a date as people type it (2026-11-03 or 2026/11/3)."""
+
+    def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+        from discipline.typed import local_date
+
+        if value is None:
+            return None
+        try:
+            return local_date(value, what=name)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+
+    return click.option(name, callback=parse, metavar="YYYY-MM-DD", help=help_text, **extra)
+
+
+def print_roster_change(result: Any) -> None:
+    prefix = "dry run: nothing was changed; this is what it would do\n" if result.dry_run else ""
+    batch = f" (batch {result.batch})" if result.batch else ""
+    click.echo(f"{prefix}roster: {len(result.added)} added, {result.updated} updated, {result.unchanged} "
+               f"unchanged{batch}")
+    for change in result.fields[:LIST_LIMIT]:
+        click.echo(f"  {change}" + ("" if change.personal else f" from {result.effective}"))
+    if len(result.fields) > LIST_LIMIT:
+        click.echo(f"  … and {len(result.fields) - LIST_LIMIT} more changes")
+    if result.changed:
+        click.echo("pay changed:")
+        print_changes(result.changed)
+
+
+def roster_change_json(result: Any) -> dict[str, Any]:
+    return {"effective": result.effective.isoformat(), "dry_run": result.dry_run, "batch": result.batch,
+            "added": list(result.added), "unchanged": result.unchanged,
+            "updated": [{"staff_id": c.staff_id, "field": c.field, "before": c.before, "after": c.after}
+                        for c in result.fields], "changed": changes_json(result.changed)}
 
 
 @staff.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
+@date_option("--effective", "The day the changes take effect (default: today).")
+@click.option("--dry-run", is_flag=True, help="Show what would change, for the roster and for pay; change nothing.")
 @by_option
+@output_option("text", "json")
 @pass_app
-def staff_import(app: App, file: str, by: str | None) -> None:
-    """Add or update staff from a CSV file (UTF-8, with or without BOM).
+def staff_import(app: App, file: str, effective: Any, dry_run: bool, by: str | None, fmt: str,
+                 as_json: bool) -> None:
+    """Add or update staff from a CSV file (UTF-8, with or without BOM), each change from a date.
 
     \b
     Columns: id, name, store, team, role, supervisor, base_wage, bonus, shift, city, hired, left,
              clock (no: does not punch; default yes), pin (the attendance machine's number; default id)
-    Every bad row is reported with its line; on any error nothing is imported.
+    Every bad row is reported with its line; on any error nothing is imported. Someone new is on the
+    roster from the beginning; a change to someone takes effect from --effective (a raise applies
+    from its date), and what it does to pay from then on is listed.
     """
     from discipline import service
 
     data = read_input(file)
-    result = service.import_staff(app.store(), app.table, data, now=app.now(), file=Path(file).name, by=by)
-    batch = f" (batch {result.batch})" if result.batch else ""
-    click.echo(f"roster: {result.added} added, {result.updated} updated, {result.unchanged} unchanged{batch}")
+    result = service.import_staff(app.store(), app.book, data, now=app.now(), file=Path(file).name, by=by,
+                                  effective=effective, dry_run=dry_run)
+    if chosen(fmt, as_json) == "json":
+        print_json(roster_change_json(result))
+        return
+    print_roster_change(result)
+
+
+@staff.command("set")
+@click.argument("staff_id", metavar="ID")
+@click.argument("values", metavar="FIELD=VALUE...", nargs=-1, required=True)
+@date_option("--effective", "The day the change takes effect (default: today).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@by_option
+@output_option("text", "json")
+@pass_app
+def staff_set(app: App, staff_id: str, values: tuple[str, ...], effective: Any, dry_run: bool, by: str | None,
+              fmt: str, as_json: bool) -> None:
+    """Change one person from a date: a raise, a transfer, a new supervisor, a leaver's left date.
+
+    \b
+    discipline staff set C01 base_wage=4500 --effective 2026-11-01
+    discipline staff set G02 store=南京西路店 supervisor=L01 --effective 2026-12-01
+    discipline staff set C03 left=2026-11-30
+    """
+    from discipline import roster_history
+
+    fields = {}
+    for value in values:
+        name, sep, text = value.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"{value!r} is not FIELD=VALUE; fields: {', '.join(roster_history.FIELDS)}")
+        fields[name.strip()] = text.strip()
+    result = roster_history.set_fields(app.store(), app.book, staff_id.strip(), fields,
+                                       effective=effective or app.today(), now=app.now(), by=by, dry_run=dry_run)
+    if chosen(fmt, as_json) == "json":
+        print_json(roster_change_json(result))
+        return
+    print_roster_change(result)
+
+
+def _staff_add_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    from discipline.roster import COLUMNS
+
+    for column in reversed(COLUMNS):
+        fn = click.option(f"--{column.replace('_', '-')}", column, required=column in ("id", "name", "store", "role",
+                                                                                       "base_wage", "city"),
+                          help=f"The roster's {column} column.")(fn)
+    return fn
+
+
+@staff.command("add")
+@_staff_add_options
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@by_option
+@pass_app
+def staff_add(app: App, dry_run: bool, by: str | None, **columns: str | None) -> None:
+    """Add one person, with the roster's columns as options (the same checks as staff import).
+
+    \b
+    discipline staff add --id C05 --name 林琳 --store 浦东展厅 --role consultant --supervisor GA1 \\
+        --base-wage 4000 --bonus 500 --shift showroom --city shanghai --hired 2026-12-01
+    """
+    from discipline import roster_history
+
+    values = {name: value for name, value in columns.items() if value is not None}
+    result = roster_history.add(app.store(), app.book, values, effective=app.today(), now=app.now(), by=by,
+                                dry_run=dry_run)
+    print_roster_change(result)
+
+
+@staff.command("history")
+@click.argument("staff_id", metavar="ID")
+@output_option("text", "json")
+@pass_app
+def staff_history(app: App, staff_id: str, fmt: str, as_json: bool) -> None:
+    """One person's versions: from when each holds, what it says, and which batch recorded it."""
+    from discipline import roster_history
+    from discipline.texttable import text_table
+
+    versions = roster_history.versions_of(app.store(), staff_id.strip())
+    if chosen(fmt, as_json) == "json":
+        print_json(versions)
+        return
+    shown = ("name", "store", "team", "role", "supervisor", "base_wage", "bonus", "shift", "city", "clock", "pin",
+             "hired", "left")
+    rows = [[str(v["seq"]), v["effective"] or "(beginning)", *[str(v[c] or "") for c in shown], str(v["batch"] or "")]
+            for v in versions]
+    click.echo(text_table(["#", "from", *shown, "batch"], rows))
 
 
 @staff.command("list")
 @click.option("--store", "store_name", help="Only this store.")
+@date_option("--at", "The roster as it was (or will be) on this day (default: today).")
 @output_option("text", "json")
 @pass_app
-def staff_list(app: App, store_name: str | None, fmt: str, as_json: bool) -> None:
-    """The roster, one person per line."""
+def staff_list(app: App, store_name: str | None, at: Any, fmt: str, as_json: bool) -> None:
+    """The roster, one person per line, as on a day."""
     from discipline.texttable import text_table
 
-    people = [p for p in app.store().staff.roster().values() if store_name is None or p.store == store_name]
+    day = at or app.today()
+    roster = app.store().staff.history().at(day)
+    people = [p for p in roster.values() if store_name is None or p.store == store_name]
     people.sort(key=lambda p: (p.store, p.id))
     if chosen(fmt, as_json) == "json":
         print_json([{"id": p.id, "name": p.name, "store": p.store, "team": p.team, "role": p.role,
@@ -239,7 +412,7 @@ def staff_list(app: App, store_name: str | None, fmt: str, as_json: bool) -> Non
     if not people:
         click.echo("nobody on the roster yet; add people with 'discipline staff import FILE.csv'")
         return
-    roles = {key: zh for key, zh, _ in app.table.roles}
+    roles = {key: zh for key, zh, _ in app.book.at(day).roles}
     rows = [[p.id, p.name, p.store, p.team, roles.get(p.role, p.role), p.supervisor or "", f"{p.base_wage:.2f}",
              f"{p.bonus:.2f}", p.shift or "", p.city or "", p.left.isoformat() if p.left else "",
              p.machine_number if p.clock else "不打卡 no"] for p in people]
@@ -249,16 +422,18 @@ def staff_list(app: App, store_name: str | None, fmt: str, as_json: bool) -> Non
 
 @cli.group()
 def rules() -> None:
-    """The rule table (rules.toml)."""
+    """The rule table: its versions in the database, and rules.toml files to check and publish."""
 
 
 @rules.command("check")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
 @pass_app
-def rules_check(app: App) -> None:
-    """Validate the rule table; every problem is shown with its file, line and rule code."""
+def rules_check(app: App, path: str | None) -> None:
+    """Validate a rule table file (PATH, else --rules, else ./rules.toml, else the shipped one); every
+    problem is shown with its file, line and rule code."""
     from discipline.rules import check_rules
 
-    table, problems = check_rules(app.rules_path)
+    table, problems = check_rules(Path(path) if path else app.rules_path)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -267,15 +442,24 @@ def rules_check(app: App) -> None:
     click.echo(f"{table.path}: {len(table.rules)} rules, {len(table.shifts)} shifts, no problems")
 
 
+def in_force(app: App, at: Any):  # type: ignore[no-untyped-def]
+    """The version in force on ``at`` (default today) when there is a database, else the file's table."""
+    if not app.db_path.exists():
+        return None, app.table
+    version = app.book.version_at(at or app.today())
+    return version, version.table
+
+
 @rules.command("list")
+@date_option("--at", "The version in force on this day (default: today).")
 @output_option("text", "json")
 @pass_app
-def rules_list(app: App, fmt: str, as_json: bool) -> None:
-    """Every rule: code, Chinese and English name, and its amount in words."""
+def rules_list(app: App, at: Any, fmt: str, as_json: bool) -> None:
+    """Every rule of the version in force: code, Chinese and English name, and its amount in words."""
     from discipline.rules import amount_words
     from discipline.texttable import text_table
 
-    table = app.table
+    _, table = in_force(app, at)
     if chosen(fmt, as_json) == "json":
         print_json([{"code": r.code, "name_zh": r.name_zh, "name_en": r.name_en, "amount": amount_words(r, table),
                      "per": r.per, "items": list(r.items), "window": r.window,
@@ -283,6 +467,117 @@ def rules_list(app: App, fmt: str, as_json: bool) -> None:
         return
     click.echo(text_table(["code", "名称", "name", "amount"],
                           [[r.code, r.name_zh, r.name_en, amount_words(r, table)] for r in table.rules]))
+
+
+@rules.command("publish")
+@click.argument("path", type=click.Path(dir_okay=False))
+@date_option("--effective", "The first day it prices (at least notice_days after --published).", required=True)
+@date_option("--published", "The day it was made known to staff (公示; default: today).")
+@click.option("--retroactive", is_flag=True, help="Take effect sooner than notice_days after publishing.")
+@by_option
+@pass_app
+def rules_publish(app: App, path: str, effective: Any, published: Any, retroactive: bool, by: str | None) -> None:
+    """Publish a rule table as the next version, in force from --effective; what it reaches is re-priced.
+
+    \b
+    discipline rules export --out rules.toml          (the version in force, to edit)
+    discipline rules publish rules.toml --effective 2026-12-08 --by "HR 王"
+    """
+    from discipline import versions
+    from discipline.rules import read_text
+
+    text = read_text(Path(path))
+    done = versions.publish(app.store(), text, name=path, effective=effective, published=published or app.today(),
+                            by=by, retroactive=retroactive, now=app.now())
+    version, previous = done.version, done.previous
+    change = versions.summary(versions.diff(previous.table, version.table), previous.table, version.table) \
+        if previous else "the first version"
+    click.echo(f"{path} is version {version.number} ({version.short}), in force from {version.effective}: {change}")
+
+
+@rules.command("versions")
+@output_option("text", "json")
+@pass_app
+def rules_versions(app: App, fmt: str, as_json: bool) -> None:
+    """Every published version: from when, published when and by whom, its SHA-256 and what it changed."""
+    from discipline import versions
+    from discipline.texttable import text_table
+
+    book = app.book
+    listed = []
+    for index, v in enumerate(book.versions):
+        before = book.versions[index - 1] if index else None
+        change = versions.summary(versions.diff(before.table, v.table), before.table, v.table) if before \
+            else "the first version"
+        listed.append({"version": v.number, "effective": v.effective and v.effective.isoformat(),
+                       "published": v.published.isoformat(), "by": v.by, "sha256": v.sha256, "changes": change})
+    if chosen(fmt, as_json) == "json":
+        print_json(listed)
+        return
+    click.echo(text_table(["version", "from", "published", "by", "sha256", "changes"],
+                          [[str(v["version"]), v["effective"] or "(beginning)", v["published"], v["by"] or "",
+                            v["sha256"][:12], v["changes"]] for v in listed], right=(0,)))
+
+
+@rules.command("show")
+@date_option("--at", "The version in force on this day (default: today).")
+@output_option("text", "json")
+@pass_app
+def rules_show(app: App, at: Any, fmt: str, as_json: bool) -> None:
+    """The version in force on a day: its number, dates and SHA-256, then every rule and amount."""
+    from discipline.rules import amount_words
+    from discipline.texttable import text_table
+
+    version = app.book.version_at(at or app.today())
+    table = version.table
+    if chosen(fmt, as_json) == "json":
+        print_json({"version": version.number, "effective": version.effective and version.effective.isoformat(),
+                    "published": version.published.isoformat(), "by": version.by, "sha256": version.sha256,
+                    "rules": [{"code": r.code, "name_zh": r.name_zh, "name_en": r.name_en,
+                               "amount": amount_words(r, table)} for r in table.rules]})
+        return
+    by = f" by {version.by}" if version.by else ""
+    click.echo(f"version {version.label()}, published {version.published}{by}")
+    click.echo(text_table(["code", "名称", "name", "amount"],
+                          [[r.code, r.name_zh, r.name_en, amount_words(r, table)] for r in table.rules]))
+
+
+@rules.command("diff")
+@click.argument("first", metavar="V1", callback=lambda ctx, param, value: whole_number(value, "V1"))
+@click.argument("second", metavar="V2", callback=lambda ctx, param, value: whole_number(value, "V2"))
+@output_option("text", "json")
+@pass_app
+def rules_diff(app: App, first: int, second: int, fmt: str, as_json: bool) -> None:
+    """Rules added, removed and changed from version V1 to V2, with the old and new amounts."""
+    from discipline import versions
+    from discipline.texttable import text_table
+
+    numbers = {v.number: v for v in app.book.versions}
+    for number in (first, second):
+        if number not in numbers:
+            raise InputError(f"there is no rule version {number}; 'discipline rules versions' lists them "
+                             f"(1–{max(numbers)})")
+    old, new = numbers[first].table, numbers[second].table
+    found = versions.diff(old, new)
+    if chosen(fmt, as_json) == "json":
+        print_json({"from": first, "to": second, "summary": versions.summary(found, old, new),
+                    "rules": [{"code": c.code, "change": c.what, "before": c.before, "after": c.after}
+                              for c in found]})
+        return
+    click.echo(f"version {first} → {second}: {versions.summary(found, old, new)}")
+    if found:
+        click.echo(text_table(["code", "", "before", "after"], [[c.code, c.what, c.before, c.after] for c in found]))
+
+
+@rules.command("export")
+@date_option("--at", "The version in force on this day (default: today).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
+@pass_app
+def rules_export(app: App, at: Any, out: str | None) -> None:
+    """The TOML of the version in force, exactly as published: edit a copy of what is in force, then
+    publish it (the same text publishes with the same SHA-256)."""
+    version = app.book.version_at(at or app.today())
+    write_output(version.text.encode("utf-8"), out)
 
 
 # -- the log ----------------------------------------------------------------------------------
@@ -322,11 +617,11 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
     from discipline.model import Event
     from discipline.money import parse_decimal
 
-    table = app.table
-    if not table.has_rule(rule.strip()):
-        raise InputError(unknown_rule(rule.strip(), table))
+    book = app.book
     now = app.now()
-    at = service.parse_time(at_text, table) if at_text else now.replace(microsecond=0)
+    at = service.parse_time(at_text, book) if at_text else now.replace(microsecond=0)
+    if not book.at(at.date()).has_rule(rule.strip()):
+        raise InputError(unknown_rule(rule.strip(), book.at(at.date())))
     amounts = {}
     for name, text in (("value", value), ("loss", loss)):
         if text is not None:
@@ -339,7 +634,7 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
     event = Event(id=0, staff=staff_id.strip(), rule=rule.strip(), at=at, count=count,
                   items=tuple(i.strip() for i in items), value=amounts.get("value"), loss=amounts.get("loss"),
                   outcome=outcome, lapse=lapse, charge=charge_to, note=note, by=by)
-    logged = service.log(app.store(), table, event, now=now, again=again)
+    logged = service.log(app.store(), book, event, now=now, again=again)
     if chosen(fmt, as_json) == "json":
         print_json({"event_id": logged.event_id, "charges": [charge_json(c) for c in logged.charges],
                     "posted_month": logged.posted_month, "changed": changes_json(logged.changed)})
@@ -433,7 +728,7 @@ def void(app: App, event_id: int, reason: str, by: str | None, fmt: str, as_json
     """
     from discipline import service
 
-    voided = service.void(app.store(), app.table, event_id, reason=reason, by=by, now=app.now())
+    voided = service.void(app.store(), app.book, event_id, reason=reason, by=by, now=app.now())
     if chosen(fmt, as_json) == "json":
         print_json({"event_id": event_id, "voided": True, "posted_month": voided.posted_month,
                     "changed": changes_json(voided.changed)})
@@ -468,7 +763,7 @@ def events(ctx: click.Context, staff_id: str | None, month: str | None, fmt: str
     assert app is not None
     from discipline.texttable import text_table
 
-    table = app.table
+    table = app.book
     where, params = [], []
     if staff_id:
         where.append("staff = ?")
@@ -509,7 +804,7 @@ def events_import(app: App, file: str, by: str | None, allow_duplicates: bool, f
     """
     from discipline import service
 
-    result = service.import_events(app.store(), app.table, read_input(file), now=app.now(), file=Path(file).name,
+    result = service.import_events(app.store(), app.book, read_input(file), now=app.now(), file=Path(file).name,
                                    by=by, allow_duplicates=allow_duplicates)
     if chosen(fmt, as_json) == "json":
         print_json({"batch": result.batch, "logged": result.logged, "already_imported": result.already,
@@ -545,11 +840,12 @@ def events_import(app: App, file: str, by: str | None, allow_duplicates: bool, f
 @pass_app
 def scorecard(app: App, staff_id: str, month: str | None, fmt: str, as_json: bool, out: str | None) -> None:
     """One person's month: score, every charge and why, what is deducted."""
-    from discipline import payroll, reports, service
+    from discipline import payroll, reports, service, statements
 
-    table = app.table
-    month = service.parse_month(month) if month else payroll.month_of(app.now(), table)
-    statement = service.scorecard(app.store(), table, staff_id, month)
+    book = app.book
+    month = service.parse_month(month) if month else payroll.month_of(app.now(), book)
+    statement = service.scorecard(app.store(), book, staff_id, month)
+    table = statements.table_of(book, month)
     fmt = chosen(fmt, as_json)
     if fmt == "json":
         text = json.dumps(payroll.to_json(statement), ensure_ascii=False, indent=2) + "\n"
@@ -585,9 +881,10 @@ def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | No
         from discipline import reports
         from discipline.rules import load_rules
 
-        current, changed = service.what_if(store, app.table, load_rules(Path(proposed)), month)
+        current, changed = service.what_if(store, app.book, load_rules(Path(proposed)), month)
         if fmt == "html":
-            data = reports.comparison_html(month, current, changed, app.table).encode("utf-8")
+            data = reports.comparison_html(month, current, changed, statements.table_of(app.book, month)
+                                           ).encode("utf-8")
         elif fmt == "json":
             from discipline.payroll import to_json
 
@@ -598,8 +895,8 @@ def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | No
             data = reports.comparison_text(month, current, changed).encode("utf-8")
         write_output(data, out)
         return
-    write_output(statements.payroll_export(store, app.table, month, fmt), out)
-    problems = [] if month in store.months.closed() else statements.pricing_problems(store, app.table, month)
+    write_output(statements.payroll_export(store, app.book, month, fmt), out)
+    problems = [] if month in store.months.closed() else statements.pricing_problems(store, app.book, month)
     for event_id, message in problems:
         click.echo(f"warning: event {event_id} costs nothing until fixed: {message}", err=True)
 
@@ -614,7 +911,7 @@ def close(app: App, month: str) -> None:
     from discipline import service
     from discipline.money import yuan
 
-    statements = service.close(app.store(), app.table, month, now=app.now())
+    statements = service.close(app.store(), app.book, month, now=app.now())
     total = sum((s.deducted for s in statements), Decimal(0))
     click.echo(f"{month} closed: {len(statements)} statements frozen, {yuan(total)} yuan deducted in all")
 
@@ -641,7 +938,7 @@ def punches_import(app: App, file: str, fmt: str | None, by: str | None) -> None
     """
     from discipline import service
 
-    result = service.import_punches(app.store(), app.table, Path(file), fmt, now=app.now(), by=by)
+    result = service.import_punches(app.store(), app.book, Path(file), fmt, now=app.now(), by=by)
     if result.already:
         click.echo(f"{file} was already imported as batch {result.batch}; nothing new")
         return
@@ -683,7 +980,7 @@ def attendance_derive(app: App, month: str, dry_run: bool, yes: bool, by: str | 
     """
     from discipline import service
 
-    result = service.derive_attendance(app.store(), app.table, month, now=app.now(), by=by, dry_run=dry_run,
+    result = service.derive_attendance(app.store(), app.book, month, now=app.now(), by=by, dry_run=dry_run,
                                        yes=yes)
     if chosen(fmt, as_json) == "json":
         print_json(derived_json(month, result))
@@ -765,7 +1062,7 @@ def schedule_import(app: App, file: str) -> None:
     """Import a schedule CSV: staff,date,shift (a shift name, or rest)."""
     from discipline import service
 
-    count = service.import_schedule(app.store(), app.table, read_input(file))
+    count = service.import_schedule(app.store(), app.book.latest.table, read_input(file))
     click.echo(f"schedule: {count} days set")
 
 
@@ -829,7 +1126,7 @@ def undo(app: App, batch: int, reason: str, by: str | None, fmt: str, as_json: b
     """
     from discipline import batches
 
-    done = batches.undo(app.store(), app.table, batch, reason=reason, by=by, now=app.now())
+    done = batches.undo(app.store(), app.book, batch, reason=reason, by=by, now=app.now())
     if chosen(fmt, as_json) == "json":
         print_json({"batch": done.batch, "undo": done.undo, "command": done.command, "events": done.events,
                     "punches": done.punches, "months": list(done.months), "closed_months": list(done.closed_months),
@@ -869,7 +1166,7 @@ def verify(app: App) -> None:
 
     store = app.store()
     count, problems = store.log.verify()
-    problems = problems or cache.audit(store, app.table) or statements.audit_open_balances(store, app.table)
+    problems = problems or cache.audit(store, app.book) or statements.audit_open_balances(store, app.book)
     if problems:
         for problem in problems:
             click.echo(problem, err=True)

@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import attrs
 import chinese_calendar
 
-from .model import DisciplineError, RuleTable, Shift, Staff
+from .model import DisciplineError, RuleBook, RuleTable, Shift, Staff, StaffHistory
 from .textfile import read_csv
 
 LEAVE_PARTS = ("full", "am", "pm")
@@ -239,8 +239,8 @@ def derive(
     month: str,
     *,
     punches: Iterable[StoredPunch],
-    roster: Mapping[str, Staff],
-    table: RuleTable,
+    roster: Mapping[str, Staff] | StaffHistory,
+    table: RuleTable | RuleBook,
     schedule: Mapping[tuple[str, dt.date], str | None] | None = None,
     leave: Iterable[Leave] = (),
     until: dt.date,
@@ -249,23 +249,26 @@ def derive(
     """The attendance events and missing punches of ``month`` (``YYYY-MM``), judging days up to ``until``.
 
     ``punches`` name people by machine number; ``logged`` holds the attendance events leads logged by
-    hand, by (staff id, day).
+    hand, by (staff id, day). Each day is judged with the people as they were (``roster`` may be a
+    ``StaffHistory``: a transfer, a new shift, clock = no from its date) and the shifts of the
+    rule-table version in force (``table`` may be a ``RuleBook``).
     """
-    tz = table.zone
+    book, history = RuleBook.single(table), StaffHistory.single(roster)
+    tz = book.zone
     days = _month_days(month)
     schedule = schedule or {}
     logged = logged or {}
-    shifts = {shift.name: shift for shift in table.shifts}
     notes: list[str] = []
     calendar = _Calendar(notes)
 
-    matched, _ = match_punches(punches, roster)
+    matched, _ = match_punches(punches, history.at(min(until, days[-1])))
     by_day: dict[tuple[str, dt.date], list[StoredPunch]] = defaultdict(list)
     for punch in matched:
         if punch.at.tzinfo is not tz:  # a month has a million punches: convert only those not yet in store time
             punch = StoredPunch(id=punch.id, staff_id=punch.staff_id, at=_local(punch.at, tz))
         by_day[(punch.staff_id, punch.at.date())].append(punch)
-    covered = {(roster[staff_id].store, day) for staff_id, day in by_day}  # a punch from anyone of the store
+    covered = {(person.store, day) for staff_id, day in by_day  # a punch from anyone of the store
+               if (person := history.at(day).get(staff_id)) is not None}
     leave_parts: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
     for entry in leave:
         leave_parts[(entry.staff_id, entry.day)].add(entry.part)
@@ -275,19 +278,24 @@ def derive(
     conflicts: list[Conflict] = []
     no_clock: set[tuple[str, dt.date]] = set()
     judged: dict[tuple[str, dt.date], int] = defaultdict(int)
-    not_punching = []
-    for person in sorted(roster.values(), key=lambda p: p.id):
-        if person.shift is None:
-            continue
-        if not person.clock:
-            not_punching.append(person.id)
-            continue
-        if person.shift not in shifts:
-            notes.append(f"{person.id}'s shift {person.shift!r} is not in the rule table, so their "
-                         "attendance was not judged.")
-            continue
-        for day in days:
-            if day > until or not person.employed_on(day):
+    not_punching: set[str] = set()
+    said: set[str] = set()
+    days_by_stretch = [(day, history.at(day), {s.name: s for s in book.at(day).shifts}) for day in days
+                       if day <= until]
+    for staff_id in sorted(history.versions):
+        for day, people, shifts in days_by_stretch:
+            person = people.get(staff_id)
+            if person is None or person.shift is None or not person.employed_on(day):
+                continue
+            if not person.clock:
+                not_punching.add(person.id)
+                continue
+            if person.shift not in shifts:
+                note = (f"{person.id}'s shift {person.shift!r} is not in the rule table, so their attendance was "
+                        "not judged.")
+                if note not in said:
+                    said.add(note)
+                    notes.append(note)
                 continue
             key = (person.id, day)
             if key in schedule:
@@ -322,12 +330,13 @@ def derive(
     missing.sort(key=lambda m: (m.day, m.staff_id))
     conflicts.sort(key=lambda c: (c.day, c.staff_id))
     return Derivation(events=tuple(events), missing=tuple(missing), notes=tuple(notes),
-                      no_clock_data=tuple(sorted(no_clock)), not_punching=tuple(not_punching),
+                      no_clock_data=tuple(sorted(no_clock)), not_punching=tuple(sorted(not_punching)),
                       conflicts=tuple(conflicts),
                       judged=tuple((store, day, count) for (store, day), count in sorted(judged.items())))
 
 
-def absence_alarm(result: Derivation, new_keys: Iterable[str], roster: Mapping[str, Staff]) -> str | None:
+def absence_alarm(result: Derivation, new_keys: Iterable[str], roster: Mapping[str, Staff] | StaffHistory
+                  ) -> str | None:
     """Why deriving these new events is implausible, in words naming the stores and days; None when it is not.
 
     Per store that gets new absences: the month's absences (those derived before and these) over
@@ -341,9 +350,11 @@ def absence_alarm(result: Derivation, new_keys: Iterable[str], roster: Mapping[s
         judged[store][day] = count
     absent: dict[str, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     fresh: dict[str, set[dt.date]] = defaultdict(set)
+    history = StaffHistory.single(roster)
     for event in result.events:
         if event.key.startswith(f"{KEY_PREFIX}:absent:"):
-            store, day = roster[event.staff_id].store, event.at.date()
+            day = event.at.date()
+            store = history.at(day)[event.staff_id].store
             absent[store][day] += 1
             if event.key in new:
                 fresh[store].add(day)

@@ -25,7 +25,7 @@ import attrs
 
 from . import adjustments, cache, changes, payroll
 from .changes import Change
-from .model import DisciplineError, RuleTable
+from .model import DisciplineError, RuleBook, RuleTable
 from .storage import Store
 
 #: The commands that record batches, as ``discipline batches`` names them.
@@ -62,7 +62,7 @@ class Undone:
     """(event, batch): the batch's events left live because another batch, not undone, holds them too."""
 
 
-def undo(store: Store, table: RuleTable, batch_id: int, *, reason: str, by: str | None,
+def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: str, by: str | None,
          now: dt.datetime) -> Undone:
     """Withdraw everything batch ``batch_id`` added, in one transaction; bad input changes nothing."""
     if not reason.strip():
@@ -98,8 +98,8 @@ def _cannot_undo(batch_id: int, batch: dict[str, Any]) -> str:
     return f"batch {batch_id} is a {batch['command']}, which cannot be undone"
 
 
-def _withdraw_events(store: Store, table: RuleTable, batch_id: int, undo_id: int, command: str, *, reason: str,
-                     by: str | None, now: dt.datetime) -> Undone:
+def _withdraw_events(store: Store, table: RuleTable | RuleBook, batch_id: int, undo_id: int, command: str, *,
+                     reason: str, by: str | None, now: dt.datetime) -> Undone:
     live = [e for e in store.log.of_batch(batch_id) if not e.voided]
     # Events it held that a batch since undone logged: they stayed for this batch's sake only.
     undone = {b["id"] for b in store.batches.all() if b["undone_by"] is not None}

@@ -4,14 +4,15 @@ Pricing is a replay of the log, but a chain's log is millions of events; payroll
 re-price a year to print a month. The engine's charges are kept in the ``charges`` table, and
 every command that changes the log re-prices just what the change can move (``reprice``): the
 events sharing the changed event's ``staff`` key from its time on (occurrences never cross keys).
-A different rule table (its fingerprint) re-prices everything once (``ensure_priced``). The cache is
-derived data, which ``verify`` checks against a fresh pricing (``audit``), since payroll reads it
-and not the chained log::
+A newly published rule-table version re-prices every key from the day it takes effect
+(``reprice_from``); a table or code the cache was not made with (its fingerprint) re-prices
+everything once (``ensure_priced``). The cache is derived data, which ``verify`` checks against a
+fresh pricing (``audit``), since payroll reads it and not the chained log::
 
     with store.write():
-        ensure_priced(store, table)                 # a new rule table: everything, once
+        ensure_priced(store, book)                  # another table or code: everything, once
         store.log.append_event(event, ...)
-        reprice(store, table, keys=[event.staff], since=event.at)
+        reprice(store, book, keys=[event.staff], since=event.at)
 """
 
 from __future__ import annotations
@@ -26,37 +27,50 @@ import attrs
 
 from . import engine, payroll
 from .changes import ChargeDiff
-from .model import Charge, Event, RuleTable, Staff
+from .model import Charge, Event, RuleBook, RuleTable, Staff, StaffHistory
 from .storage import CHARGE_COLUMNS, Store, utc_text
 
 EVENT_ID = CHARGE_COLUMNS.index("event_id")
 
 
-def fingerprint(table: RuleTable) -> str:
-    """Identifies a rule table's content (not its path): the cache is valid for one fingerprint."""
-    return hashlib.sha256(repr(attrs.evolve(table, path="")).encode("utf-8")).hexdigest()
+def fingerprint(table: RuleTable | RuleBook) -> str:
+    """Identifies what the cache was priced with: the versions (their texts' SHA-256 and dates), and the
+    latest read by this code (a table's content, not its path, so that a new release of the code that
+    reads tables otherwise re-prices once)."""
+    book = RuleBook.single(table)
+    latest = repr(attrs.evolve(book.latest.table, path=""))
+    if not book.stored:
+        return hashlib.sha256(latest.encode("utf-8")).hexdigest()
+    versions = "|".join(f"{v.number}:{v.effective}:{v.sha256}" for v in book.versions)
+    return hashlib.sha256(f"{versions}|{latest}".encode()).hexdigest()
 
 
-def history_rules(table: RuleTable) -> tuple[str, ...]:
-    """Codes of rules whose occurrences count beyond the calendar month (ever or rolling windows)."""
-    codes = []
-    for rule in table.rules:
-        for price_ in (rule.price, *dict(rule.outcomes).values()):
-            target = table.rule(price_.counts_as) if price_.counts_as else rule
-            if target.window != "month":
-                codes.append(rule.code)
-                break
+def history_rules(table: RuleTable | RuleBook, since: dt.datetime | None = None) -> tuple[str, ...]:
+    """Codes of rules whose occurrences count beyond the calendar month (ever or rolling windows), in the
+    versions that price events from ``since`` on (every version when None)."""
+    book = RuleBook.single(table)
+    day = since.astimezone(book.zone).date() if since is not None else dt.date.min
+    codes: list[str] = []
+    for version in book.in_force(day, dt.date.max):
+        versioned = version.table
+        for rule in versioned.rules:
+            for price_ in (rule.price, *dict(rule.outcomes).values()):
+                target = versioned.rule(price_.counts_as) if price_.counts_as else rule
+                if target.window != "month" and rule.code not in codes:
+                    codes.append(rule.code)
+                    break
     return tuple(codes)
 
 
-def history_since(table: RuleTable, since: dt.datetime) -> dt.datetime:
+def history_since(table: RuleTable | RuleBook, since: dt.datetime) -> dt.datetime:
     """The earliest event that can be an earlier occurrence of one in a month-window rule at ``since``."""
     local = since.astimezone(table.zone)
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def price_into_cache(store: Store, table: RuleTable, events: Sequence[Event], roster: Mapping[str, Staff], *,
-                     keys: Sequence[str] | None, since: dt.datetime | None) -> tuple[engine.Priced, ChargeDiff]:
+def price_into_cache(store: Store, table: RuleTable | RuleBook, events: Sequence[Event],
+                     roster: Mapping[str, Staff] | StaffHistory, *, keys: Sequence[str] | None,
+                     since: dt.datetime | None) -> tuple[engine.Priced, ChargeDiff]:
     """Price ``events`` (from ``since`` on) and swap the result into the cache for ``keys``: the
     charges, and what moved in the cache (nothing is compared when ``keys`` is None)."""
     priced = engine.price(events, table, roster, since=since)
@@ -67,33 +81,47 @@ def price_into_cache(store: Store, table: RuleTable, events: Sequence[Event], ro
     return priced, ChargeDiff(tuple(before), tuple(after))
 
 
-def charge_rows(charges: Iterable[Charge], table: RuleTable) -> Iterator[tuple[Any, ...]]:
-    """Charges as the cache stores them (``storage.CHARGE_COLUMNS``), each with its statement line's JSON.
+def charge_rows(charges: Iterable[Charge], table: RuleTable | RuleBook) -> Iterator[tuple[Any, ...]]:
+    """Charges as the cache stores them (``storage.CHARGE_COLUMNS``), each with its statement line's JSON
+    (under the rule's name in the version that priced it).
 
     ``seq`` numbers an event's charges in the engine's order, which is their order on a statement.
     """
+    book = RuleBook.single(table)
+    tz = book.zone
     seq: Counter[int] = Counter()
     for charge in charges:
         seq[charge.event_id] += 1
-        yield (payroll.month_of(charge.at, table), charge.staff_id, utc_text(charge.at), charge.event_id,
+        versioned = book.at(charge.at.astimezone(tz).date())
+        yield (payroll.month_of(charge.at, versioned), charge.staff_id, utc_text(charge.at), charge.event_id,
                seq[charge.event_id], charge.key, charge.rule, charge.kind, str(charge.points),
-               int(charge.amount * 100), charge.disposition, payroll.line_text(payroll.line_of(charge, table)))
+               int(charge.amount * 100), charge.disposition, payroll.line_text(payroll.line_of(charge, versioned)))
 
 
-def reprice(store: Store, table: RuleTable, *, keys: Iterable[str] | None, since: dt.datetime | None,
-            roster: Mapping[str, Staff] | None = None) -> ChargeDiff:
+def reprice(store: Store, table: RuleTable | RuleBook, *, keys: Iterable[str] | None, since: dt.datetime | None,
+            roster: Mapping[str, Staff] | StaffHistory | None = None) -> ChargeDiff:
     """Re-price the events of ``keys`` (every key when None) from ``since`` on (all time when None), and
     return what moved (for named keys)."""
     keys = sorted(keys) if keys is not None else None
     load_since = history_since(table, since) if since is not None else None
-    events = store.log.events_of(keys, since=load_since, rules=history_rules(table))
+    events = store.log.events_of(keys, since=load_since, rules=history_rules(table, since))
     if roster is None:
-        roster = store.staff.roster() if keys is None or len(keys) > 1 else store.staff.around(
+        roster = store.staff.history() if keys is None or len(keys) > 1 else store.staff.around(
             keys[0], extra=[who for e in events for who in (e.charge, e.by) if who])
     return price_into_cache(store, table, events, roster, keys=keys, since=since)[1]
 
 
-def ensure_priced(store: Store, table: RuleTable, *, chunk: int = 2000) -> None:
+def reprice_from(store: Store, book: RuleBook, since: dt.datetime, *, chunk: int = 2000) -> None:
+    """Re-price every key from ``since`` on (a rule-table version taking effect then), a few thousand keys
+    at a time, and mark the cache as made with ``book``. Call inside ``write()``."""
+    history = store.staff.history()
+    for keys in _key_chunks(store, chunk):
+        reprice(store, book, keys=keys, since=since, roster=history)
+    store.charges.forget_open_balances(payroll.month_of(since, book))
+    store.charges.set_fingerprint(fingerprint(book))
+
+
+def ensure_priced(store: Store, table: RuleTable | RuleBook, *, chunk: int = 2000) -> None:
     """Re-price the whole log when the cache was made with another rule table. Call inside ``write()``.
 
     A few thousand keys at a time (occurrences never cross keys), so a chain's two million events
@@ -103,9 +131,9 @@ def ensure_priced(store: Store, table: RuleTable, *, chunk: int = 2000) -> None:
     if store.charges.fingerprint() == wanted:
         return
     store.charges.replace(None, None, (), ())
-    roster = engine.IndexedRoster(store.staff.roster())
+    history = store.staff.history()
     for keys in _key_chunks(store, chunk):
-        reprice(store, table, keys=keys, since=None, roster=roster)
+        reprice(store, table, keys=keys, since=None, roster=history)
     store.charges.set_fingerprint(wanted)
 
 
@@ -116,7 +144,7 @@ def _key_chunks(store: Store, chunk: int) -> Iterator[list[str]]:
         yield keys[start:start + chunk]
 
 
-def audit(store: Store, table: RuleTable, *, chunk: int = 2000) -> list[str]:
+def audit(store: Store, table: RuleTable | RuleBook, *, chunk: int = 2000) -> list[str]:
     """Payroll reads the cache, not the chained log: name the first event whose cached charges a fresh
     pricing of the log does not give (the cache edited by hand). Empty when the cache is sound.
 
@@ -124,10 +152,10 @@ def audit(store: Store, table: RuleTable, *, chunk: int = 2000) -> list[str]:
     """
     if store.charges.fingerprint() != fingerprint(table):
         return []  # priced with another table: whatever reads the cache next re-prices it all first
-    roster = engine.IndexedRoster(store.staff.roster())
+    history = store.staff.history()
     wrong: set[int | None] = set()
     for part in _key_chunks(store, chunk):
-        fresh = engine.price(store.log.events_of(part, since=None), table, roster).charges
+        fresh = engine.price(store.log.events_of(part, since=None), table, history).charges
         expected = Counter(charge_rows(fresh, table))
         stored = Counter(store.charges.rows(part))
         wrong |= {row[EVENT_ID] for row in (expected - stored) + (stored - expected)}

@@ -19,8 +19,9 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from . import payroll, reports, service, statements
+from . import payroll, reports, service, statements, versions
 from .model import Event, RuleTable
+from .rules import read_text
 from .storage import Store
 
 MONTH = "2026-10"
@@ -92,6 +93,8 @@ def build(directory: Path, table: RuleTable) -> list[Path]:
     now = NOW.replace(tzinfo=tz)
     store = Store(db_path, create=True)
     store.migrate()
+    table = versions.publish(store, read_text(Path(table.path)), name=table.path, effective=None,
+                             published=now.date(), by="demo", retroactive=False, now=now).version.table
     service.import_staff(store, table, ROSTER.encode("utf-8"), now=now)
     for staff_id, rule, when, options in EVENTS:
         at = dt.datetime.fromisoformat(when).replace(tzinfo=tz)

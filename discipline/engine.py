@@ -18,39 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
 
-from .model import Charge, DisciplineError, Event, Price, Rule, RuleTable, Staff
+from .model import Charge, DisciplineError, Event, IndexedRoster, Price, Rule, RuleBook, RuleTable, Staff, StaffHistory
 from .money import ZERO, fen, number, ordinal, yuan
 
 TEAM_PREFIX = "team:"
-
-
-class IndexedRoster(Mapping[str, Staff]):
-    """The roster, with people grouped by store and by team, built once for a whole replay.
-
-    Who pays for a store's or a team's event is a look-up, not a scan of a chain's roster per event.
-    """
-
-    def __init__(self, people: Mapping[str, Staff]) -> None:
-        self._people = people
-        self.by_store: dict[str, list[Staff]] = defaultdict(list)
-        self.by_team: dict[str, list[Staff]] = defaultdict(list)
-        for person in people.values():
-            self.by_store[person.store].append(person)
-            self.by_team[person.team].append(person)
-
-    def __getitem__(self, key: str) -> Staff:
-        return self._people[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._people)
-
-    def __len__(self) -> int:
-        return len(self._people)
 
 
 def _store_members(roster: Mapping[str, Staff], store: str) -> Iterable[Staff]:
@@ -233,30 +209,38 @@ AMOUNTS: tuple[Callable[[Context], list[Charge]], ...] = (
 LAPSE_KINDS = ("points", "fine", "salary")
 
 
-def price(events: Iterable[Event], table: RuleTable, roster: Mapping[str, Staff], *,
+def price(events: Iterable[Event], table: RuleTable | RuleBook, roster: Mapping[str, Staff] | StaffHistory, *,
           since: dt.datetime | None = None) -> Priced:
     """Price the whole log. Voided events and events with problems cost nothing.
+
+    Each event is priced by the rule-table version in force on its local date (``table`` may be one
+    table, or a ``RuleBook`` of versions) and with the people as they were that day (``roster`` may
+    be one roster, or a ``StaffHistory``); occurrences count across versions by rule code.
 
     With ``since``, events before it only count as earlier occurrences and are not priced
     themselves: what a caller needs after a change at ``since`` (their charges cannot have moved).
     """
     charges: list[Charge] = []
     problems: list[tuple[int, str]] = []
-    roster = roster if isinstance(roster, IndexedRoster) else IndexedRoster(roster)
+    book = RuleBook.single(table)
+    history = StaffHistory.single(roster)
+    tz = book.zone
     live = sorted((e for e in events if not e.voided), key=lambda e: (e.at, e.id))
     resolved = []
     for event in live:
+        day = event.at.astimezone(tz).date()
+        in_force, people = book.at(day), history.at(day)
         try:
-            resolved.append((event, *resolve(event, table, roster)))
+            resolved.append((event, *resolve(event, in_force, people), in_force, people))
         except DisciplineError as exc:
             if since is None or event.at >= since:
                 problems.append((event.id, str(exc)))
-    occurrences = number_occurrences([(e, rule) for e, rule, _ in resolved], table)
-    for event, rule, price_ in resolved:
+    occurrences = number_occurrences([(e, rule) for e, rule, *_ in resolved], tz)
+    for event, rule, price_, in_force, people in resolved:
         if since is not None and event.at < since:
             continue
         try:
-            charges.extend(charges_for(event, rule, price_, occurrences[event.id], table, roster))
+            charges.extend(charges_for(event, rule, price_, occurrences[event.id], in_force, people))
         except DisciplineError as exc:
             problems.append((event.id, str(exc)))
     return Priced(tuple(charges), tuple(problems))
@@ -326,9 +310,9 @@ def check_units(event: Event, logged: Rule, rule: Rule, price_: Price) -> None:
         raise DisciplineError(f"rule {logged.code} needs --loss YUAN (the actual loss to compensate)")
 
 
-def number_occurrences(events: Sequence[tuple[Event, Rule]], table: RuleTable) -> dict[int, int]:
-    """Occurrence number of each event on its counter within its window (events in time order)."""
-    tz = table.zone
+def number_occurrences(events: Sequence[tuple[Event, Rule]], tz: dt.tzinfo) -> dict[int, int]:
+    """Occurrence number of each event on its counter within its window (events in time order); each
+    event's window and counter are its own version's, and counters go on across versions by code."""
     seen: dict[tuple[str, str, str], list[dt.datetime]] = defaultdict(list)
     out = {}
     for event, rule in events:

@@ -12,9 +12,11 @@ Flow of data::
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import zoneinfo
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -30,6 +32,15 @@ class DisciplineError(Exception):
 
     The CLI turns it into exit code 2 with the message on stderr; nothing has been changed.
     """
+
+
+class FileRefused(DisciplineError):
+    """A file has problems; nothing of it was imported. ``problems`` lists every one."""
+
+    def __init__(self, what: str, problems: Sequence[object]) -> None:
+        self.problems = [str(p) for p in problems]
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(f"the {what} was not imported: {self.problems[0]}{more}")
 
 
 @attrs.frozen
@@ -185,6 +196,8 @@ class Settings:
     """``deduct`` or ``report`` (list fines without deducting them)."""
     pay_days: Decimal = Decimal("21.75")
     lapse_multiplier: Decimal = Decimal(2)
+    notice_days: int = 7
+    """A new version may take effect no sooner than this many days after it is published (公示)."""
 
 
 @attrs.frozen
@@ -222,6 +235,178 @@ class RuleTable:
             if k == key:
                 return zh, en
         return key, key
+
+
+class IndexedRoster(Mapping[str, "Staff"]):
+    """A roster, with people grouped by store and by team, built once for a whole replay.
+
+    Who pays for a store's or a team's event is a look-up, not a scan of a chain's roster per event.
+    """
+
+    def __init__(self, people: Mapping[str, Staff]) -> None:
+        self._people = people
+        self.by_store: dict[str, list[Staff]] = defaultdict(list)
+        self.by_team: dict[str, list[Staff]] = defaultdict(list)
+        for person in people.values():
+            self.by_store[person.store].append(person)
+            self.by_team[person.team].append(person)
+
+    def __getitem__(self, key: str) -> Staff:
+        return self._people[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._people)
+
+    def __len__(self) -> int:
+        return len(self._people)
+
+
+class StaffHistory:
+    """Each person's versions on the roster, from the day each took effect: a raise applies from its
+    date, a transfer from its date, and an event is priced with the people as they were that day.
+
+    ``versions`` maps a staff id to (effective date, person) pairs in order; a person's first version
+    has no date (it holds from the beginning). ``at(day)`` is the roster in force that day, built once
+    per stretch of days between changes.
+    """
+
+    #: What is the person's whatever the date: their name, and when they were hired and left (a leaver's
+    #: date recorded late still ends their employment on it). The latest version's hold for every version.
+    PERSONAL = ("name", "hired", "left")
+
+    def __init__(self, versions: Mapping[str, Sequence[tuple[dt.date | None, Staff]]]) -> None:
+        self.versions = {}
+        for staff_id, history in versions.items():
+            if not history:
+                continue
+            ordered = sorted(history, key=lambda v: v[0] or dt.date.min)
+            latest = ordered[-1][1]
+            personal = {name: getattr(latest, name) for name in self.PERSONAL}
+            self.versions[staff_id] = tuple(
+                (day, person if all(getattr(person, n) == v for n, v in personal.items())
+                 else attrs.evolve(person, **personal)) for day, person in ordered)
+        self.changes = sorted({day for history in self.versions.values() for day, _ in history if day})
+        self._rosters: dict[int, IndexedRoster] = {}
+
+    @classmethod
+    def single(cls, roster: Mapping[str, Staff]) -> StaffHistory:
+        """One version of everyone, from the beginning (a roster without history)."""
+        if isinstance(roster, StaffHistory):
+            return roster
+        history = cls({staff_id: ((None, person),) for staff_id, person in roster.items()})
+        history._rosters[0] = roster if isinstance(roster, IndexedRoster) else IndexedRoster(dict(roster))
+        return history
+
+    def at(self, day: dt.date) -> IndexedRoster:
+        """Everyone as they were on ``day``."""
+        stretch = bisect.bisect_right(self.changes, day)
+        roster = self._rosters.get(stretch)
+        if roster is None:
+            roster = self._rosters[stretch] = IndexedRoster(
+                {staff_id: person for staff_id in self.versions if (person := self.person(staff_id, day))})
+        return roster
+
+    def person(self, staff_id: str, day: dt.date) -> Staff | None:
+        """``staff_id`` as on ``day`` (None when not on the roster at all)."""
+        found = None
+        for effective, person in self.versions.get(staff_id, ()):
+            if effective is not None and effective > day:
+                break
+            found = person
+        return found
+
+    def latest(self) -> IndexedRoster:
+        """Everyone as they are after every change recorded (future-dated ones included)."""
+        return self.at(dt.date.max)
+
+
+@attrs.frozen
+class RuleVersion:
+    """One published version of the rule table: what it says, and from when."""
+
+    number: int
+    """1, 2, … in the order published."""
+    effective: dt.date | None
+    """The first day it prices; None for version 1 of a database (from the beginning)."""
+    published: dt.date
+    """When it was made known to staff (公示)."""
+    by: str | None
+    sha256: str
+    """Of its text (UTF-8): the same file published twice has the same SHA-256."""
+    text: str
+    """The table's TOML, exactly as published."""
+    parse: Callable[[str], RuleTable] = attrs.field(eq=False, repr=False)
+    """Reads the text (``rules.load_text``); parsed when first asked for, as most commands need one version."""
+    _table: list[RuleTable] = attrs.field(factory=list, eq=False, repr=False, init=False)
+
+    @property
+    def table(self) -> RuleTable:
+        if not self._table:
+            self._table.append(self.parse(self.text))
+        return self._table[0]
+
+    @property
+    def short(self) -> str:
+        return self.sha256[:8]
+
+    def label(self) -> str:
+        """``v2 (from 2026-11-15, 3fa2c1d0)``: how statements and files name it."""
+        since = f"from {self.effective}" if self.effective else "from the beginning"
+        return f"v{self.number} ({since}, {self.short})"
+
+
+@attrs.frozen
+class RuleBook:
+    """The rule table's versions: an event is priced by the version in force on its local date.
+
+    A book of one table (``RuleBook.single``) is how a table that is not stored prices: a what-if, a
+    test, the demo being built.
+    """
+
+    versions: tuple[RuleVersion, ...]
+    """In the order published; at least one."""
+    _starts: list[tuple[dt.date, int]] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        starts = sorted((v.effective or dt.date.min, v.number) for v in self.versions)
+        object.__setattr__(self, "_starts", starts)
+
+    @classmethod
+    def single(cls, table: RuleTable | RuleBook) -> RuleBook:
+        if isinstance(table, RuleBook):
+            return table
+        version = RuleVersion(number=0, effective=None, published=dt.date.min, by=None, sha256="", text="",
+                              parse=lambda _: table)
+        return cls((version,))
+
+    def version_at(self, day: dt.date) -> RuleVersion:
+        """The version in force on ``day``: the latest to take effect by then (of two from one day, the one
+        published later)."""
+        index = bisect.bisect_right(self._starts, (day, 1 << 62)) - 1
+        number = self._starts[max(index, 0)][1]
+        return next(v for v in self.versions if v.number == number)
+
+    def at(self, day: dt.date) -> RuleTable:
+        return self.version_at(day).table
+
+    def in_force(self, first: dt.date, last: dt.date) -> tuple[RuleVersion, ...]:
+        """The versions in force on some day from ``first`` to ``last``."""
+        numbers = {self.version_at(first).number} | {n for start, n in self._starts if first < start <= last}
+        return tuple(v for v in self.versions if v.number in numbers)
+
+    @property
+    def latest(self) -> RuleVersion:
+        return self.version_at(dt.date.max)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The stores' time zone: every version has the same (``versions.publish`` refuses another)."""
+        return self.versions[0].table.zone
+
+    @property
+    def stored(self) -> bool:
+        """Whether these are versions published in the database (not a table read from a file)."""
+        return self.versions[0].number > 0
 
 
 @attrs.frozen
@@ -319,3 +504,6 @@ class Statement:
     """(rule, disposition, at, event_id)."""
     lines: Sequence[Line]
     """In order of time; a tuple, or ``payroll.StoredLines`` when read from the charges cache."""
+    rule_versions: tuple[tuple[int, dt.date | None, str], ...] = ()
+    """(number, effective, short SHA-256) of the rule-table versions that priced it (none for a table that
+    is not stored: a what-if, a test)."""

@@ -28,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from .model import Charge, DisciplineError, Line, MinimumWage, RuleTable, Staff, Statement
+from .model import Charge, DisciplineError, Line, MinimumWage, RuleBook, RuleTable, Staff, StaffHistory, Statement
 from .money import ZERO, fen, number, yuan
 
 
@@ -45,7 +45,7 @@ class Reversal:
     """(staff id, the frozen line being reversed)."""
 
 
-def month_of(moment: dt.datetime, table: RuleTable) -> str:
+def month_of(moment: dt.datetime, table: RuleTable | RuleBook) -> str:
     return f"{moment.astimezone(table.zone):%Y-%m}"
 
 
@@ -211,12 +211,15 @@ def line_of(charge: Charge, table: RuleTable) -> Line:
                 amount=charge.amount, disposition=charge.disposition, explanation=charge.explanation)
 
 
-def lines_by_person_month(charges: Iterable[Charge], table: RuleTable, *,
+def lines_by_person_month(charges: Iterable[Charge], table: RuleTable | RuleBook, *,
                           only_month: str | None = None) -> dict[tuple[str, str], list[Line]]:
-    """Charges as statement lines, by person and month (``only_month`` when all are known to be in it)."""
+    """Charges as statement lines (under the rule's name in the version that priced them), by person and
+    month (``only_month`` when all are known to be in it)."""
+    book = RuleBook.single(table)
     out: dict[tuple[str, str], list[Line]] = defaultdict(list)
     for charge in charges:
-        out[(charge.staff_id, only_month or month_of(charge.at, table))].append(line_of(charge, table))
+        versioned = book.at(charge.at.astimezone(book.zone).date())
+        out[(charge.staff_id, only_month or month_of(charge.at, book))].append(line_of(charge, versioned))
     return out
 
 
@@ -269,7 +272,8 @@ def reversal_lines(reversals: Iterable[Reversal]) -> dict[tuple[str, str], list[
     return out
 
 
-def statements(month: str, *, charges: Iterable[Charge] = (), roster: Mapping[str, Staff], table: RuleTable,
+def statements(month: str, *, charges: Iterable[Charge] = (), roster: Mapping[str, Staff] | StaffHistory,
+               table: RuleTable | RuleBook,
                frozen: Mapping[str, Sequence[Statement]], reversals: Iterable[Reversal] = (),
                opening: Mapping[str, Decimal] | None = None, first_month: str | None = None,
                tallies: Mapping[tuple[str, str], Tally] | None = None,
@@ -281,11 +285,15 @@ def statements(month: str, *, charges: Iterable[Charge] = (), roster: Mapping[st
     the month before it, a closed one, carried out), and ``charges`` only from then until ``month``
     (or those charges already tallied by person and month). ``posted`` are lines posted into a month
     besides its charges (a closed month's adjustments), by person and month, like ``reversals``.
+
+    Each month is stated with the people as they were on its last day and the rule-table version then
+    in force (``roster`` may be a ``StaffHistory``, ``table`` a ``RuleBook``).
     """
     if month in frozen:
         return list(frozen[month])
+    book, history = RuleBook.single(table), StaffHistory.single(roster)
     if tallies is None:
-        by_key = lines_by_person_month(charges, table, only_month=month if first_month == month else None)
+        by_key = lines_by_person_month(charges, book, only_month=month if first_month == month else None)
         tallies = {key: tally(lines) for key, lines in by_key.items()}
     extra_lines = reversal_lines(reversals)
     for key, lines in (posted or {}).items():
@@ -306,7 +314,8 @@ def statements(month: str, *, charges: Iterable[Charge] = (), roster: Mapping[st
         else:
             result = []
             first, last = month_bounds(current)
-            for person in sorted(roster.values(), key=lambda p: (p.store, p.id)):
+            versioned = book.at(last)
+            for person in sorted(history.at(last).values(), key=lambda p: (p.store, p.id)):
                 counted = tallies.get((person.id, current), NOTHING)
                 quiet = not counted.lines and not carried[person.id]
                 if quiet and person.left is not None and person.left < first:
@@ -315,7 +324,7 @@ def statements(month: str, *, charges: Iterable[Charge] = (), roster: Mapping[st
                     continue  # not hired yet
                 if quiet and current != month:
                     continue  # an earlier month replayed only for the carry: nothing to carry, no cap needed
-                statement = build_statement(person, current, counted, carried[person.id], table)
+                statement = build_statement(person, current, counted, carried[person.id], versioned)
                 carried[person.id] = statement.carried_out
                 result.append(statement)
         if current == month:
@@ -342,7 +351,7 @@ def explain_cap(statement: Statement) -> str:
 
 
 def _head_json(statement: Statement) -> dict[str, Any]:
-    return {
+    head = {
         "staff_id": statement.staff_id, "name": statement.name, "store": statement.store,
         "role": statement.role, "month": statement.month, "points_lost": number(statement.points_lost),
         "score": number(statement.score), "rating": statement.rating, "fines": yuan(statement.fines),
@@ -355,6 +364,10 @@ def _head_json(statement: Statement) -> dict[str, Any]:
         "dispositions": [{"rule": rule, "disposition": disposition, "at": at.isoformat(), "event_id": event_id}
                          for rule, disposition, at, event_id in statement.dispositions],
     }
+    if statement.rule_versions:  # statements frozen before versions existed read as they were
+        head["rule_versions"] = [{"version": number, "effective": effective and effective.isoformat(),
+                                  "sha256": short} for number, effective, short in statement.rule_versions]
+    return head
 
 
 def line_json(line: Line) -> dict[str, Any]:
@@ -445,4 +458,6 @@ def from_json(data: dict[str, Any]) -> Statement:
         dispositions=tuple((d["rule"], d["disposition"], dt.datetime.fromisoformat(d["at"]), d["event_id"])
                            for d in data["dispositions"]),
         lines=tuple(line_from_json(ln) for ln in data["lines"]),
+        rule_versions=tuple((v["version"], dt.date.fromisoformat(v["effective"]) if v["effective"] else None,
+                             v["sha256"]) for v in data.get("rule_versions", ())),
     )

@@ -38,7 +38,7 @@ RULE_KEYS = (
 SALARY_KEYS = ("base_days", "base_months", "bonus_share")
 SETTINGS_KEYS = {
     "timezone", "base_score", "point_value", "max_deduction_ratio", "fines", "pay_days",
-    "lapse_multiplier",
+    "lapse_multiplier", "notice_days",
 }
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 WINDOW_RE = re.compile(r"^(month|ever|[1-9][0-9]{0,3}d)$")
@@ -85,20 +85,42 @@ def check_rules(path: Path | None = None) -> tuple[RuleTable | None, list[RulePr
     """Read and validate a rule table: (table or None, every problem found)."""
     path = Path(path) if path else shipped_rules_path()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text(path)
+    except RulesError as exc:
+        return None, exc.problems
+    return check_text(text, str(path))
+
+
+def read_text(path: Path) -> str:
+    """A rule table file's text, as it is published: UTF-8 (a BOM dropped), line ends as ``\\n``."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        return None, [RuleProblem(str(path), 0, "", "file not found")]
+        raise RulesError([RuleProblem(str(path), 0, "", "file not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [RuleProblem(str(path), 0, "", f"cannot be read as UTF-8 text ({exc})")]
+        raise RulesError([RuleProblem(str(path), 0, "", f"cannot be read as UTF-8 text ({exc})")]) from None
+
+
+def check_text(text: str, name: str) -> tuple[RuleTable | None, list[RuleProblem]]:
+    """Validate a rule table's text (``name`` says where it came from in the problems)."""
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else 0
-        return None, [RuleProblem(str(path), line, "", f"not valid TOML: {exc}")]
-    reader = _Reader(str(path), text)
+        return None, [RuleProblem(name, line, "", f"not valid TOML: {exc}")]
+    reader = _Reader(name, text)
     table = reader.table(data)
     return (None if reader.problems else table), reader.problems
+
+
+def load_text(text: str, name: str = "the published rule table") -> RuleTable:
+    """A table from its text, or ``RulesError`` with every problem (a stored version always checks)."""
+    table, problems = check_text(text, name)
+    if problems:
+        raise RulesError(problems)
+    assert table is not None
+    return table
 
 
 class _Reader:
@@ -173,6 +195,11 @@ class _Reader:
                     values[key] = str(value)
                 except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                     self.add(line, "", f"timezone {value!r} is not a known time zone such as Asia/Shanghai")
+            elif key == "notice_days":
+                if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 365:
+                    values[key] = value
+                else:
+                    self.add(line, "", f"notice_days must be whole days 0–365, not {value!r}")
             elif key == "fines":
                 if value in ("deduct", "report"):
                     values[key] = value

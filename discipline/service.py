@@ -20,9 +20,9 @@ from typing import Any
 
 import attrs
 
-from . import adjustments, batches, cache, changes, engine, payroll, statements, textfile
+from . import adjustments, batches, cache, changes, engine, payroll, roster_history, statements, textfile
 from .changes import Change
-from .model import Charge, DisciplineError, Event, RuleTable, Statement
+from .model import Charge, DisciplineError, Event, FileRefused, RuleBook, RuleTable, StaffHistory, Statement
 from .storage import Store
 
 
@@ -78,7 +78,7 @@ def posting_month(store: Store, month: str) -> str | None:
     return payroll.next_month(latest) if latest is not None and month <= latest else None
 
 
-def log(store: Store, table: RuleTable, event: Event, *, now: dt.datetime, again: bool = False) -> Logged:
+def log(store: Store, table: RuleTable | RuleBook, event: Event, *, now: dt.datetime, again: bool = False) -> Logged:
     """Record one violation and return what it cost. ``event.id`` is ignored (the log assigns it).
 
     A violation of a closed month keeps its true time; what it changes there is posted into the first
@@ -88,44 +88,56 @@ def log(store: Store, table: RuleTable, event: Event, *, now: dt.datetime, again
     if event.at > now:
         raise DisciplineError(f"the time {event.at:%Y-%m-%d %H:%M:%S} is in the future (now is {now:%Y-%m-%d %H:%M}); "
                               "give --at a time that has passed")
+    book = RuleBook.single(table)
     with store.write():
-        cache.ensure_priced(store, table)
-        month = payroll.month_of(event.at, table)
+        cache.ensure_priced(store, book)
+        month = payroll.month_of(event.at, book)
         posted = posting_month(store, month)
         if event.by is not None and not store.staff.exists(event.by):
             raise DisciplineError(f"unknown staff {event.by!r} given with --by; 'discipline staff list' shows the ids")
-        history = store.log.events_of([event.staff], since=cache.history_since(table, event.at),
-                                      rules=cache.history_rules(table))
-        roster = store.staff.around(event.staff, extra=[who for e in (*history, event) for who in (e.charge, e.by)
-                                                         if who])
-        engine.resolve(event, table, roster)  # refuses bad input before anything is written
+        history = store.log.events_of([event.staff], since=cache.history_since(book, event.at),
+                                      rules=cache.history_rules(book, event.at))
+        people = store.staff.around(event.staff, extra=[who for e in (*history, event) for who in (e.charge, e.by)
+                                                        if who])
+        day = event.at.astimezone(book.zone).date()
+        engine.resolve(event, book.at(day), people.at(day))  # refuses bad input before anything is written
         if not again:
-            _refuse_duplicate(event, history, table)
+            _refuse_duplicate(event, history, book)
         draft = attrs.evolve(event, id=max((e.id for e in history), default=0) + 1_000_000_000)
-        priced = engine.price([*history, draft], table, roster, since=event.at)
+        priced = engine.price([*history, draft], book, people, since=event.at)
         problem = dict(priced.problems).get(draft.id)
         if problem:
             raise DisciplineError(problem)
         for charge in priced.charges:  # the month's payroll must be able to cap everyone charged
             if charge.event_id == draft.id:
-                payroll.minimum_wage(table, roster[charge.staff_id].city, posted or month)
+                check_floor(book, people, charge.staff_id, posted or month)
         event_id = store.log.append_event(event, logged_at=now)
         final = attrs.evolve(event, id=event_id)
-        cached, diff = cache.price_into_cache(store, table, [*history, final], roster, keys=[event.staff],
+        cached, diff = cache.price_into_cache(store, book, [*history, final], people, keys=[event.staff],
                                               since=event.at)
         if posted:
-            adjustments.post(store, table, diff, closed_through=latest_closed(store) or "", posted_month=posted,
+            adjustments.post(store, book, diff, closed_through=latest_closed(store) or "", posted_month=posted,
                              cause=event_id, because=f"late entry {event_id}", now=now, logged={event_id})
         return Logged(event_id, tuple(c for c in cached.charges if c.event_id == event_id),
                       tuple(changes.changes(diff, closed_through=latest_closed(store), posted_month=posted)), posted)
 
 
-def identity(event: Event, table: RuleTable) -> tuple[object, ...]:
-    """``Event.identity`` with the rule's default outcome (an event's rule is known to the table)."""
-    return event.identity(table.rule(event.rule).default_outcome if table.has_rule(event.rule) else None)
+def check_floor(book: RuleBook, people: StaffHistory, staff_id: str, month: str) -> None:
+    """The month's payroll must be able to cap ``staff_id``: a city with a minimum wage then, or refused."""
+    _, last = payroll.month_bounds(month)
+    person = people.person(staff_id, last)
+    if person is not None:
+        payroll.minimum_wage(book.at(last), person.city, month)
 
 
-def _refuse_duplicate(event: Event, history: Iterable[Event], table: RuleTable) -> None:
+def identity(event: Event, table: RuleTable | RuleBook) -> tuple[object, ...]:
+    """``Event.identity`` with the rule's default outcome in the version that prices it."""
+    book = RuleBook.single(table)
+    versioned = book.at(event.at.astimezone(book.zone).date())
+    return event.identity(versioned.rule(event.rule).default_outcome if versioned.has_rule(event.rule) else None)
+
+
+def _refuse_duplicate(event: Event, history: Iterable[Event], table: RuleTable | RuleBook) -> None:
     same = [e for e in history if not e.voided and identity(e, table) == identity(event, table)]
     if same:
         earlier = same[0]
@@ -141,7 +153,7 @@ class Voided:
     changed: tuple[Change, ...]
 
 
-def void(store: Store, table: RuleTable, event_id: int, *, reason: str, by: str | None,
+def void(store: Store, table: RuleTable | RuleBook, event_id: int, *, reason: str, by: str | None,
          now: dt.datetime) -> Voided:
     """Withdraw an event; the events after it are re-priced. An event of a closed month is reversed in the
     first open month, with the ladder steps its withdrawal moves there (``adjustments.py``)."""
@@ -185,7 +197,7 @@ class Imported:
     changed: tuple[Change, ...] = ()
 
 
-def import_events(store: Store, table: RuleTable, data: bytes, *, now: dt.datetime, file: str = "",
+def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now: dt.datetime, file: str = "",
                   by: str | None = None, allow_duplicates: bool = False) -> Imported:
     """Log every violation of a CSV file in one go, as one batch; any bad row refuses the whole file.
 
@@ -200,32 +212,34 @@ def import_events(store: Store, table: RuleTable, data: bytes, *, now: dt.dateti
         text = textfile.decode(data)
     except ValueError as exc:
         raise DisciplineError(str(exc)) from None
-    rows, problems = logfile.read_events(text, table.zone)
+    book = RuleBook.single(table)
+    rows, problems = logfile.read_events(text, book.zone)
     with store.write():
         held = store.batches.with_file("events import", digest)
         if held is not None:
             return Imported(batch=held["id"], logged=0, duplicates=(), already=True)
-        cache.ensure_priced(store, table)
-        roster = engine.IndexedRoster(store.staff.roster())
+        cache.ensure_priced(store, book)
+        people = store.staff.history()
         drafts = []
         for line, event in rows:
             try:
                 if event.at > now:
                     raise DisciplineError(f"{event.at:%Y-%m-%d %H:%M} is in the future")
-                if event.by is not None and event.by not in roster:
+                day = event.at.astimezone(book.zone).date()
+                if event.by is not None and event.by not in people.at(day):
                     raise DisciplineError(f"unknown staff {event.by!r} in column by")
-                engine.resolve(event, table, roster)
+                engine.resolve(event, book.at(day), people.at(day))
             except DisciplineError as exc:
                 problems.append(f"line {line}: {exc}")
                 continue
             drafts.append(attrs.evolve(event, id=line))
-        priced = engine.price(drafts, table, roster)
+        priced = engine.price(drafts, book, people)
         problems.extend(f"line {line}: {message}" for line, message in priced.problems)
         latest = latest_closed(store)
         for charge in priced.charges:  # the month's payroll must be able to cap everyone charged
-            month = payroll.month_of(charge.at, table)
+            month = payroll.month_of(charge.at, book)
             try:
-                payroll.minimum_wage(table, roster[charge.staff_id].city, posting_month(store, month) or month)
+                check_floor(book, people, charge.staff_id, posting_month(store, month) or month)
             except DisciplineError as exc:
                 problems.append(f"line {charge.event_id}: {exc}")
         if problems:
@@ -245,11 +259,11 @@ def import_events(store: Store, table: RuleTable, data: bytes, *, now: dt.dateti
             return Imported(batch=batch, logged=0, duplicates=tuple(duplicates))
         ids = store.log.append_events([attrs.evolve(e, id=0, batch=batch) for e in drafts], logged_at=now,
                                       source="import")
-        diff = cache.reprice(store, table, keys={e.staff for e in drafts}, since=min(e.at for e in drafts),
-                             roster=roster)
-        posted = posting_month(store, min(payroll.month_of(e.at, table) for e in drafts))
+        diff = cache.reprice(store, book, keys={e.staff for e in drafts}, since=min(e.at for e in drafts),
+                             roster=people)
+        posted = posting_month(store, min(payroll.month_of(e.at, book) for e in drafts))
         if posted:
-            adjustments.post(store, table, diff, closed_through=latest or "", posted_month=posted, cause=ids[0],
+            adjustments.post(store, book, diff, closed_through=latest or "", posted_month=posted, cause=ids[0],
                              because=f"late entries of batch {batch}", now=now, logged=set(ids))
         return Imported(batch=batch, logged=len(drafts), duplicates=tuple(duplicates), posted_month=posted,
                         changed=tuple(changes.changes(diff, closed_through=latest, posted_month=posted)))
@@ -286,7 +300,7 @@ def _line_number(problem: str) -> int:
 
 # -- statements -------------------------------------------------------------------------------
 
-def scorecard(store: Store, table: RuleTable, staff_id: str, month: str) -> Statement:
+def scorecard(store: Store, table: RuleTable | RuleBook, staff_id: str, month: str) -> Statement:
     if not store.staff.exists(staff_id):
         raise DisciplineError(f"unknown staff {staff_id!r}; 'discipline staff list' shows the ids")
     for statement in statements.month_statements(store, table, month, staff=staff_id):
@@ -294,7 +308,7 @@ def scorecard(store: Store, table: RuleTable, staff_id: str, month: str) -> Stat
     raise DisciplineError(f"{staff_id} has no statement for {month} (not yet hired, or left before it)")
 
 
-def close(store: Store, table: RuleTable, month: str, *, now: dt.datetime) -> list[Statement]:
+def close(store: Store, table: RuleTable | RuleBook, month: str, *, now: dt.datetime) -> list[Statement]:
     """Freeze a month: its statements and the bytes of every payroll export, forever."""
     _, last = payroll.month_bounds(month)
     if now.date() <= last:
@@ -314,7 +328,8 @@ def close(store: Store, table: RuleTable, month: str, *, now: dt.datetime) -> li
         if previous < month:
             raise DisciplineError(f"{previous} is still open; close the months in order, {previous} first")
         frozen = statements.month_statements(store, table, month)
-        exports = {fmt: statements.render_payroll(month, frozen, table, fmt) for fmt in statements.PAYROLL_FORMATS}
+        versioned = statements.table_of(table, month)
+        exports = {fmt: statements.render_payroll(month, frozen, versioned, fmt) for fmt in statements.PAYROLL_FORMATS}
         store.months.set_balances(month, {s.staff_id: s.carried_out for s in frozen})
         store.months.close(month, "[" + ", ".join(payroll.dumps(s) for s in frozen) + "]",
                            closed_at=now, exports={"csv": exports["csv"], "html": exports["html"].decode("utf-8"),
@@ -322,7 +337,7 @@ def close(store: Store, table: RuleTable, month: str, *, now: dt.datetime) -> li
         return frozen
 
 
-def what_if(store: Store, current: RuleTable, proposed: RuleTable, month: str) -> tuple[list[Statement],
+def what_if(store: Store, current: RuleTable | RuleBook, proposed: RuleTable, month: str) -> tuple[list[Statement],
                                                                                          list[Statement]]:
     """The month under the table in force and under a proposed one; writes nothing."""
     return (statements.month_statements(store, current, month, remember=False),
@@ -331,47 +346,13 @@ def what_if(store: Store, current: RuleTable, proposed: RuleTable, month: str) -
 
 # -- staff ------------------------------------------------------------------------------------
 
-@attrs.frozen
-class StaffImported:
-    added: int
-    updated: int
-    """Rows that changed someone already on the roster."""
-    unchanged: int
-    batch: int | None
-    """None when nothing changed (no batch is recorded)."""
-
-
-def import_staff(store: Store, table: RuleTable, data: bytes, *, now: dt.datetime, file: str = "",
-                 by: str | None = None) -> StaffImported:
-    """Add or update the roster from CSV bytes, as one batch; any bad row refuses the whole file."""
-    from . import roster as roster_file
-
-    try:
-        text = textfile.decode(data)
-    except ValueError as exc:
-        raise DisciplineError(str(exc)) from None
-    with store.write():
-        existing = store.staff.roster()
-        people, problems = roster_file.read_roster(text, table, existing)
-        if problems:
-            raise FileRefused("roster", problems)
-        if not people:
-            raise DisciplineError("the roster file has a header but no rows; nothing was imported")
-        cache.ensure_priced(store, table)
-        changed = [p for p in people if existing.get(p.id) != p]
-        added = sum(1 for p in changed if p.id not in existing)
-        if not changed:
-            return StaffImported(0, 0, len(people), None)
-        batch = store.batches.add("staff import", at=now, file=file, sha256=batches.sha256(data), by=by,
-                                  details={"added": added, "updated": len(changed) - added,
-                                           "unchanged": len(people) - len(changed)})
-        store.staff.upsert(changed)
-        # a person's store, role, supervisor or wage can move what their store's events cost
-        stores = {p.store for p in changed} | {existing[p.id].store for p in changed if p.id in existing}
-        roster = store.staff.roster()
-        keys = {s.id for s in roster.values() if s.store in stores} | store.log.team_keys()
-        cache.reprice(store, table, keys=keys, since=None, roster=roster)
-        return StaffImported(added, len(changed) - added, len(people) - len(changed), batch)
+def import_staff(store: Store, table: RuleTable | RuleBook, data: bytes, *, now: dt.datetime, file: str = "",
+                 by: str | None = None, effective: dt.date | None = None,
+                 dry_run: bool = False) -> roster_history.RosterChange:
+    """Add or update the roster from CSV bytes, as one batch, each change from ``effective`` (default
+    today); any bad row refuses the whole file (``roster_history``)."""
+    return roster_history.import_file(store, table, data, effective=effective or now.date(), now=now, file=file,
+                                      by=by, dry_run=dry_run)
 
 
 # -- attendance -------------------------------------------------------------------------------
@@ -393,7 +374,7 @@ class PunchImport:
     """The same file (by SHA-256) was imported before and not undone."""
 
 
-def import_punches(store: Store, table: RuleTable, path: Path, fmt: str | None, *, now: dt.datetime,
+def import_punches(store: Store, table: RuleTable | RuleBook, path: Path, fmt: str | None, *, now: dt.datetime,
                    by: str | None = None) -> PunchImport:
     from . import attendance, punchfiles
 
@@ -452,7 +433,7 @@ class Derived:
         return changes.changes(self.diff)
 
 
-def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.datetime, by: str | None = None,
+def derive_attendance(store: Store, table: RuleTable | RuleBook, month: str, *, now: dt.datetime, by: str | None = None,
                       dry_run: bool = False, yes: bool = False) -> Derived:
     """Turn the month's punches into lateness, early-leave and absence events, once each, as one batch.
 
@@ -465,21 +446,22 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
     first, last = payroll.month_bounds(month)
     if first > now.date():
         raise DisciplineError(f"{month} has not started yet (today is {now:%Y-%m-%d})")
-    tz = table.zone
+    book = RuleBook.single(table)
+    tz = book.zone
     until = min(last, now.date() - dt.timedelta(days=1))
     with store.write(dry_run=dry_run):
         if posting_month(store, month):  # checked inside the transaction: a close may have just committed
             raise DisciplineError(f"{month} is closed for payroll, so its attendance can no longer be derived")
-        roster = store.staff.roster()
+        people = store.staff.history()
         since = dt.datetime.combine(first, dt.time(), tz)
         end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz)
         punches = [attendance.StoredPunch(id=i, staff_id=s, at=at.astimezone(tz))
                    for i, s, at in store.attendance.punches(since, end)]
         leave = [attendance.Leave(staff_id=s, day=d, part=p) for s, d, p in store.attendance.leave(first, last)]
-        result = attendance.derive(month, punches=punches, roster=roster, table=table,
+        result = attendance.derive(month, punches=punches, roster=people, table=book,
                                    schedule=store.attendance.schedule(first, last), leave=leave, until=until,
-                                   logged=_logged_by_hand(store, table, since, end))
-        cache.ensure_priced(store, table)
+                                   logged=_logged_by_hand(store, book, since, end))
+        cache.ensure_priced(store, book)
         known = store.log.derived_keys()
         already = 0
         refused = []
@@ -490,14 +472,15 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
                 continue
             event = Event(id=0, staff=item.staff_id, rule=item.rule, at=item.at, count=item.count,
                           note=item.note, derived=True)
+            day = item.at.date()
             try:
-                engine.resolve(event, table, roster)
-                payroll.minimum_wage(table, roster[item.staff_id].city, month)
+                engine.resolve(event, book.at(day), people.at(day))
+                check_floor(book, people, item.staff_id, month)
             except DisciplineError as exc:
                 refused.append(f"{item.staff_id} {item.at:%Y-%m-%d}: {exc}")
                 continue
             new.append((event, item.key, item.punch_ids))
-        alarm = attendance.absence_alarm(result, [key for _, key, _ in new], roster)
+        alarm = attendance.absence_alarm(result, [key for _, key, _ in new], people)
         if alarm and not yes and not dry_run:
             raise DisciplineError(f"refused: {alarm}")
         # Punches imported late (a forgotten export) can undo an absence derived before: withdraw it.
@@ -517,8 +500,9 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
         moved = [e for e, _, _ in new] + withdrawn
         diff = changes.ChargeDiff()
         if moved:
-            diff = cache.reprice(store, table, keys={e.staff for e in moved}, since=min(e.at for e in moved),
-                                 roster=roster)
+            diff = cache.reprice(store, book, keys={e.staff for e in moved}, since=min(e.at for e in moved),
+                                 roster=people)
+        roster = people.latest()
         rules_of = {event_id: (roster[e.staff].store, e.rule) for event_id, (e, _, _) in zip(ids, new, strict=True)}
         return Derived(len(new), already, len(stale), result.missing, result.notes, tuple(refused),
                        derivation=result, by_rule=_by_rule(diff.after, rules_of),
@@ -528,18 +512,21 @@ def derive_attendance(store: Store, table: RuleTable, month: str, *, now: dt.dat
                        alarm=alarm if not yes else None)
 
 
-def _logged_by_hand(store: Store, table: RuleTable, since: dt.datetime,
+def _logged_by_hand(store: Store, table: RuleTable | RuleBook, since: dt.datetime,
                     until: dt.datetime) -> dict[tuple[str, dt.date], list[Any]]:
     """The attendance events leads logged by hand in [since, until), by (staff id, local day)."""
     from . import attendance
 
+    book = RuleBook.single(table)
+    tables = {v.number: v.table for v in book.in_force(since.date(), (until - dt.timedelta(days=1)).date())}
+    named = {number: attendance.shift_kinds(versioned) for number, versioned in tables.items()}
+    codes = sorted({code for versioned in tables.values() for code in attendance.attendance_rules(versioned)})
     out: dict[tuple[str, dt.date], list[Any]] = defaultdict(list)
-    named = attendance.shift_kinds(table)
-    for event_id, staff, rule_code, outcome, day in store.log.logged_by_hand(attendance.attendance_rules(table),
-                                                                            since, until):
-        kind = attendance.kind_of(rule_code, outcome, table, named)
+    for event_id, staff, rule_code, outcome, day in store.log.logged_by_hand(codes, since, until):
+        number = book.version_at(day).number
+        kind = attendance.kind_of(rule_code, outcome, tables[number], named[number])
         if kind is not None:
-            rule = table.rule(rule_code)
+            rule = tables[number].rule(rule_code)
             out[(staff, day)].append(
                 attendance.LoggedByHand(event_id=event_id, kind=kind, name=f"{rule.name_zh} {rule.code}"))
     return out
@@ -591,12 +578,3 @@ def import_leave(store: Store, data: bytes) -> int:
             raise FileRefused("leave file", problems)
         store.attendance.add_leave([(e.staff_id, e.day, e.part) for e in entries])
         return len(entries)
-
-
-class FileRefused(DisciplineError):
-    """A file has problems; nothing of it was imported. ``problems`` lists every one."""
-
-    def __init__(self, what: str, problems: Sequence[Any]) -> None:
-        self.problems = [str(p) for p in problems]
-        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
-        super().__init__(f"the {what} was not imported: {self.problems[0]}{more}")

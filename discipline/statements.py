@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
+
+import attrs
 
 from . import engine, payroll
 from .cache import ensure_priced, fingerprint
-from .model import DisciplineError, Line, RuleTable, Staff, Statement
+from .model import DisciplineError, Line, RuleBook, RuleTable, RuleVersion, Staff, StaffHistory, Statement
 from .storage import Store
 
 PAYROLL_FORMATS = ("csv", "html", "json")
@@ -33,13 +35,16 @@ def posted_lines(store: Store, month: str, staff: str | None = None) -> dict[tup
     return out
 
 
-def month_statements(store: Store, table: RuleTable, month: str, *, staff: str | None = None,
+def month_statements(store: Store, table: RuleTable | RuleBook, month: str, *, staff: str | None = None,
                      remember: bool = True) -> list[Statement]:
     """Everyone's (or one person's) statement for ``month``: frozen if closed, else from the priced log.
 
-    The replay starts from what the month before carried out (``carried_into``). ``remember=False``
-    (a what-if) writes nothing, not even those balances.
+    The replay starts from what the month before carried out (``carried_into``). Each month is stated
+    with the people as they were on its last day (their wage caps it) and the settings of the rule
+    version then in force; a statement names the versions that priced it. ``remember=False`` (a
+    what-if) writes nothing, not even those balances.
     """
+    book = RuleBook.single(table)
     closed = store.months.closed()
     if month in closed:
         frozen = [payroll.from_json(item) for item in store.months.statements(month) or []]
@@ -48,21 +53,38 @@ def month_statements(store: Store, table: RuleTable, month: str, *, staff: str |
     if latest is not None and month < latest:  # never closed, but behind a closed month: its events are paid later
         raise DisciplineError(f"{month} was never closed and is before {latest}, which is; what is logged into it is "
                               f"paid in {payroll.next_month(latest)}, as adjustment lines that name it")
-    if store.charges.fingerprint() != fingerprint(table):  # re-price and read in one transaction, so a
+    if store.charges.fingerprint() != fingerprint(book):  # re-price and read in one transaction, so a
         with store.write():  # month that cannot be stated (say, no minimum wage) leaves the cache as it was
-            ensure_priced(store, table)
-            return month_statements(store, table, month, staff=staff, remember=remember)
+            ensure_priced(store, book)
+            return month_statements(store, book, month, staff=staff, remember=remember)
     earlier = [m for m in closed if m < month]
-    roster = store.staff.roster() if staff is None else store.staff.of([staff])
-    opening = carried_into(store, table, month, roster, closed=earlier[-1] if earlier else None, staff=staff,
+    people = store.staff.history() if staff is None else store.staff.history([staff])
+    opening = carried_into(store, book, month, people, closed=earlier[-1] if earlier else None, staff=staff,
                            remember=remember)
-    return payroll.statements(month, tallies=payroll.stored_tallies(store.charges.month(month, staff=staff), month),
-                              roster=roster, table=table, frozen={}, posted=posted_lines(store, month, staff),
-                              opening=opening, first_month=month)
+    first, last = payroll.month_bounds(month)
+    result = payroll.statements(month, tallies=payroll.stored_tallies(store.charges.month(month, staff=staff), month),
+                                roster=people.at(last), table=book.at(last), frozen={},
+                                posted=posted_lines(store, month, staff), opening=opening, first_month=month)
+    if not book.stored:
+        return result
+    in_month = book.in_force(first, last)
+    origins = store.adjustments.origin_months(month)
+    return [attrs.evolve(s, rule_versions=_labels(book, in_month, origins.get(s.staff_id, ()))) for s in result]
 
 
-def carried_into(store: Store, table: RuleTable, month: str, roster: Mapping[str, Staff], *, closed: str | None,
-                 staff: str | None, remember: bool, use_kept: bool = True) -> dict[str, Decimal]:
+def _labels(book: RuleBook, in_month: Sequence[RuleVersion], origins: Iterable[str]
+            ) -> tuple[tuple[int, dt.date | None, str], ...]:
+    """(number, effective, short SHA-256) of the versions that priced a statement: those in force in its
+    month, and those of the closed months whose adjustments it carries."""
+    versions = {v.number: v for v in in_month}
+    for month in origins:
+        first, last = payroll.month_bounds(month)
+        versions.update((v.number, v) for v in book.in_force(first, last))
+    return tuple((v.number, v.effective, v.short) for _, v in sorted(versions.items()))
+
+
+def carried_into(store: Store, table: RuleTable | RuleBook, month: str, roster: Mapping[str, Staff] | StaffHistory,
+                 *, closed: str | None, staff: str | None, remember: bool, use_kept: bool = True) -> dict[str, Decimal]:
     """What each person carries into the open ``month``, ``closed`` being the latest closed month before it.
 
     It starts from the latest month whose balances were kept (``store.charges.open_balances``), else
@@ -80,23 +102,26 @@ def carried_into(store: Store, table: RuleTable, month: str, roster: Mapping[str
     if keep and not store.in_transaction:
         with store.write():
             return carried_into(store, table, month, roster, closed=closed, staff=staff, remember=remember)
+    book, people = RuleBook.single(table), StaffHistory.single(roster)
     previous = payroll.months_between(first, month)[:-1]
     carried = opening
     for each in previous:  # a month at a time: a chain's year of sums is not held in memory at once
-        totals = store.charges.month_totals(each, staff=staff, with_points=table.settings.point_value != 0)
+        _, last = payroll.month_bounds(each)
+        versioned = book.at(last)
+        totals = store.charges.month_totals(each, staff=staff, with_points=versioned.settings.point_value != 0)
         totals = _with_posted(totals, store.adjustments.month_totals(each), staff)
-        carried = payroll.carry_forward(each, totals, roster, table, carried)
+        carried = payroll.carry_forward(each, totals, people.at(last), versioned, carried)
     if keep:
         store.charges.keep_open_balances(previous[-1], carried)
     return carried
 
 
-def audit_open_balances(store: Store, table: RuleTable) -> list[str]:
+def audit_open_balances(store: Store, table: RuleTable | RuleBook) -> list[str]:
     """The balances kept for open months must be what replaying those months from the log gives."""
     if store.charges.fingerprint() != fingerprint(table):
         return []  # whatever reads them next re-prices the log first, which forgets them
     closed = max(store.months.closed(), default=None)
-    roster = store.staff.roster()
+    roster = store.staff.history()
     for month in store.charges.kept_open_months():
         if closed is not None and month <= closed:
             continue  # older than the latest closed month: never read again
@@ -125,17 +150,17 @@ def _with_posted(totals: payroll.Totals, posted: payroll.Totals, staff: str | No
     return out
 
 
-def replay_statements(store: Store, table: RuleTable, month: str) -> list[Statement]:
+def replay_statements(store: Store, table: RuleTable | RuleBook, month: str) -> list[Statement]:
     """The month replayed in memory from the whole log under ``table``, closed months ignored.
 
     For a what-if under a proposed table; it writes nothing and uses no cache.
     """
-    roster = store.staff.roster()
-    priced = engine.price(store.log.events(), table, roster)
-    return payroll.statements(month, charges=priced.charges, roster=roster, table=table, frozen={})
+    people = store.staff.history()
+    priced = engine.price(store.log.events(), table, people)
+    return payroll.statements(month, charges=priced.charges, roster=people, table=table, frozen={})
 
 
-def pricing_problems(store: Store, table: RuleTable, month: str) -> list[tuple[int, str]]:
+def pricing_problems(store: Store, table: RuleTable | RuleBook, month: str) -> list[tuple[int, str]]:
     """Events of ``month`` that could not be priced (they cost nothing until fixed), one sentence each."""
     first, last = payroll.month_bounds(month)
     tz = table.zone
@@ -163,9 +188,15 @@ def payroll_chunks(month: str, statements: Sequence[Statement], table: RuleTable
         yield b"\n]\n"
 
 
-def payroll_export(store: Store, table: RuleTable, month: str, fmt: str) -> Iterator[bytes]:
+def payroll_export(store: Store, table: RuleTable | RuleBook, month: str, fmt: str) -> Iterator[bytes]:
     """The payroll file of ``month``; a closed month's is the exact bytes stored when it was closed."""
     frozen = store.months.export(month, fmt)
     if frozen is not None:
         return iter([frozen if isinstance(frozen, bytes) else frozen.encode("utf-8")])
-    return payroll_chunks(month, month_statements(store, table, month), table, fmt)
+    statements = month_statements(store, table, month)
+    return payroll_chunks(month, statements, table_of(table, month), fmt)
+
+
+def table_of(table: RuleTable | RuleBook, month: str) -> RuleTable:
+    """The version in force on the month's last day: its names and settings state the month."""
+    return RuleBook.single(table).at(payroll.month_bounds(month)[1])

@@ -60,3 +60,18 @@ def plain_text(text: str, *, what: str, limit: int) -> str:
     if len(text) > limit:
         raise ValueError(f"{what} is too long ({len(text)} characters); keep it under {limit}")
     return text
+
+
+def local_date(text: str, *, what: str) -> dt.date:
+    """A date a person typed (``--effective``, ``--at``): ``2026-11-03`` or ``2026/11/3``."""
+    cleaned = text.strip().replace("/", "-")
+    parts = cleaned.split("-")
+    try:
+        if len(parts) != 3:
+            raise ValueError
+        day = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        raise ValueError(f"{what} {text!r} is not a date like 2026-11-03") from None
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise ValueError(f"{what} {text!r} is not a date of this century")
+    return day

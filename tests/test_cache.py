@@ -202,7 +202,7 @@ def test_a_schema_2_cache_without_line_texts_is_priced_again_after_init(table, t
         old.set_meta("charges_fingerprint", cache.fingerprint(table))
     old.close()
     store = Store(path)
-    assert store.migrate() == len(MIGRATIONS) == 4
+    assert store.migrate() == len(MIGRATIONS) == 5
     store = service.open_store(path)
     assert store.log.verify() == (1, [])
     statement = statements.month_statements(store, table, "2026-11", staff="C01")[0]
@@ -247,14 +247,15 @@ def carried_into_december(store, table, staff_id="K01") -> Decimal:
 def test_kept_balances_of_open_months_follow_a_wage_change(store, table):
     """K01 (5000 + 2000, Beijing) owes a 4500 fine in September: the cap of 1400 a month carries 3100,
     1700 and 300 through the open months into December. Payroll keeps November's balances; raising
-    the base wage to 8000 (cap 2000: 2500, 500, 0 carried) must not leave December reading them."""
+    the base wage to 8000 from 1 September (cap 2000: 2500, 500, 0 carried) must not leave December
+    reading them."""
     service.log(store, table, Event(id=0, staff="K01", rule="keyaccount.gift_undelivered",
                                     at=dt.datetime(2026, 9, 8, 10, 0, tzinfo=TZ), value=Decimal("450")), now=NOW)
     assert service.scorecard(store, table, "K01", "2026-09").due == Decimal("4500.00")
     assert carried_into_december(store, table) == Decimal("300.00")
     assert store.charges.open_balances(None, "2026-12") == ("2026-11", {"K01": Decimal("300.00")})
     service.import_staff(store, table, (ROSTER.splitlines()[0] + "\nK01,黄涛,SR,,key_account,SM1,8000,2000,"
-                                        "showroom,beijing,,\n").encode(), now=NOW)
+                                        "showroom,beijing,,\n").encode(), now=NOW, effective=dt.date(2026, 9, 1))
     assert store.charges.open_balances(None, "2026-12") is None
     assert carried_into_december(store, table) == Decimal("0.00")
     assert service.scorecard(store, table, "K01", "2026-10").carried_out == Decimal("500.00")

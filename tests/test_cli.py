@@ -132,7 +132,8 @@ def test_staff_import_reads_a_bom_file_and_updates(shop):
     """A roster saved by Excel (BOM) is read; importing it again updates the same people, and says that only
     the one row that changed was updated (as batch 2: the first import was batch 1)."""
     Path("excel.csv").write_bytes(BOM + ROSTER.replace("3800,200", "3900,200").encode("utf-8"))
-    assert run("staff", "import", "excel.csv").stdout == "roster: 0 added, 1 updated, 11 unchanged (batch 2)\n"
+    assert run("staff", "import", "excel.csv").stdout == ("roster: 0 added, 1 updated, 11 unchanged (batch 2)\n"
+                                                          "  G01: base_wage 3800.00 → 3900.00 from 2026-12-05\n")
     assert run("staff", "import", "excel.csv").stdout == "roster: 0 added, 0 updated, 12 unchanged\n"
     people = {p["id"]: p for p in data("staff", "list", "--json")}
     assert list(people) == ["G01", "G02", "L01", "M01", "A01", "C01", "C02", "C03", "F01", "GA1", "GB1", "SM1"]
@@ -256,13 +257,21 @@ def test_rules_check_names_file_line_and_code_of_every_problem():
                                                       "until they are fixed")
 
 
-def test_a_broken_rule_table_stops_other_commands_too(shop):
-    """log with a broken --rules table: exit 2 naming the file and line, nothing logged."""
+def test_a_broken_rule_table_is_never_published_and_a_stray_file_prices_nothing(shop):
+    """publish of a broken table: exit 2 naming the file and line, nothing stored. A broken (or any) table
+    given with --rules, or lying in the folder as rules.toml, does not change what log charges: the
+    published version prices."""
     rules_copy("broken.toml", "\nfine = [20, 40]\n", '\nfine = [20, "x"]\n')
     before = snapshot()
-    message = refused("--rules", "broken.toml", "log", "C01", "showroom.desk", "--at", "2026-11-03 10:00")
-    assert "broken.toml:" in message and "showroom.late" in message
+    result = invoke("rules", "publish", "broken.toml", "--effective", "2026-12-20")
+    assert result.exit_code == 2 and "broken.toml:" in result.stderr and "showroom.late" in result.stderr
     assert snapshot() == before
+    assert [v["version"] for v in data("rules", "versions", "--json")] == [1]
+    Path("rules.toml").write_text(Path("broken.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    logged = log("C01", "showroom.late", "2026-11-03 08:42")
+    assert fines(logged["charges"]) == [("C01", "fine", "20.00")]
+    assert fines(data("--rules", "broken.toml", "log", "C01", "showroom.late", "--at", "2026-11-04 08:42",
+                      "--json")["charges"]) == [("C01", "fine", "40.00")]
 
 
 def test_rules_list_json_has_every_code_with_both_names():
@@ -581,12 +590,12 @@ def test_closed_month_is_frozen_and_a_void_posts_a_reversal(shop):
         "-20.00", "-20.00", "-20.00", "0.00")
     assert card("C01") == frozen_card
 
-    # new events in December, priced by the table in force
+    # new events in December, priced by the version in force: the dearer table from 4 December
     logged = log("C01", "showroom.late", "2026-12-02 08:40")
     assert fines(logged["charges"]) == [("C01", "fine", "20.00")]
     log("C03", "showroom.late", "2026-12-03 08:40")
-    assert fines(data("--rules", "dearer.toml", "log", "C03", "showroom.late", "--at", "2026-12-04 08:40",
-                      "--json")["charges"]) == [("C03", "fine", "100.00")]
+    run("rules", "publish", "dearer.toml", "--effective", "2026-12-04", "--retroactive")
+    assert fines(log("C03", "showroom.late", "2026-12-04 08:40")["charges"]) == [("C03", "fine", "100.00")]
 
     for fmt in frozen:
         assert payroll_bytes("2026-11", fmt) == frozen[fmt]

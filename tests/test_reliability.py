@@ -506,28 +506,32 @@ def rule_files(draw) -> str:
 @example(text=SHIPPED_RULES.replace('charged_to = "five_s"', "charged_to = []"))  # was exit 1
 @example(text='"\\u000A" = 0\n' + SHIPPED_RULES)  # an error of two lines
 def test_hostile_rule_tables_are_refused_cleanly(quick_db, tmp_path, text):
-    """Any rule file: `rules check` exits 0 or 2; a broken table is used by nothing and changes nothing."""
+    """Any rule file: `rules check` and `rules publish` exit 0 or 2, never a traceback; a table with problems
+    is stored by nothing and changes nothing; a table that is stored prices in one sentence or none."""
     path = tmp_path / "rules-fuzz.toml"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
-    before = digest(quick_db)
-    check = invoke("--db", str(quick_db), "--rules", str(path), "rules", "check")
+    check = invoke("--db", str(quick_db), "rules", "check", str(path))
     event(f"rules check: exit {check.exit_code}")
     assert_clean(check)
-    logged = invoke("--db", str(quick_db), "--rules", str(path), "log", "g01", "attendance.late",
-                    "--at", "2026-10-07 09:20")
-    assert_clean(logged, one_sentence=True)
+    db = tmp_path / f"fuzz-{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}.db"
+    with sqlite3.connect(str(quick_db)) as source, sqlite3.connect(str(db)) as target:
+        source.backup(target)  # each example its own database: a valid table is stored in it
+    before = digest(db)
+    published = invoke("--db", str(db), "rules", "publish", str(path), "--effective", "2026-10-07",
+                       "--published", "2026-10-01", "--retroactive")
+    assert_clean(published)
     if check.exit_code == 2:
-        assert logged.exit_code == 2
-    if logged.exit_code == 2:
-        assert digest(quick_db) == before
-    if check.exit_code == 0:  # a valid table may still lack what this roster needs (a city's minimum wage)
-        for args in (["rules", "list", "--json"], ["payroll", PAST_MONTH, "--format", "json"],
-                     ["scorecard", "g01", "--month", PAST_MONTH]):
-            before = digest(quick_db)
-            result = invoke("--db", str(quick_db), "--rules", str(path), *args)
-            assert_clean(result, one_sentence=True)
-            if result.exit_code == 2:
-                assert digest(quick_db) == before
+        assert published.exit_code == 2
+    if published.exit_code == 2:
+        assert digest(db) == before
+        return
+    for args in (["log", "g01", "attendance.late", "--at", "2026-10-08 09:20"], ["rules", "list", "--json"],
+                 ["payroll", PAST_MONTH, "--format", "json"], ["scorecard", "g01", "--month", PAST_MONTH]):
+        before = digest(db)  # a valid table may still lack what this roster needs (a city's minimum wage)
+        result = invoke("--db", str(db), *args)
+        assert_clean(result, one_sentence=True)
+        if result.exit_code == 2:
+            assert digest(db) == before
 
 
 LOG_STAFF = ["s01", "g01", "g02", "g03", "c01", "team:A", "team:B", "team:Z", "nobody"]

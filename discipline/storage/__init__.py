@@ -13,6 +13,7 @@
       store.attendance  punches, schedule, leave                         (attendance.py)
       store.batches     bulk commands and their undoing                  (batches.py)
       store.adjustments closed months' changes posted into open months   (adjustments.py)
+      store.versions    the rule table's published versions              (versions.py)
 
 * The schema carries a version; ``schema.MIGRATIONS`` are numbered functions applied in order,
   each in the same transaction as the version bump.
@@ -36,6 +37,7 @@ from .log import EventLog, row_hash
 from .months import ClosedMonths
 from .schema import MIGRATIONS
 from .staff import StaffTable, staff_row
+from .versions import RuleVersions
 
 __all__ = ["CHARGE_COLUMNS", "MIGRATIONS", "NoDatabase", "Store", "row_hash", "staff_row", "utc_text"]
 
@@ -70,6 +72,7 @@ class Store:
         self.attendance = AttendanceData(self)
         self.batches = Batches(self)
         self.adjustments = Adjustments(self)
+        self.versions = RuleVersions(self)
 
     def close(self) -> None:
         self.db.close()

@@ -48,6 +48,14 @@ class Adjustments:
         return self.db.execute("select staff, line_json from adjustments where event_id = ? order by at, cause, seq",
                                [event_id]).fetchall()
 
+    def origin_months(self, month: str) -> dict[str, tuple[str, ...]]:
+        """Staff → the closed months whose changes are posted into ``month`` for them."""
+        out: dict[str, list[str]] = {}
+        for staff, origin in self.db.execute("select distinct staff, month from adjustments where posted_month = ? "
+                                             "order by staff, month", [month]):
+            out.setdefault(staff, []).append(origin)
+        return {staff: tuple(months) for staff, months in out.items()}
+
     def month_totals(self, month: str) -> dict[str, tuple[dict[str, Decimal], Decimal]]:
         """Staff → (amount by deducted kind, points) of the adjustments posted into ``month``."""
         out: dict[str, tuple[dict[str, Decimal], Decimal]] = {}

@@ -175,5 +175,27 @@ def _posted_voids_as_adjustments(db: sqlite_utils.Database) -> None:
                  for seq, line in enumerate(posted_lines, 1)])
 
 
+def _migration_5(db: sqlite_utils.Database) -> None:
+    """Rule-table versions and the roster's history, with the dates they take effect.
+
+    * ``rule_versions``: every published table, whole (text and SHA-256), from its effective date,
+      with when it was made known and by whom. ``init`` publishes the table it is given as version 1
+      (from the beginning) when there is none: a migration cannot read files.
+    * ``staff_versions``: each person's versions, from their effective date (none: from the
+      beginning), in the order recorded; ``staff`` keeps each person's latest, for lists and look-ups.
+      Today's roster becomes everyone's first version.
+    """
+    db.execute("create table rule_versions (number integer primary key, effective text, published text not null, "
+               "by text, sha256 text not null, text text not null, recorded_at text not null)")
+    db.execute('create table staff_versions (staff text not null, seq integer not null, effective text, name text, '
+               'store text, team text, role text, supervisor text, base_wage text, bonus text, shift text, city text, '
+               'hired text, "left" text, clock text, pin text, batch integer, recorded_at text, '
+               "primary key (staff, seq))")
+    db.execute("create index idx_staff_versions_store on staff_versions (store)")
+    db.execute("create index idx_staff_versions_team on staff_versions (team)")
+    fields = 'name, store, team, role, supervisor, base_wage, bonus, shift, city, hired, "left", clock, pin'
+    db.execute(f"insert into staff_versions (staff, seq, effective, {fields}) select id, 1, null, {fields} from staff")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2, _migration_3,
-                                                                   _migration_4)
+                                                                   _migration_4, _migration_5)

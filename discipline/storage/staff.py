@@ -3,54 +3,92 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..model import Staff
+from ..model import Staff, StaffHistory
 
 if TYPE_CHECKING:
     from . import Store
 
 #: The staff columns ``_staff`` reads, in its order (a plain tuple row: a chain's roster is 30,000 of them).
 STAFF_COLUMNS = 'id, name, store, team, role, supervisor, base_wage, bonus, shift, city, hired, "left", clock, pin'
+#: The same columns of a version (its staff id apart).
+_VERSION_COLUMNS = STAFF_COLUMNS.split(", ", 1)[1]
 
 
 class StaffTable:
-    """The ``staff`` table."""
+    """The ``staff_versions`` table (each person's history) and ``staff`` (each person's latest version)."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
         self.db = store.db
 
     def roster(self) -> dict[str, Staff]:
+        """Everyone's latest version (for lists and look-ups; pricing uses ``history``)."""
         return {row[0]: _staff(row) for row in self.db.execute(f"select {STAFF_COLUMNS} from staff order by id")}
 
-    def upsert(self, staff: list[Staff]) -> None:
-        if staff:
-            self._store.charges.forget_open_balances(None)  # wages, cities and dates move every legal cap
-        for person in staff:
+    def record(self, versions: list[tuple[Staff, dt.date | None]], *, recorded_at: dt.datetime,
+               batch: int | None = None) -> None:
+        """Record new versions of people, each from its date (None: from the beginning)."""
+        if not versions:
+            return
+        self._store.charges.forget_open_balances(None)  # wages, cities and dates move every legal cap
+        columns = [c.strip('"') for c in STAFF_COLUMNS.split(", ")][1:]
+        many = len(versions) > 50  # a chain's roster: one query for every person's last number
+        seqs: dict[str, int] = dict(self.db.execute(
+            "select staff, max(seq) from staff_versions group by staff").fetchall()) if many else {}
+        rows = []
+        for person, effective in versions:
+            if person.id not in seqs and not many:
+                seqs[person.id] = self.db.execute("select max(seq) from staff_versions where staff = ?",
+                                                  [person.id]).fetchone()[0] or 0
+            seqs[person.id] = seqs.get(person.id, 0) + 1
             row = staff_row(person)
-            columns = ", ".join(f'"{c}"' for c in row)
-            marks = ", ".join("?" for _ in row)
-            updates = ", ".join(f'"{c}" = excluded."{c}"' for c in row if c != "id")
-            self.db.execute(f"insert into staff ({columns}) values ({marks}) "
-                            f"on conflict(id) do update set {updates}", list(row.values()))
+            rows.append([person.id, seqs[person.id], effective.isoformat() if effective else None,
+                         *(row[c] for c in columns), batch, recorded_at.isoformat()])
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        self.db.conn.executemany(f"insert into staff_versions (staff, seq, effective, {quoted}, batch, recorded_at) "
+                                 f"values ({', '.join('?' for _ in range(len(columns) + 5))})", rows)
+        latest = self.history(sorted({person.id for person, _ in versions})).latest()
+        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns)
+        marks = ", ".join("?" for _ in range(len(columns) + 1))
+        self.db.conn.executemany(f"insert into staff (id, {quoted}) values ({marks}) on conflict(id) do update set "
+                                 f"{updates}",
+                                 [list(staff_row(person).values()) for person in latest.values()])
 
-    def around(self, key: str, extra: Iterable[str] = ()) -> dict[str, Staff]:
-        """The people an event of ``key`` can involve: its store (or team), their supervisors, ``extra``."""
-        if key.startswith("team:"):
-            core = "select id from staff where team = ?"
-            param = key[len("team:"):]
+    def history(self, ids: list[str] | None = None) -> StaffHistory:
+        """Everyone's (or these people's) versions."""
+        sql = f"select staff, effective, {_VERSION_COLUMNS} from staff_versions"
+        if ids is None:
+            rows = self.db.execute(sql + " order by staff, seq").fetchall()
         else:
-            core = "select id from staff where store = (select store from staff where id = ?) or id = ?"
-            param = key
-        extra = list(extra)
-        params = [param, key] if not key.startswith("team:") else [param]
-        sql = (f"select {STAFF_COLUMNS} from staff where id in ({core}) or id in (select supervisor from staff "
-               f"where id in ({core}))" + (f" or id in ({', '.join('?' for _ in extra)})" if extra else ""))
-        rows = self.db.execute(sql, [*params, *params, *extra])
-        return {row[0]: _staff(row) for row in rows}
+            rows = []
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                rows += self.db.execute(sql + f" where staff in ({', '.join('?' for _ in chunk)}) order by staff, seq",
+                                        chunk).fetchall()
+        versions: dict[str, list[tuple[dt.date | None, Staff]]] = defaultdict(list)
+        for row in rows:
+            versions[row[0]].append((dt.date.fromisoformat(row[1]) if row[1] else None, _staff((row[0], *row[2:]))))
+        return StaffHistory(versions)
+
+    def around(self, key: str, extra: Iterable[str] = ()) -> StaffHistory:
+        """The people an event of ``key`` can involve, whenever it happened: everyone ever in its stores (or
+        team), whoever supervised them, and ``extra``."""
+        if key.startswith("team:"):
+            core = "select staff from staff_versions where team = ?"
+            params = [key[len("team:"):]]
+        else:
+            core = ("select staff from staff_versions where store in (select store from staff_versions "
+                    "where staff = ?) or staff = ?")
+            params = [key, key]
+        ids = {row[0] for row in self.db.execute(
+            f"select staff from staff_versions where staff in ({core}) union select supervisor from staff_versions "
+            f"where staff in ({core}) and supervisor is not null", [*params, *params])}
+        return self.history(sorted(ids | {who for who in extra if who}))
 
     def of(self, ids: list[str]) -> dict[str, Staff]:
         rows = self.db.execute(f"select {STAFF_COLUMNS} from staff where id in ({', '.join('?' for _ in ids)})", ids)
@@ -58,6 +96,11 @@ class StaffTable:
 
     def exists(self, staff_id: str) -> bool:
         return self.db.execute("select 1 from staff where id = ?", [staff_id]).fetchone() is not None
+
+    def recorded(self, staff_id: str) -> list[dict[str, Any]]:
+        """A person's versions as recorded: effective date, the fields, batch and when."""
+        return list(self.db.query(f"select seq, effective, {_VERSION_COLUMNS}, batch, recorded_at from staff_versions "
+                                  "where staff = ? order by seq", [staff_id]))
 
 
 def staff_row(person: Staff) -> dict[str, Any]:

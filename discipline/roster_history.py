@@ -1,0 +1,200 @@
+"""Changes to the roster, each from the date it takes effect: a raise from its date, a transfer from its.
+
+Every change is a new version of the person (``store.staff.record``); pricing, caps, liability and
+a supervisor's lapse use the person as they were on the event's day (``StaffHistory``). A change
+may not take effect inside a closed month; one in an open month re-prices the stores it touches
+from that date and says, per person, what it changed::
+
+    discipline staff import roster.csv --effective 2026-11-01
+    discipline staff set C01 base_wage=4500 --effective 2026-11-01
+    discipline staff history C01
+
+A person's first version holds from the beginning (their ``hired`` date says from when they work):
+a violation found later, dated before the import that added them, is still theirs.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+import attrs
+
+from . import batches, cache, changes, payroll, textfile
+from .changes import Change
+from .model import DisciplineError, FileRefused, RuleBook, RuleTable, Staff, StaffHistory
+from .roster import COLUMNS, read_roster
+from .storage import Store
+
+#: The fields a version records, as the roster's columns name them.
+FIELDS = tuple(column for column in COLUMNS if column != "id")
+
+
+@attrs.frozen
+class FieldChange:
+    staff_id: str
+    field: str
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.staff_id}: {self.field} {self.before or '(none)'} → {self.after or '(none)'}"
+
+    @property
+    def personal(self) -> bool:
+        """A name, hired or left date: it holds whatever the day (``StaffHistory.PERSONAL``)."""
+        return self.field in StaffHistory.PERSONAL
+
+
+@attrs.frozen
+class RosterChange:
+    """What a roster change did."""
+
+    effective: dt.date
+    added: tuple[str, ...]
+    """Staff ids new to the roster (from the beginning)."""
+    fields: tuple[FieldChange, ...]
+    """Every field that changed for someone already on it, from ``effective``."""
+    unchanged: int
+    """Rows that changed nothing."""
+    batch: int | None
+    changed: tuple[Change, ...] = ()
+    """What the change did to pay, per person and event."""
+    dry_run: bool = False
+
+    @property
+    def updated(self) -> int:
+        return len({change.staff_id for change in self.fields})
+
+
+def import_file(store: Store, table: RuleTable | RuleBook, data: bytes, *, effective: dt.date, now: dt.datetime,
+                file: str = "", by: str | None = None, dry_run: bool = False) -> RosterChange:
+    """A roster CSV's rows as versions from ``effective``; any bad row refuses the whole file."""
+    try:
+        text = textfile.decode(data)
+    except ValueError as exc:
+        raise DisciplineError(str(exc)) from None
+    return _apply(store, table, text, effective=effective, now=now, command="staff import", file=file,
+                  sha256=batches.sha256(data), by=by, dry_run=dry_run, what="roster")
+
+
+def set_fields(store: Store, table: RuleTable | RuleBook, staff_id: str, values: Mapping[str, str], *,
+               effective: dt.date, now: dt.datetime, by: str | None = None, dry_run: bool = False) -> RosterChange:
+    """One person's fields (``base_wage=4500``, ``store=…``, ``left=2026-11-30``) from ``effective``."""
+    unknown = [name for name in values if name not in FIELDS]
+    if unknown:
+        raise DisciplineError(f"{unknown[0]!r} is not a roster field; fields: {', '.join(FIELDS)}")
+    current = store.staff.history([staff_id]).person(staff_id, effective)
+    if current is None:
+        raise DisciplineError(f"unknown staff {staff_id!r}; 'discipline staff list' shows the ids "
+                              "('discipline staff add' adds someone)")
+    row = {**_row(current), **values}
+    return _apply(store, table, _csv([row]), effective=effective, now=now, command="staff set", by=by,
+                  dry_run=dry_run, what="change")
+
+
+def add(store: Store, table: RuleTable | RuleBook, values: Mapping[str, str], *, effective: dt.date,
+        now: dt.datetime, by: str | None = None, dry_run: bool = False) -> RosterChange:
+    """One new person, given the roster's columns."""
+    if store.staff.exists(values.get("id", "")):
+        raise DisciplineError(f"{values['id']} is on the roster already; change them with 'discipline staff set'")
+    return _apply(store, table, _csv([dict(values)]), effective=effective, now=now, command="staff add", by=by,
+                  dry_run=dry_run, what="new person")
+
+
+def _apply(store: Store, table: RuleTable | RuleBook, text: str, *, effective: dt.date, now: dt.datetime,
+           command: str, by: str | None, dry_run: bool, what: str, file: str | None = None,
+           sha256: str | None = None) -> RosterChange:
+    book = RuleBook.single(table)
+    with store.write(dry_run=dry_run):
+        _refuse_closed(store, effective)
+        history = store.staff.history()
+        existing = history.at(effective)
+        known = history.latest()
+        people, problems = read_roster(text, book.at(effective), {**known, **existing})
+        if problems:
+            if len(problems) == 1 and problems[0].line and what != "roster":
+                raise DisciplineError(f"the {what} was not recorded: {problems[0].message}")
+            raise FileRefused(what, problems)
+        if not people:
+            raise DisciplineError("the roster file has a header but no rows; nothing was imported")
+        cache.ensure_priced(store, book)
+        added = [p for p in people if p.id not in known]
+        updated = [p for p in people if p.id in known and existing.get(p.id) != p]
+        fields = tuple(change for p in updated for change in field_changes(existing[p.id], p))
+        unchanged = len(people) - len(added) - len(updated)
+        if not added and not updated:
+            return RosterChange(effective, (), (), unchanged, None, dry_run=dry_run)
+        batch = store.batches.add(command, at=now, file=file, sha256=sha256, by=by, details={
+            "added": len(added), "updated": len(updated), "unchanged": unchanged, "effective": effective.isoformat()})
+        store.staff.record([(p, None) for p in added] + [(p, effective) for p in updated], recorded_at=now,
+                           batch=batch)
+        diff = _reprice(store, book, added, updated, existing, effective)
+        return RosterChange(effective, tuple(p.id for p in added), fields, unchanged, None if dry_run else batch,
+                            changed=tuple(changes.changes(diff)), dry_run=dry_run)
+
+
+def _reprice(store: Store, book: RuleBook, added: Sequence[Staff], updated: Sequence[Staff],
+             before: Mapping[str, Staff], effective: dt.date) -> changes.ChargeDiff:
+    """Re-price the stores the change touches: from ``effective`` for changes, from the beginning where
+    someone new joins (who pays for a store's events can depend on who is in it)."""
+    diff = changes.ChargeDiff()
+    history = store.staff.history()
+    for people, since in ((updated, dt.datetime.combine(effective, dt.time(), book.zone)), (added, None)):
+        if not people:
+            continue
+        stores = {p.store for p in people} | {before[p.id].store for p in people if p.id in before}
+        keys = {staff_id for staff_id, versions in history.versions.items()
+                if any(person.store in stores for _, person in versions)} | store.log.team_keys()
+        diff = diff + cache.reprice(store, book, keys=keys, since=since, roster=history)
+    return diff
+
+
+def _refuse_closed(store: Store, effective: dt.date) -> None:
+    latest = max(store.months.closed(), default=None)
+    if latest is not None and f"{effective:%Y-%m}" <= latest:
+        first_open = payroll.month_bounds(payroll.next_month(latest))[0]
+        raise DisciplineError(f"{effective} is in {effective:%Y-%m}, which is closed for payroll (up to {latest}); a "
+                              f"change can take effect from {first_open} on")
+
+
+def field_changes(before: Staff, after: Staff) -> list[FieldChange]:
+    """The fields that differ, as the roster writes them."""
+    old, new = _row(before), _row(after)
+    return [FieldChange(after.id, name, old[name], new[name]) for name in FIELDS if old[name] != new[name]]
+
+
+def _row(person: Staff) -> dict[str, str]:
+    """A person as a roster row (money with two decimals, dates ISO, clock yes/no)."""
+
+    def text(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, Decimal):
+            return f"{value:.2f}"
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value)
+
+    return {"id": person.id, "name": person.name, "store": person.store, "team": person.team, "role": person.role,
+            "supervisor": text(person.supervisor), "base_wage": text(person.base_wage), "bonus": text(person.bonus),
+            "shift": text(person.shift), "city": text(person.city), "hired": text(person.hired),
+            "left": text(person.left), "clock": "yes" if person.clock else "no", "pin": text(person.pin)}
+
+
+def _csv(rows: Sequence[Mapping[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows([{column: row.get(column, "") for column in COLUMNS} for row in rows])
+    return out.getvalue()
+
+
+def versions_of(store: Store, staff_id: str) -> list[dict[str, object]]:
+    """A person's versions as recorded, for ``staff history``."""
+    if not store.staff.exists(staff_id):
+        raise DisciplineError(f"unknown staff {staff_id!r}; 'discipline staff list' shows the ids")
+    return store.staff.recorded(staff_id)

@@ -1,0 +1,141 @@
+"""Rule-table versions: what priced a month is on record, whatever file lies in the working folder.
+
+Under 《劳动合同法》 art. 4 a rule that touches pay applies once it is made known to staff (公示),
+and from then on. So the table is published into the database, whole, with the date it takes
+effect, and every event is priced by the version in force on its local date (``RuleBook.at``)::
+
+    discipline rules publish rules.toml --effective 2026-12-01 --by "HR 王"
+    discipline rules versions
+    discipline rules diff 1 2
+
+Payroll, scorecards, ``log``, ``close`` and ``verify`` read the stored versions only, so the same
+database prices the same from any folder. ``init`` publishes the table it is given as version 1,
+from the beginning. A version may not take effect inside a closed month (a closed month never
+changes), nor sooner than ``notice_days`` after it is published unless ``--retroactive``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+
+import attrs
+
+from . import cache, payroll
+from .model import DisciplineError, RuleBook, RuleTable, RuleVersion
+from .rules import amount_words, load_text
+from .storage import Store
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def book(store: Store) -> RuleBook:
+    """The stored versions; a database without any has not been through ``init`` since versions came."""
+    rows = store.versions.all()
+    if not rows:
+        raise DisciplineError(f"the database at {store.path} has no published rule table; run 'discipline init' "
+                              "(it publishes the rule table as version 1)")
+    return RuleBook(tuple(RuleVersion(number=row["number"], effective=row["effective"], published=row["published"],
+                                      by=row["by"], sha256=row["sha256"], text=row["text"],
+                                      parse=lambda text, n=row["number"]: load_text(text, f"rule version {n}"))
+                          for row in rows))
+
+
+@attrs.frozen
+class Published:
+    version: RuleVersion
+    previous: RuleVersion | None
+    """The version in force the day before it takes effect (None for the first)."""
+
+
+def publish(store: Store, text: str, *, name: str, effective: dt.date | None, published: dt.date, by: str | None,
+            retroactive: bool, now: dt.datetime) -> Published:
+    """Check a table and store it as the next version, effective from ``effective``; re-price what it reaches.
+
+    Refused, with nothing stored: a table with problems (every one listed), a time zone other than
+    the versions before, an effective date inside or before a closed month, or sooner than the
+    published date plus ``notice_days`` (of the version in force) without ``retroactive``.
+    """
+    table = load_text(text, name)  # RulesError lists every problem
+    digest = sha256(text)
+    with store.write():
+        rows = store.versions.all()
+        if not rows:  # the first version prices from the beginning
+            store.versions.add(effective=None, published=published, by=by, sha256=digest, text=text,
+                               recorded_at=now)
+            return Published(book(store).versions[0], None)
+        current = book(store)
+        if effective is None:
+            raise DisciplineError("give the date the version takes effect with --effective YYYY-MM-DD")
+        if table.settings.timezone != current.versions[0].table.settings.timezone:
+            raise DisciplineError(f"the table's time zone {table.settings.timezone} is not the stores' "
+                                  f"{current.versions[0].table.settings.timezone}; a version cannot move the stores "
+                                  "to another zone")
+        latest_closed = max(store.months.closed(), default=None)
+        if latest_closed is not None and f"{effective:%Y-%m}" <= latest_closed:
+            raise DisciplineError(f"{effective} is in {effective:%Y-%m}, which is closed for payroll (up to "
+                                  f"{latest_closed}); a version can take effect from "
+                                  f"{payroll.month_bounds(payroll.next_month(latest_closed))[0]} on")
+        notice = current.version_at(published).table.settings.notice_days
+        earliest = published + dt.timedelta(days=notice)
+        if effective < earliest and not retroactive:
+            raise DisciplineError(f"{effective} is sooner than {notice} days after it is published ({published}), "
+                                  f"so staff would not have had notice; take effect from {earliest} on, or give "
+                                  "--retroactive if it was made known before")
+        number = store.versions.add(effective=effective, published=published, by=by, sha256=digest, text=text,
+                                    recorded_at=now)
+        updated = book(store)
+        since = dt.datetime.combine(effective, dt.time(), updated.zone)
+        cache.reprice_from(store, updated, since)
+        version = next(v for v in updated.versions if v.number == number)
+        return Published(version, current.version_at(effective - dt.timedelta(days=1)))
+
+
+@attrs.frozen
+class RuleChange:
+    """One difference between two versions."""
+
+    code: str
+    what: str
+    """``added``, ``removed`` or ``changed``."""
+    before: str
+    """The amount in words (empty when added)."""
+    after: str
+
+
+def diff(old: RuleTable, new: RuleTable) -> list[RuleChange]:
+    """Rules added, removed and changed (their amount in words, or anything else about them) from one
+    table to the other, by code."""
+    before = {rule.code: rule for rule in old.rules}
+    after = {rule.code: rule for rule in new.rules}
+    out = []
+    for code in sorted(before.keys() | after.keys()):
+        if code not in before:
+            out.append(RuleChange(code, "added", "", amount_words(after[code], new)))
+        elif code not in after:
+            out.append(RuleChange(code, "removed", amount_words(before[code], old), ""))
+        else:
+            was, now = amount_words(before[code], old), amount_words(after[code], new)
+            if was != now or attrs.evolve(before[code], line=0) != attrs.evolve(after[code], line=0):
+                out.append(RuleChange(code, "changed", was, now))
+    return out
+
+
+def summary(changes: Sequence[RuleChange], old: RuleTable | None = None, new: RuleTable | None = None) -> str:
+    """``+2 rules, 1 removed, 3 amounts changed`` (and ``settings changed``, ``shifts changed``)."""
+    added = sum(1 for c in changes if c.what == "added")
+    removed = sum(1 for c in changes if c.what == "removed")
+    amounts = sum(1 for c in changes if c.what == "changed" and c.before != c.after)
+    other = sum(1 for c in changes if c.what == "changed" and c.before == c.after)
+    parts = [f"+{added} rule{'s' if added != 1 else ''}"] if added else []
+    parts += [f"{removed} removed"] if removed else []
+    parts += [f"{amounts} amount{'s' if amounts != 1 else ''} changed"] if amounts else []
+    parts += [f"{other} rule{'s' if other != 1 else ''} reworded"] if other else []
+    if old is not None and new is not None:
+        parts += ["settings changed"] if old.settings != new.settings else []
+        parts += ["shifts changed"] if old.shifts != new.shifts else []
+        parts += ["minimum wages changed"] if old.minimum_wages != new.minimum_wages else []
+    return ", ".join(parts) or "no change"
