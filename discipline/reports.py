@@ -51,6 +51,7 @@ CSV_COLUMNS = (
     ("罚款", "fines"), ("赔偿", "compensation"), ("工资处罚", "salary_penalties"),
     ("成本回收", "cost_recovery"), ("奖励", "rewards"), ("应扣", "due"), ("上月结转", "carried_in"),
     ("本月实扣", "deducted"), ("结转下月", "carried_out"), ("扣款上限", "cap"), ("待决定处理", "dispositions"),
+    ("规则版本", "rule_versions"),
 )
 _MONEY_FIELDS = ("fines", "compensation", "salary_penalties", "cost_recovery", "rewards", "due",
                  "carried_in", "deducted", "carried_out", "cap")
@@ -91,6 +92,13 @@ def rating_name(rating: str, table: RuleTable) -> str:
     return rating
 
 
+def versions_text(versions: Iterable[tuple[int, Any, str]], *, short: bool = False) -> str:
+    """The rule-table versions that priced a statement: ``v2 (from 2026-11-12, 783ac202)`` (``v2`` when short)."""
+    return ("; " if not short else ", ").join(
+        f"v{number}" if short else f"v{number} ({'from ' + str(effective) if effective else 'from the beginning'}, "
+        f"{sha})" for number, effective, sha in versions)
+
+
 def kind_name(kind: str) -> str:
     zh, en = KIND_NAMES.get(kind, (kind, kind))
     return f"{zh} {en}"
@@ -124,7 +132,7 @@ def environment() -> jinja2.Environment:
     env.filters.update({
         "yuan": yuan, "number": number, "pad": pad, "width": width, "signed": signed,
         "disposition": disposition_name, "role": role_name, "rating": rating_name, "kind": kind_name,
-        "when": when,
+        "when": when, "versions": versions_text,
     })
     env.globals["text_table"] = _text_table
     return env
@@ -192,7 +200,8 @@ def payroll_csv(statements: Sequence[Statement], table: RuleTable) -> bytes:
     for s in statements:
         text = {"staff_id": s.staff_id, "name": s.name, "store": s.store,
                 "role": role_name(s.role, table, english=False), "rating": s.rating,
-                "dispositions": _dispositions_cell(s, table)}
+                "dispositions": _dispositions_cell(s, table), "rule_versions": versions_text(s.rule_versions,
+                                                                                               short=True)}
         row = {key: _guard(value) for key, value in text.items()}
         row |= {"points_lost": number(s.points_lost), "score": number(s.score)}
         row |= {key: yuan(getattr(s, key)) for key in _MONEY_FIELDS}
@@ -239,8 +248,9 @@ def payroll_html(month: str, statements: Sequence[Statement], table: RuleTable) 
     stores = [{"name": name, "statements": people, "totals": _totals(people), "chart": _chart(people),
                "dispositions": [d for s in people for d in _dispositions_view(s, table)]}
               for name, people in sorted(by_store.items())]
+    versions = sorted({version for s in statements for version in s.rule_versions})
     return _render("payroll.html", month=month, stores=stores, table=table, totals=_totals(statements),
-                   count=len(statements))
+                   count=len(statements), versions=versions)
 
 
 # ─── What-if comparison ─────────────────────────────────────────────────────────────────────────

@@ -276,3 +276,24 @@ def test_a_database_from_before_versions_is_migrated_by_init(tmp_path):
     history = data("--db", str(path), "staff", "history", "C01", "--json")
     assert [(v["effective"], v["base_wage"]) for v in history] == [(None, "4350")]
     assert sqlite3.connect(path).execute("select count(*) from rule_versions").fetchone() == (1,)
+
+
+def test_every_statement_and_payroll_file_names_its_versions():
+    """A November priced under versions 1 and 2: the scorecard's text, HTML and JSON, and the payroll CSV, HTML and
+    JSON, name both (number, date, short SHA-256)."""
+    run("rules", "publish", version_2(), "--effective", "2026-11-12", "--published", "2026-11-05")
+    short = hashlib.sha256(Path("v2.toml").read_bytes()).hexdigest()[:8]
+    first = hashlib.sha256(SHIPPED.encode()).hexdigest()[:8]
+    named = f"v1 (from the beginning, {first}); v2 (from 2026-11-12, {short})"
+    assert f"规则版本 Rule versions  {named}" in run("scorecard", "C01", "--month", "2026-11").stdout
+    assert named in run("scorecard", "C01", "--month", "2026-11", "--format", "html").stdout
+    assert data("scorecard", "C01", "--month", "2026-11", "--json")["rule_versions"] == [
+        {"version": 1, "effective": None, "sha256": first}, {"version": 2, "effective": "2026-11-12", "sha256": short}]
+    csv_text = run("payroll", "2026-11", "--format", "csv").stdout
+    header, first_row = csv_text.splitlines()[:2]
+    assert header.endswith(",规则版本 rule_versions") and first_row.endswith(',"v1, v2"')
+    assert named in run("payroll", "2026-11", "--format", "html").stdout
+    assert {len(s["rule_versions"]) for s in data("payroll", "2026-11", "--format", "json")} == {2}
+    # October, before version 2: version 1 alone
+    assert data("scorecard", "C01", "--month", "2026-10", "--json")["rule_versions"] == [
+        {"version": 1, "effective": None, "sha256": first}]
