@@ -25,7 +25,10 @@ repository's own ``discipline.db`` is never touched):
    FILE`` (``payroll_s``, and ``payroll_rss_mb``, the largest peak resident memory of those runs,
    from ``os.wait4``; ``payroll_first_s`` is the first run alone, which with open months before
    2026-10 also replays them once and keeps the balances they carry out); ``log_ms`` (``log`` of
-   one new violation on the full database, at least five runs, each a new event in 2026-11).
+   one new violation on the full database, at least five runs, each a new event in 2026-11);
+5. changes that re-price, timed once, last (they change the chain): ``staff import`` of the whole
+   roster with one raise from the first day of 2026-10 (``roster_change_s``), and ``rules publish`` of
+   a version with one ladder changed from that day (``publish_s``).
 
 A step that fails is reported in ``failures`` and the other steps still run (exit code 1). Each
 process's CPU seconds are reported beside the wall-clock figures (``cpu_s``), with the load average
@@ -300,10 +303,36 @@ def measure(runner: Runner, figures: dict[str, object], repeat: int, fresh: bool
             say(f"log: {seconds * 1000:.0f} ms ({stdout.strip().splitlines()[0]})")
         figures["log_ms"] = round(median(runner.wall["log_s"]) * 1000, 1)
 
+    def roster_change() -> None:
+        # The whole roster again with one raise, from the start of the measured month: only that month of
+        # that person's store is re-priced.
+        roster = (runner.directory / "roster.csv").read_text(encoding="utf-8").splitlines()
+        fields = roster[1].split(",")
+        fields[6] = str(int(float(fields[6])) + 500)
+        (runner.directory / "roster-raise.csv").write_text("\n".join([roster[0], ",".join(fields), *roster[2:]]) + "\n",
+                                                         encoding="utf-8")
+        seconds, rss, stdout, _ = runner.cli("staff", "import", "roster-raise.csv", "--effective", f"{MONTH}-01",
+                                             label="roster_change_s")
+        say(f"staff import, one raise from {MONTH}-01: {seconds:.2f} s, {rss:.0f} MB peak: "
+            f"{stdout.strip().splitlines()[0]}")
+        figures.update(roster_change_s=round(seconds, 3), roster_change_rss_mb=round(rss, 1))
+
+    def publish() -> None:
+        # A rule version with one amount changed, from the start of the measured month: every key is
+        # re-priced from that day on, not the year before it.
+        text = (PROJECT / "rules.toml").read_text(encoding="utf-8").replace("\nfine = [20, 40]\n",
+                                                                           "\nfine = [30, 60]\n", 1)
+        (runner.directory / "rules-v2.toml").write_text(text, encoding="utf-8")
+        seconds, rss, stdout, _ = runner.cli("rules", "publish", "rules-v2.toml", "--effective", f"{MONTH}-01",
+                                             "--published", f"{MONTH}-01", "--retroactive", label="publish_s")
+        say(f"rules publish from {MONTH}-01: {seconds:.2f} s, {rss:.0f} MB peak: {stdout.strip()}")
+        figures.update(publish_s=round(seconds, 3), publish_rss_mb=round(rss, 1))
+
     db = runner.directory / "chain.db"
     short = max(repeat, 5)  # the quick figures get at least five runs
     for name, fn in (("punches import", punches), ("derive", derive), ("counts", counts), ("floor", floor),
-                     ("help", help_), ("payroll", payroll), ("log", log)):
+                     ("help", help_), ("payroll", payroll), ("log", log), ("roster change", roster_change),
+                     ("publish", publish)):
         step(name, fn)
     if figures.get("payroll_s") and figures.get("floor_s"):
         figures["payroll_ratio"] = round(float(figures["payroll_s"]) / float(figures["floor_s"]), 2)

@@ -280,6 +280,9 @@ class StaffHistory:
             if not history:
                 continue
             ordered = sorted(history, key=lambda v: v[0] or dt.date.min)
+            if len(ordered) == 1:  # nearly everyone: one version
+                self.versions[staff_id] = tuple(ordered)
+                continue
             latest = ordered[-1][1]
             personal = {name: getattr(latest, name) for name in self.PERSONAL}
             self.versions[staff_id] = tuple(
@@ -400,8 +403,9 @@ class RuleBook:
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
-        """The stores' time zone: every version has the same (``versions.publish`` refuses another)."""
-        return self.versions[0].table.zone
+        """The stores' time zone: every version has the same (``versions.publish`` refuses another), so it is
+        read from the latest, which nearly every command reads anyway."""
+        return self.latest.table.zone
 
     @property
     def stored(self) -> bool:

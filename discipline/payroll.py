@@ -22,7 +22,7 @@ import functools
 import itertools
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -159,7 +159,7 @@ NOTHING = Tally(lines=(), amounts={}, points=ZERO, dispositions=())
 
 
 def build_statement(person: Staff, month: str, lines: Sequence[Line] | Tally, carried_in: Decimal,
-                    table: RuleTable) -> Statement:
+                    table: RuleTable, rule_versions: tuple[tuple[int, dt.date | None, str], ...] = ()) -> Statement:
     """One month of one person: sums, the legal cap and the carry."""
     counted = lines if isinstance(lines, Tally) else tally(lines)
     settings = table.settings
@@ -177,7 +177,7 @@ def build_statement(person: Staff, month: str, lines: Sequence[Line] | Tally, ca
         cost_recovery=fen(sums.get("cost", ZERO)), rewards=fen(sums.get("reward", ZERO)), due=due,
         carried_in=fen(carried_in), deducted=deducted, carried_out=carried_out, cap=cap, wage=fen(wage),
         minimum_wage=floor, fines_reported=fen(fines - fines_deducted), dispositions=counted.dispositions,
-        lines=counted.lines,
+        lines=counted.lines, rule_versions=rule_versions,
     )
 
 
@@ -277,7 +277,9 @@ def statements(month: str, *, charges: Iterable[Charge] = (), roster: Mapping[st
                frozen: Mapping[str, Sequence[Statement]], reversals: Iterable[Reversal] = (),
                opening: Mapping[str, Decimal] | None = None, first_month: str | None = None,
                tallies: Mapping[tuple[str, str], Tally] | None = None,
-               posted: Mapping[tuple[str, str], Sequence[Line]] | None = None) -> list[Statement]:
+               posted: Mapping[tuple[str, str], Sequence[Line]] | None = None,
+               versions_of: Callable[[str], tuple[tuple[int, dt.date | None, str], ...]] | None = None
+               ) -> list[Statement]:
     """Everyone's statement for ``month``: replayed from the first month anyone owes anything.
 
     ``frozen`` maps closed months to their stored statements; those are used as they are. Or the
@@ -287,7 +289,8 @@ def statements(month: str, *, charges: Iterable[Charge] = (), roster: Mapping[st
     besides its charges (a closed month's adjustments), by person and month, like ``reversals``.
 
     Each month is stated with the people as they were on its last day and the rule-table version then
-    in force (``roster`` may be a ``StaffHistory``, ``table`` a ``RuleBook``).
+    in force (``roster`` may be a ``StaffHistory``, ``table`` a ``RuleBook``); ``versions_of`` names,
+    per person, the versions that priced ``month``'s statement.
     """
     if month in frozen:
         return list(frozen[month])
@@ -324,7 +327,8 @@ def statements(month: str, *, charges: Iterable[Charge] = (), roster: Mapping[st
                     continue  # not hired yet
                 if quiet and current != month:
                     continue  # an earlier month replayed only for the carry: nothing to carry, no cap needed
-                statement = build_statement(person, current, counted, carried[person.id], versioned)
+                labels = versions_of(person.id) if versions_of is not None and current == month else ()
+                statement = build_statement(person, current, counted, carried[person.id], versioned, labels)
                 carried[person.id] = statement.carried_out
                 result.append(statement)
         if current == month:

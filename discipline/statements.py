@@ -17,8 +17,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 
-import attrs
-
 from . import engine, payroll
 from .cache import ensure_priced, fingerprint
 from .model import DisciplineError, Line, RuleBook, RuleTable, RuleVersion, Staff, StaffHistory, Statement
@@ -62,14 +60,18 @@ def month_statements(store: Store, table: RuleTable | RuleBook, month: str, *, s
     opening = carried_into(store, book, month, people, closed=earlier[-1] if earlier else None, staff=staff,
                            remember=remember)
     first, last = payroll.month_bounds(month)
-    result = payroll.statements(month, tallies=payroll.stored_tallies(store.charges.month(month, staff=staff), month),
-                                roster=people.at(last), table=book.at(last), frozen={},
-                                posted=posted_lines(store, month, staff), opening=opening, first_month=month)
-    if not book.stored:
-        return result
-    in_month = book.in_force(first, last)
-    origins = store.adjustments.origin_months(month)
-    return [attrs.evolve(s, rule_versions=_labels(book, in_month, origins.get(s.staff_id, ()))) for s in result]
+    versions_of = None
+    if book.stored:
+        in_month = book.in_force(first, last)
+        origins = store.adjustments.origin_months(month)
+        plain = _labels(book, in_month, ())
+
+        def versions_of(staff_id: str) -> tuple[tuple[int, dt.date | None, str], ...]:
+            return _labels(book, in_month, origins[staff_id]) if staff_id in origins else plain
+
+    return payroll.statements(month, tallies=payroll.stored_tallies(store.charges.month(month, staff=staff), month),
+                              roster=people, table=book, frozen={}, posted=posted_lines(store, month, staff),
+                              opening=opening, first_month=month, versions_of=versions_of)
 
 
 def _labels(book: RuleBook, in_month: Sequence[RuleVersion], origins: Iterable[str]
