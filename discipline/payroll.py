@@ -369,9 +369,15 @@ def _head_json(statement: Statement) -> dict[str, Any]:
                          for rule, disposition, at, event_id in statement.dispositions],
     }
     if statement.rule_versions:  # statements frozen before versions existed read as they were
-        head["rule_versions"] = [{"version": number, "effective": effective and effective.isoformat(),
-                                  "sha256": short} for number, effective, short in statement.rule_versions]
+        head["rule_versions"] = _versions_json(statement.rule_versions)
     return head
+
+
+@functools.lru_cache(maxsize=64)
+def _versions_json(versions: tuple[tuple[int, dt.date | None, str], ...]) -> list[dict[str, Any]]:
+    """A statement's ``rule_versions`` as JSON: a chain's 30,000 statements share a handful of these."""
+    return [{"version": number, "effective": effective and effective.isoformat(), "sha256": short}
+            for number, effective, short in versions]
 
 
 def line_json(line: Line) -> dict[str, Any]:
