@@ -7,14 +7,18 @@ so no test ever touches a real database or rule file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import zoneinfo
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from freezegun import freeze_time
 
 from discipline.model import Event, RuleTable, Staff
 from discipline.rules import load_rules
@@ -85,3 +89,13 @@ def refused(*args: str, code: int = 2) -> str:
     assert len(lines) == 1, result.stderr
     assert "Traceback" not in result.stderr
     return lines[0]
+
+
+@contextlib.contextmanager
+def shop_at(now: str, roster: str, *import_options: str) -> Iterator[None]:
+    """``init`` and a roster import with the clock frozen at ``now``, which stays frozen inside."""
+    with freeze_time(now):
+        run("init")
+        Path("roster.csv").write_text(roster, encoding="utf-8")
+        run("staff", "import", "roster.csv", *import_options)
+        yield

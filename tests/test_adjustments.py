@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import data, invoke, run
+from conftest import data, invoke, run, shop_at
 from freezegun import freeze_time
 
 ROSTER = """\
@@ -33,10 +33,7 @@ def november_files() -> dict[str, bytes]:
 @pytest.fixture(autouse=True)
 def closed_november():
     """November closed with C01 late on the 10th (20) and the 17th (40): 60.00 deducted."""
-    with freeze_time(NOW):
-        run("init")
-        Path("roster.csv").write_text(ROSTER, encoding="utf-8")
-        run("staff", "import", "roster.csv")
+    with shop_at(NOW, ROSTER):
         run("log", "C01", "showroom.late", "--at", "2026-11-10 08:45")
         run("log", "C01", "showroom.late", "--at", "2026-11-17 08:50")
         run("close", "2026-11")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import data, invoke, run
+from conftest import data, invoke, run, shop_at
 from freezegun import freeze_time
 
 ROSTER = """\
@@ -49,10 +49,7 @@ def salary(staff: str) -> str:
 
 @pytest.fixture(autouse=True)
 def shop():
-    with freeze_time("2026-11-07 10:00:00+08:00"):
-        run("init")
-        Path("roster.csv").write_text(ROSTER, encoding="utf-8")
-        run("staff", "import", "roster.csv")
+    with shop_at("2026-11-07 10:00:00+08:00", ROSTER):
         yield
 
 

@@ -11,8 +11,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from conftest import data, invoke, refused, run
-from freezegun import freeze_time
+from conftest import data, invoke, refused, run, shop_at
 
 ROSTER = """\
 id,name,store,team,role,supervisor,base_wage,bonus,shift,city,hired,left
@@ -37,10 +36,7 @@ def state() -> tuple[str, ...]:
 
 @pytest.fixture(autouse=True)
 def shop():
-    with freeze_time("2026-12-05 10:00:00+08:00"):
-        run("init")
-        Path("roster.csv").write_text(ROSTER, encoding="utf-8")
-        run("staff", "import", "roster.csv", "--by", "HR 王")
+    with shop_at("2026-12-05 10:00:00+08:00", ROSTER, "--by", "HR 王"):
         Path("history.csv").write_text(HISTORY, encoding="utf-8")
         yield
 

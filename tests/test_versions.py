@@ -14,8 +14,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import data, invoke, run
-from freezegun import freeze_time
+from conftest import data, invoke, run, shop_at
 
 from discipline.resources import shipped_rules_path
 from discipline.storage import MIGRATIONS, Store
@@ -66,10 +65,7 @@ def stored() -> tuple[str, ...]:
 
 @pytest.fixture(autouse=True)
 def shop():
-    with freeze_time("2026-11-20 10:00:00+08:00"):
-        run("init")
-        Path("roster.csv").write_text(ROSTER, encoding="utf-8")
-        run("staff", "import", "roster.csv")
+    with shop_at("2026-11-20 10:00:00+08:00", ROSTER):
         yield
 
 
