@@ -70,6 +70,10 @@ def publish(store: Store, text: str, *, name: str, effective: dt.date | None, pu
         current = book(store)
         if effective is None:
             raise DisciplineError("give the date the version takes effect with --effective YYYY-MM-DD")
+        if published > now.date():
+            raise DisciplineError(f"--published {published} is after today ({now:%Y-%m-%d}); give the day the table "
+                                  "was made known to staff")
+        cache.ensure_priced(store, current)  # what came before the new version stays as the old ones price it
         if table.settings.timezone != current.versions[0].table.settings.timezone:
             raise DisciplineError(f"the table's time zone {table.settings.timezone} is not the stores' "
                                   f"{current.versions[0].table.settings.timezone}; a version cannot move the stores "

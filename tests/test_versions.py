@@ -293,3 +293,23 @@ def test_every_statement_and_payroll_file_names_its_versions():
     # October, before version 2: version 1 alone
     assert data("scorecard", "C01", "--month", "2026-10", "--json")["rule_versions"] == [
         {"version": 1, "effective": None, "sha256": first}]
+
+
+def test_publishing_over_a_cache_made_by_other_code_prices_the_whole_log_first():
+    """A cache from another release (its fingerprint differs, its October amount is off): publishing a version
+    from December re-prices everything before it too, so verify finds the cache sound and October is 20."""
+    run("log", "C01", "showroom.desk", "--at", "2026-10-15 09:00")
+    with sqlite3.connect("discipline.db") as db:
+        db.execute("update meta set value = 'another release' where key = 'charges_fingerprint'")
+        db.execute("update charges set amount_fen = 999")
+    run("rules", "publish", version_2(), "--effective", "2026-12-01")
+    assert amounts("C01", "2026-10") == [(1, "20.00")]
+    assert run("verify").exit_code == 0
+
+
+def test_a_version_cannot_have_been_published_in_the_future():
+    """--published after today is refused: notice runs from the day staff were told."""
+    before = stored()
+    assert "is after today (2026-11-20)" in refused_all("rules", "publish", version_2(), "--effective", "2026-12-20",
+                                                        "--published", "2026-12-01")
+    assert stored() == before
