@@ -130,11 +130,25 @@ def _apply(store: Store, table: RuleTable | RuleBook, text: str, *, effective: d
             return RosterChange(effective, (), (), unchanged, None, dry_run=dry_run)
         batch = store.batches.add(command, at=now, file=file, sha256=sha256, by=by, details={
             "added": len(added), "updated": len(updated), "unchanged": unchanged, "effective": effective.isoformat()})
-        store.staff.record([(p, None) for p in added] + [(p, effective) for p in updated], recorded_at=now,
-                           batch=batch)
+        store.staff.record([(p, None) for p in added] + [(p, effective) for p in updated]
+                           + _carried_forward(history, updated, existing, effective), recorded_at=now, batch=batch)
         diff = _reprice(store, book, added, updated, existing, effective)
         return RosterChange(effective, tuple(p.id for p in added), fields, unchanged, None if dry_run else batch,
                             changed=tuple(changes.changes(diff)), dry_run=dry_run)
+
+
+def _carried_forward(history: StaffHistory, updated: Sequence[Staff], before: Mapping[str, Staff],
+                     effective: dt.date) -> list[tuple[Staff, dt.date | None]]:
+    """The versions already recorded from later dates, with this change carried into them: a transfer from
+    15 November recorded after a raise from 1 December must not be undone on 1 December."""
+    out: list[tuple[Staff, dt.date | None]] = []
+    for person in updated:
+        moved = {name: getattr(person, name) for name in attrs.fields_dict(Staff)
+                 if getattr(person, name) != getattr(before[person.id], name)}
+        for day, later in history.versions.get(person.id, ()):
+            if day is not None and day > effective and (carried := attrs.evolve(later, **moved)) != later:
+                out.append((carried, day))
+    return out
 
 
 def _reprice(store: Store, book: RuleBook, added: Sequence[Staff], updated: Sequence[Staff],

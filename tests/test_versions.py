@@ -313,3 +313,14 @@ def test_a_version_cannot_have_been_published_in_the_future():
     assert "is after today (2026-11-20)" in refused_all("rules", "publish", version_2(), "--effective", "2026-12-20",
                                                         "--published", "2026-12-01")
     assert stored() == before
+
+
+def test_a_change_recorded_after_a_later_one_is_carried_into_it():
+    """A raise to 5000 from 1 December is recorded first, then a transfer to team B from 15 November: on 1
+    December C01 is in team B with the raise, not back in team A."""
+    run("staff", "set", "C01", "base_wage=5000", "--effective", "2026-12-01")
+    run("staff", "set", "C01", "team=B", "supervisor=GB1", "--effective", "2026-11-25")
+    people = {day: {p["id"]: p for p in data("staff", "list", "--json", "--at", day)}["C01"]
+              for day in ("2026-11-24", "2026-11-25", "2026-12-01")}
+    assert [(p["team"], p["supervisor"], p["base_wage"]) for p in people.values()] == [
+        ("A", "GA1", "4350.00"), ("B", "GB1", "4350.00"), ("B", "GB1", "5000.00")]
