@@ -263,6 +263,9 @@ def print_roster_change(result: Any) -> None:
                f"unchanged{batch}")
     for change in result.fields[:LIST_LIMIT]:
         click.echo(f"  {change}" + ("" if change.personal else f" from {result.effective}"))
+    if result.hired_on_adding:
+        click.echo(f"  hired {result.effective} (no hired date given: the day added): "
+                   f"{', '.join(result.hired_on_adding)}")
     if len(result.fields) > LIST_LIMIT:
         click.echo(f"  … and {len(result.fields) - LIST_LIMIT} more changes")
     if result.changed:
@@ -490,6 +493,10 @@ def rules_publish(app: App, path: str, effective: Any, published: Any, retroacti
     done = versions.publish(app.store(), text, name=path, effective=effective, published=published or app.today(),
                             by=by, retroactive=retroactive, now=app.now())
     version, previous = done.version, done.previous
+    if done.already:
+        click.echo(f"nothing published: {path} is version {version.number} ({version.short}), in force on "
+                   f"{effective} already")
+        return
     change = versions.summary(versions.diff(previous.table, version.table), previous.table, version.table) \
         if previous else "the first version"
     click.echo(f"{path} is version {version.number} ({version.short}), in force from {version.effective}: {change}")
@@ -626,7 +633,7 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
     for name, text in (("value", value), ("loss", loss)):
         if text is not None:
             try:
-                amounts[name] = parse_decimal(text, what=f"--{name}")
+                amounts[name] = parse_decimal(text, what=f"--{name}", money=True)
             except ValueError as exc:
                 raise InputError(str(exc)) from None
     if count is not None and count < 1:

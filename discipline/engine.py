@@ -260,6 +260,10 @@ def resolve(event: Event, table: RuleTable, roster: Mapping[str, Staff]) -> tupl
             raise DisciplineError(f"no team {team!r} on the roster")
     elif event.staff not in roster:
         raise DisciplineError(f"unknown staff {event.staff!r}; 'discipline staff list' shows the ids")
+    elif not roster[event.staff].employed_on(day := event.at.astimezone(table.zone).date()):
+        person = roster[event.staff]
+        when = f"left on {person.left}" if person.left and day > person.left else f"was hired on {person.hired}"
+        raise DisciplineError(f"{person.id} {when}, so an event of {day} cannot be theirs")
     names = logged.outcome_names()
     if event.outcome is not None and event.outcome not in names:
         allowed = ", ".join(names) if names else "none (the rule has a single amount)"
@@ -311,19 +315,27 @@ def check_units(event: Event, logged: Rule, rule: Rule, price_: Price) -> None:
 
 
 def number_occurrences(events: Sequence[tuple[Event, Rule]], tz: dt.tzinfo) -> dict[int, int]:
-    """Occurrence number of each event on its counter within its window (events in time order); each
-    event's window and counter are its own version's, and counters go on across versions by code."""
-    seen: dict[tuple[str, str, str], list[dt.datetime]] = defaultdict(list)
+    """Occurrence number of each event on its counter within its window (events in time order).
+
+    Each event is counted in its own version's window, over every earlier occurrence on its counter
+    whatever the window they were counted in: a version that turns a monthly ladder into a 30-day one
+    goes on from the occurrences before it.
+    """
+    seen: dict[tuple[str, str], list[dt.datetime]] = defaultdict(list)
+    in_month: dict[tuple[str, str, str], int] = defaultdict(int)
     out = {}
     for event, rule in events:
-        bucket = f"{event.at.astimezone(tz):%Y-%m}" if rule.window == "month" else ""
-        times = seen[(event.staff, rule.counter, bucket)]
+        times = seen[(event.staff, rule.counter)]
         times.append(event.at)
-        if rule.window not in ("month", "ever"):
+        month = f"{event.at.astimezone(tz):%Y-%m}"
+        in_month[(event.staff, rule.counter, month)] += 1
+        if rule.window == "month":
+            out[event.id] = in_month[(event.staff, rule.counter, month)]
+        elif rule.window == "ever":
+            out[event.id] = len(times)
+        else:
             since = event.at - dt.timedelta(days=int(rule.window[:-1]))
             out[event.id] = sum(1 for t in times if t > since)
-        else:
-            out[event.id] = len(times)
     return out
 
 

@@ -69,7 +69,7 @@ def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo) -> Event:
     amounts = {}
     for column in ("value", "loss"):
         if record.get(column):
-            amounts[column] = parse_decimal(record[column], what=column)
+            amounts[column] = parse_decimal(record[column], what=column, money=True)
     lapse_text = record.get("lapse", "").lower()
     if lapse_text not in YES | NO:
         raise ValueError(f"lapse {record['lapse']!r} must be yes or no")

@@ -18,21 +18,28 @@ def fen(amount: Decimal) -> Decimal:
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
-def parse_decimal(text: str | int | Decimal, *, what: str) -> Decimal:
+def parse_decimal(text: str | int | Decimal, *, what: str, money: bool = False) -> Decimal:
     """Read a number typed by a person or written in a file; ``ValueError`` names ``what``.
 
-    Refuses floats' special values (NaN, infinity) and exponents too large to be money.
+    Refuses floats' special values (NaN, infinity), scientific notation (``1e4`` is a slip, not ten
+    thousand yuan) and numbers too large to be money; ``money`` refuses parts of a fen rather than
+    rounding them one way here and another there.
     """
     if isinstance(text, bool):
         raise ValueError(f"{what} must be a number, not {text!r}")
+    written = str(text).strip().replace(",", "")
     try:
-        value = Decimal(str(text).strip().replace(",", ""))
+        value = Decimal(written)
     except InvalidOperation:
         raise ValueError(f"{what} must be a number such as 20 or 1.50, not {text!r}") from None
     if not value.is_finite():
         raise ValueError(f"{what} must be a finite number, not {text!r}")
+    if "e" in written.lower():
+        raise ValueError(f"{what} must be written out in digits, like 10000, not {text!r}")
     if abs(value) >= Decimal("1e12"):
         raise ValueError(f"{what} is too large: {text!r}")
+    if money and value != value.quantize(FEN):
+        raise ValueError(f"{what} {text!r} has parts of a fen; give yuan with at most two decimals")
     return value
 
 

@@ -105,7 +105,7 @@ def _staff(record: dict[str, str], line: int, table: RuleTable,
     for column in ("base_wage", "bonus"):
         text = record.get(column) or "0"
         try:
-            value = parse_decimal(text, what=column)
+            value = parse_decimal(text, what=column, money=True)
         except ValueError as exc:
             bad(str(exc))
             continue

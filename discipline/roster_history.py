@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -62,8 +62,10 @@ class RosterChange:
     """Rows that changed nothing."""
     batch: int | None
     changed: tuple[Change, ...] = ()
-    """What the change did to pay, per person and event."""
+    """What the change did to pay, per person and event (in open months: a closed month never changes)."""
     dry_run: bool = False
+    hired_on_adding: tuple[str, ...] = ()
+    """People added to a roster in use without a hired date: hired from the day they were added."""
 
     @property
     def updated(self) -> int:
@@ -77,8 +79,8 @@ def import_file(store: Store, table: RuleTable | RuleBook, data: bytes, *, effec
         text = textfile.decode(data)
     except ValueError as exc:
         raise DisciplineError(str(exc)) from None
-    return _apply(store, table, text, effective=effective, now=now, command="staff import", file=file,
-                  sha256=batches.sha256(data), by=by, dry_run=dry_run, what="roster")
+    return _apply(store, table, lambda history: text, effective=effective, now=now, command="staff import",
+                  file=file, sha256=batches.sha256(data), by=by, dry_run=dry_run, what="roster")
 
 
 def set_fields(store: Store, table: RuleTable | RuleBook, staff_id: str, values: Mapping[str, str], *,
@@ -87,26 +89,33 @@ def set_fields(store: Store, table: RuleTable | RuleBook, staff_id: str, values:
     unknown = [name for name in values if name not in FIELDS]
     if unknown:
         raise DisciplineError(f"{unknown[0]!r} is not a roster field; fields: {', '.join(FIELDS)}")
-    current = store.staff.history([staff_id]).person(staff_id, effective)
-    if current is None:
-        raise DisciplineError(f"unknown staff {staff_id!r}; 'discipline staff list' shows the ids "
-                              "('discipline staff add' adds someone)")
-    row = {**_row(current), **values}
-    return _apply(store, table, _csv([row]), effective=effective, now=now, command="staff set", by=by,
-                  dry_run=dry_run, what="change")
+
+    def rows(history: StaffHistory) -> str:  # read inside the transaction: two changes at once both hold
+        current = history.person(staff_id, effective)
+        if current is None:
+            raise DisciplineError(f"unknown staff {staff_id!r}; 'discipline staff list' shows the ids "
+                                  "('discipline staff add' adds someone)")
+        return _csv([{**_row(current), **values}])
+
+    return _apply(store, table, rows, effective=effective, now=now, command="staff set", by=by, dry_run=dry_run,
+                  what="change")
 
 
 def add(store: Store, table: RuleTable | RuleBook, values: Mapping[str, str], *, effective: dt.date,
         now: dt.datetime, by: str | None = None, dry_run: bool = False) -> RosterChange:
     """One new person, given the roster's columns."""
-    if store.staff.exists(values.get("id", "")):
-        raise DisciplineError(f"{values['id']} is on the roster already; change them with 'discipline staff set'")
-    return _apply(store, table, _csv([dict(values)]), effective=effective, now=now, command="staff add", by=by,
-                  dry_run=dry_run, what="new person")
+
+    def rows(history: StaffHistory) -> str:
+        if values.get("id", "") in history.versions:
+            raise DisciplineError(f"{values['id']} is on the roster already; change them with 'discipline staff set'")
+        return _csv([dict(values)])
+
+    return _apply(store, table, rows, effective=effective, now=now, command="staff add", by=by, dry_run=dry_run,
+                  what="new person")
 
 
-def _apply(store: Store, table: RuleTable | RuleBook, text: str, *, effective: dt.date, now: dt.datetime,
-           command: str, by: str | None, dry_run: bool, what: str, file: str | None = None,
+def _apply(store: Store, table: RuleTable | RuleBook, rows: Callable[[StaffHistory], str], *, effective: dt.date,
+           now: dt.datetime, command: str, by: str | None, dry_run: bool, what: str, file: str | None = None,
            sha256: str | None = None) -> RosterChange:
     book = RuleBook.single(table)
     with store.write(dry_run=dry_run):
@@ -114,7 +123,7 @@ def _apply(store: Store, table: RuleTable | RuleBook, text: str, *, effective: d
         history = store.staff.history()
         existing = history.at(effective)
         known = history.latest()
-        people, problems = read_roster(text, book.at(effective), {**known, **existing})
+        people, problems = read_roster(rows(history), book.at(effective), {**known, **existing})
         if problems:
             if len(problems) == 1 and problems[0].line and what != "roster":
                 raise DisciplineError(f"the {what} was not recorded: {problems[0].message}")
@@ -122,6 +131,9 @@ def _apply(store: Store, table: RuleTable | RuleBook, text: str, *, effective: d
         if not people:
             raise DisciplineError("the roster file has a header but no rows; nothing was imported")
         cache.ensure_priced(store, book)
+        if known:  # someone new to a roster in use joins on the day added, unless the file says when
+            people = [attrs.evolve(p, hired=effective) if p.id not in known and p.hired is None else p
+                      for p in people]
         added = [p for p in people if p.id not in known]
         updated = [p for p in people if p.id in known and existing.get(p.id) != p]
         fields = tuple(change for p in updated for change in field_changes(existing[p.id], p))
@@ -132,9 +144,12 @@ def _apply(store: Store, table: RuleTable | RuleBook, text: str, *, effective: d
             "added": len(added), "updated": len(updated), "unchanged": unchanged, "effective": effective.isoformat()})
         store.staff.record([(p, None) for p in added] + [(p, effective) for p in updated]
                            + _carried_forward(history, updated, existing, effective), recorded_at=now, batch=batch)
-        diff = _reprice(store, book, added, updated, existing, effective)
+        personal = any(change.personal for change in fields)
+        diff = _reprice(store, book, added, updated, existing, None if personal else effective)
+        latest = max(store.months.closed(), default="")  # a closed month never changes: not paid, not said
         return RosterChange(effective, tuple(p.id for p in added), fields, unchanged, None if dry_run else batch,
-                            changed=tuple(changes.changes(diff)), dry_run=dry_run)
+                            changed=tuple(c for c in changes.changes(diff) if c.month > latest), dry_run=dry_run,
+                            hired_on_adding=tuple(p.id for p in added if known and p.hired == effective))
 
 
 def _carried_forward(history: StaffHistory, updated: Sequence[Staff], before: Mapping[str, Staff],
@@ -152,12 +167,14 @@ def _carried_forward(history: StaffHistory, updated: Sequence[Staff], before: Ma
 
 
 def _reprice(store: Store, book: RuleBook, added: Sequence[Staff], updated: Sequence[Staff],
-             before: Mapping[str, Staff], effective: dt.date) -> changes.ChargeDiff:
-    """Re-price the stores the change touches: from ``effective`` for changes, from the beginning where
-    someone new joins (who pays for a store's events can depend on who is in it)."""
+             before: Mapping[str, Staff], effective: dt.date | None) -> changes.ChargeDiff:
+    """Re-price the stores the change touches: from ``effective`` for changes (from the beginning for a
+    name, hired or left date, which hold whatever the day), from the beginning where someone new joins
+    (who pays for a store's events can depend on who is in it)."""
     diff = changes.ChargeDiff()
     history = store.staff.history()
-    for people, since in ((updated, dt.datetime.combine(effective, dt.time(), book.zone)), (added, None)):
+    from_date = dt.datetime.combine(effective, dt.time(), book.zone) if effective else None
+    for people, since in ((updated, from_date), (added, None)):
         if not people:
             continue
         stores = {p.store for p in people} | {before[p.id].store for p in people if p.id in before}

@@ -52,9 +52,12 @@ def month_statements(store: Store, table: RuleTable | RuleBook, month: str, *, s
         raise DisciplineError(f"{month} was never closed and is before {latest}, which is; what is logged into it is "
                               f"paid in {payroll.next_month(latest)}, as adjustment lines that name it")
     if store.charges.fingerprint() != fingerprint(book):  # re-price and read in one transaction, so a
-        with store.write():  # month that cannot be stated (say, no minimum wage) leaves the cache as it was
-            ensure_priced(store, book)
-            return month_statements(store, book, month, staff=staff, remember=remember)
+        if store.in_transaction:  # month that cannot be stated (say, no minimum wage) leaves the cache as it was
+            ensure_priced(store, book)  # (``close`` reads inside its own)
+        else:
+            with store.write():
+                ensure_priced(store, book)
+                return month_statements(store, book, month, staff=staff, remember=remember)
     earlier = [m for m in closed if m < month]
     people = store.staff.history() if staff is None else store.staff.history([staff])
     opening = carried_into(store, book, month, people, closed=earlier[-1] if earlier else None, staff=staff,

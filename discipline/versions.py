@@ -49,6 +49,8 @@ class Published:
     version: RuleVersion
     previous: RuleVersion | None
     """The version in force the day before it takes effect (None for the first)."""
+    already: bool = False
+    """The table is the version in force on that day already: nothing was published."""
 
 
 def publish(store: Store, text: str, *, name: str, effective: dt.date | None, published: dt.date, by: str | None,
@@ -73,11 +75,24 @@ def publish(store: Store, text: str, *, name: str, effective: dt.date | None, pu
         if published > now.date():
             raise DisciplineError(f"--published {published} is after today ({now:%Y-%m-%d}); give the day the table "
                                   "was made known to staff")
+        later = [v for v in current.versions if v.number > 1 and v.published > published]
+        if later:
+            raise DisciplineError(f"--published {published} is before version {later[-1].number} was published "
+                                  f"({later[-1].published}); versions are published in order")
+        in_force = current.version_at(effective)
+        if in_force.sha256 == digest:
+            return Published(in_force, None, already=True)
         cache.ensure_priced(store, current)  # what came before the new version stays as the old ones price it
         if table.settings.timezone != current.versions[0].table.settings.timezone:
             raise DisciplineError(f"the table's time zone {table.settings.timezone} is not the stores' "
                                   f"{current.versions[0].table.settings.timezone}; a version cannot move the stores "
                                   "to another zone")
+        month_level = _month_level_changes(current.version_at(effective - dt.timedelta(days=1)).table, table)
+        if month_level and effective.day != 1:
+            first = payroll.month_bounds(payroll.next_month(f"{effective:%Y-%m}"))[0]
+            raise DisciplineError(f"the version changes {', '.join(month_level)}, which state a whole month; let it "
+                                  f"take effect on the first of a month ({first}, or "
+                                  f"{effective.replace(day=1)} with --retroactive)")
         latest_closed = max(store.months.closed(), default=None)
         if latest_closed is not None and f"{effective:%Y-%m}" <= latest_closed:
             raise DisciplineError(f"{effective} is in {effective:%Y-%m}, which is closed for payroll (up to "
@@ -96,6 +111,16 @@ def publish(store: Store, text: str, *, name: str, effective: dt.date | None, pu
         cache.reprice_from(store, updated, since)
         version = next(v for v in updated.versions if v.number == number)
         return Published(version, current.version_at(effective - dt.timedelta(days=1)))
+
+
+#: Settings a month's statement applies to the whole month (what is deducted or only listed, the price
+#: of a point, the score, the cap's share): a version changing them starts on the first of a month.
+MONTH_LEVEL = ("fines", "point_value", "base_score", "max_deduction_ratio")
+
+
+def _month_level_changes(old: RuleTable, new: RuleTable) -> list[str]:
+    changed = [name for name in MONTH_LEVEL if getattr(old.settings, name) != getattr(new.settings, name)]
+    return changed + (["the rating bands"] if old.bands != new.bands else [])
 
 
 @attrs.frozen

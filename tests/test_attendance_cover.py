@@ -244,7 +244,8 @@ def test_staff_ids_with_a_colon_and_a_machine_number_passed_on():
     Path("more.csv").write_text("id,name,store,role,supervisor,base_wage,city,shift,pin,hired,left\n"
                                 "C03,何军,浦东展厅,consultant,SM1,4350,shanghai,showroom,1003,,2026-11-03\n"
                                 "C05,林琳,浦东展厅,consultant,SM1,4350,shanghai,showroom,1003,2026-11-04,\n"
-                                "G:1,李娜,浦东展厅,consultant,SM1,4350,shanghai,showroom,1009,,\n", encoding="utf-8")
+                                "G:1,李娜,浦东展厅,consultant,SM1,4350,shanghai,showroom,1009,2026-01-05,\n",
+                                encoding="utf-8")
     run("staff", "import", "more.csv")
     run("punches", "import", attlog("1_attlog.dat", ("1001", WEEK), ("1002", WEEK), ("1003", (2, 3, 5, 6)),
                                     ("1009", (2, 3)), late={("1003", 5): "08:45:00"}))

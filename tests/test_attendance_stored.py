@@ -110,7 +110,7 @@ def test_punches_of_unknown_people_are_kept_and_used_once_they_are_added(store, 
     service.derive_attendance(store, table, "2026-11", now=NOW)
     assert live(store) == []
     service.import_staff(store, table, (ROSTER.splitlines()[0] + "\nN07,新人,SR,A,consultant,SM1,4000,0,showroom,"
-                                        "shanghai,,\n").encode(), now=NOW)
+                                        "shanghai,2026-11-01,\n").encode(), now=NOW)
     service.derive_attendance(store, table, "2026-11", now=NOW)
     assert live(store) == [("N07", "showroom.late", "2026-11-05")]
 

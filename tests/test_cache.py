@@ -116,12 +116,17 @@ def test_backdated_event_reprices_the_later_ones(store, table):
 
 
 def test_a_second_five_s_makes_the_old_charge_a_problem_until_named(store, table):
-    """Hiring a second 5S leaves the warehouse visit without a payer: reported, costing nothing, as a replay says."""
+    """A second 5S hired on 1 November leaves the warehouse visit of the 9th without a payer: reported,
+    costing nothing, as a replay says. (One added with no hired date is hired the day added, the 20th
+    December, and does not change who paid on the 9th.)"""
     service.log(store, table, Event(id=0, staff="C01", rule="vehicle.warehouse_visit",
                                     at=dt.datetime(2026, 11, 9, 11, 0, tzinfo=TZ)), now=NOW)
     assert service.scorecard(store, table, "F01", "2026-11").fines == Decimal("50.00")
-    service.import_staff(store, table, (ROSTER.splitlines()[0] + "\nF02,新人,SR,,five_s,SM1,3500,0,showroom,"
+    service.import_staff(store, table, (ROSTER.splitlines()[0] + "\nF03,新人,SR,,five_s,SM1,3500,0,showroom,"
                                         "shanghai,,\n").encode(), now=NOW)
+    assert service.scorecard(store, table, "F01", "2026-11").fines == Decimal("50.00")
+    service.import_staff(store, table, (ROSTER.splitlines()[0] + "\nF02,新人,SR,,five_s,SM1,3500,0,showroom,"
+                                        "shanghai,2026-11-01,\n").encode(), now=NOW)
     assert service.scorecard(store, table, "F01", "2026-11").fines == Decimal("0.00")
     (problem,) = statements.pricing_problems(store, table, "2026-11")
     assert "several people (F01, F02)" in problem[1]

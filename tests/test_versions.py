@@ -169,13 +169,20 @@ def test_closed_months_stay_byte_identical_whatever_is_published_or_imported():
 
 
 def test_export_then_publish_gives_the_same_sha256():
-    """rules export writes the version in force exactly; published again it has the same SHA-256."""
+    """rules export writes the version in force exactly: published again it has the same SHA-256, so it is the
+    version in force already and nothing is published; edited, it is version 2."""
     run("rules", "export", "--out", "in-force.toml")
     assert Path("in-force.toml").read_text(encoding="utf-8") == SHIPPED
+    first = hashlib.sha256(SHIPPED.encode()).hexdigest()[:8]
+    assert run("rules", "publish", "in-force.toml", "--effective", "2026-11-30").stdout == (
+        f"nothing published: in-force.toml is version 1 ({first}), in force on 2026-11-30 already\n")
+    assert len(data("rules", "versions", "--json")) == 1
+    version_2("in-force.toml")
     run("rules", "publish", "in-force.toml", "--effective", "2026-11-30")
-    versions = data("rules", "versions", "--json")
-    assert versions[0]["sha256"] == versions[1]["sha256"]
-    assert versions[1]["changes"] == "no change"
+    run("rules", "export", "--at", "2026-11-30", "--out", "again.toml")
+    assert run("rules", "publish", "again.toml", "--effective", "2026-12-15").stdout.startswith("nothing published")
+    assert [v["sha256"][:8] for v in data("rules", "versions", "--json")] == [
+        first, hashlib.sha256(Path("again.toml").read_bytes()).hexdigest()[:8]]
 
 
 def test_versions_show_and_diff_say_what_changed():
@@ -231,7 +238,7 @@ def test_bad_input_is_one_sentence_and_stores_nothing(args, expected):
     """A malformed date, an effective date in a closed month or without notice, an unknown version, staff or
     field, a bad value: exit 2, the sentence, nothing stored."""
     run("close", "2026-10")
-    Path("SHIPPED").write_text(SHIPPED, encoding="utf-8")
+    version_2("SHIPPED")  # a table that changes something (the shipped one again would publish nothing)
     before = stored()
     stderr = refused_all(*args)
     assert expected in stderr
@@ -307,12 +314,17 @@ def test_publishing_over_a_cache_made_by_other_code_prices_the_whole_log_first()
     assert run("verify").exit_code == 0
 
 
-def test_a_version_cannot_have_been_published_in_the_future():
-    """--published after today is refused: notice runs from the day staff were told."""
+def test_a_version_cannot_have_been_published_in_the_future_or_before_the_last():
+    """--published after today is refused (notice runs from the day staff were told), and so is one before the
+    last version's: versions are published in order, so notice cannot be bought with an old date."""
     before = stored()
     assert "is after today (2026-11-20)" in refused_all("rules", "publish", version_2(), "--effective", "2026-12-20",
                                                         "--published", "2026-12-01")
     assert stored() == before
+    run("rules", "publish", version_2(), "--effective", "2026-12-01", "--published", "2026-11-15")
+    Path("v3.toml").write_text(SHIPPED, encoding="utf-8")
+    assert "is before version 2 was published (2026-11-15)" in refused_all(
+        "rules", "publish", "v3.toml", "--effective", "2026-11-20", "--published", "2000-01-01")
 
 
 def test_a_change_recorded_after_a_later_one_is_carried_into_it():
@@ -324,3 +336,11 @@ def test_a_change_recorded_after_a_later_one_is_carried_into_it():
               for day in ("2026-11-24", "2026-11-25", "2026-12-01")}
     assert [(p["team"], p["supervisor"], p["base_wage"]) for p in people.values()] == [
         ("A", "GA1", "4350.00"), ("B", "GB1", "4350.00"), ("B", "GB1", "5000.00")]
+
+
+def test_close_right_after_an_upgrade_prices_the_log_first():
+    """A cache made by another release (its fingerprint differs): close re-prices and closes in one step."""
+    run("log", "C01", "showroom.desk", "--at", "2026-10-15 09:00")
+    with sqlite3.connect("discipline.db") as db:
+        db.execute("update meta set value = 'another release' where key = 'charges_fingerprint'")
+    assert run("close", "2026-10").stdout == "2026-10 closed: 5 statements frozen, 20.00 yuan deducted in all\n"
