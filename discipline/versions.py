@@ -82,6 +82,10 @@ def publish(store: Store, text: str, *, name: str, effective: dt.date | None, pu
         in_force = current.version_at(effective)
         if in_force.sha256 == digest:
             return Published(in_force, None, already=True)
+        gaps = _cannot_price(store, table, effective, current)
+        if gaps:
+            raise DisciplineError(f"the table cannot price what is on record from {effective}: {'; '.join(gaps)}; "
+                                  "keep them in the table (a rule no longer used can stay)")
         cache.ensure_priced(store, current)  # what came before the new version stays as the old ones price it
         if table.settings.timezone != current.versions[0].table.settings.timezone:
             raise DisciplineError(f"the table's time zone {table.settings.timezone} is not the stores' "
@@ -111,6 +115,34 @@ def publish(store: Store, text: str, *, name: str, effective: dt.date | None, pu
         cache.reprice_from(store, updated, since)
         version = next(v for v in updated.versions if v.number == number)
         return Published(version, current.version_at(effective - dt.timedelta(days=1)))
+
+
+def _cannot_price(store: Store, table: RuleTable, effective: dt.date, current: RuleBook) -> list[str]:
+    """What events and roster rows from ``effective`` on (until a version already published to start
+    later) the table would leave without a price: rules they use, roles and shifts people hold, cities
+    without a minimum wage."""
+    later = [v.effective for v in current.versions if v.effective is not None and v.effective > effective]
+    until = min(later) if later else None
+    zone = current.zone
+    since = dt.datetime.combine(effective, dt.time(), zone)
+    end = dt.datetime.combine(until, dt.time(), zone) if until else None
+    gaps = [f"rule {code} is gone ({count} event{'s' if count > 1 else ''})"
+            for code, count in store.log.rules_used(since, end) if not table.has_rule(code)]
+    history = store.staff.history()
+    days = [effective, *sorted(d for d in history.changes if d > effective and (until is None or d < until))]
+    people = {p.id: p for day in days for p in history.at(day).values()
+              if p.left is None or p.left >= effective}
+    roles, shifts = set(table.role_keys()), {shift.name for shift in table.shifts}
+    gaps += [f"role {role} is gone ({', '.join(sorted(p.id for p in people.values() if p.role == role)[:5])})"
+             for role in sorted({p.role for p in people.values()} - roles)]
+    gaps += [f"shift {shift} is gone" for shift in sorted({p.shift for p in people.values() if p.shift} - shifts)]
+    month = f"{effective:%Y-%m}"
+    for city in sorted({p.city for p in people.values() if p.city}):
+        try:
+            payroll.minimum_wage(table, city, month)
+        except DisciplineError:
+            gaps.append(f"no minimum wage for {city} in {month}")
+    return gaps
 
 
 #: Settings a month's statement applies to the whole month (what is deducted or only listed, the price

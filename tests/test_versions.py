@@ -344,3 +344,21 @@ def test_close_right_after_an_upgrade_prices_the_log_first():
     with sqlite3.connect("discipline.db") as db:
         db.execute("update meta set value = 'another release' where key = 'charges_fingerprint'")
     assert run("close", "2026-10").stdout == "2026-10 closed: 5 statements frozen, 20.00 yuan deducted in all\n"
+
+
+def test_a_table_that_cannot_price_what_is_on_record_is_refused():
+    """A version without the desk rule an event of the 21st uses, without the consultant role, and without
+    Shanghai's minimum wage: refused, naming all three; nothing stored."""
+    run("log", "C01", "showroom.desk", "--at", "2026-11-19 09:00")
+    start = SHIPPED.index('code = "showroom.desk"')
+    rule = SHIPPED[SHIPPED.rindex("[[rule]]", 0, start):SHIPPED.index("[[rule]]", start)]
+    text = (SHIPPED.replace(rule, "").replace('consultant = { zh = "销售顾问", en = "Sales consultant" }\n', "")
+            .replace('[[minimum_wage]]\ncity = "shanghai"', '[[minimum_wage]]\ncity = "hangzhou"'))
+    text = text.replace('fine = { consultant = 10, group_leader = 50 }', 'fine = { group_leader = 50 }')
+    Path("thin.toml").write_text(text, encoding="utf-8")
+    assert invoke("rules", "check", "thin.toml").exit_code == 0
+    before = stored()
+    message = refused_all("rules", "publish", "thin.toml", "--effective", "2026-11-01", "--retroactive")
+    assert ("the table cannot price what is on record from 2026-11-01: rule showroom.desk is gone (1 event); role "
+            "consultant is gone (C01, C02); no minimum wage for shanghai in 2026-11") in message
+    assert stored() == before

@@ -164,6 +164,15 @@ class EventLog:
             "where v.type = 'void' and v.target = e.id)", [since.isoformat(), until.isoformat(), *rules])
         return [(row[0], row[1], row[2], row[3], dt.date.fromisoformat(row[4][:10])) for row in rows]
 
+    def rules_used(self, since: dt.datetime, until: dt.datetime | None) -> list[tuple[str, int]]:
+        """(rule, live events) of the violations in [since, until) (until None: on)."""
+        rows = self.db.execute(
+            "select e.rule, count(*) from events e where e.type = 'violation' and e.at >= ?"
+            + (" and e.at < ?" if until else "") + " and not exists (select 1 from events v where v.type = 'void' "
+            "and v.target = e.id) group by e.rule order by e.rule",
+            [since.isoformat(), *([until.isoformat()] if until else [])])
+        return [(row[0], row[1]) for row in rows]
+
     def team_keys(self) -> set[str]:
         return {row[0] for row in self.db.execute("select distinct staff from events where staff like 'team:%'")}
 
