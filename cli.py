@@ -219,18 +219,19 @@ def init(app: App) -> None:
     from discipline.resources import shipped_rules_path
     from discipline.rules import read_text
 
-    table = app.table  # a broken rule table is reported before anything is created
     store = app.store(create=True)
+    needs_table = not store.path.exists() or store.schema_version < 5 or not store.versions.all()
+    table = app.table if needs_table else None  # a broken rule table is reported before anything is created
     before = store.schema_version
     version = store.migrate()
     click.echo(f"database {app.db_path} ready (schema version {version})")
-    if not store.versions.all():
+    if table is not None:
         path = app.rules_path or shipped_rules_path()
         now = clock.now(table.zone)
-        first = versions.publish(store, read_text(path), name=str(path), effective=None, published=now.date(),
-                                 by=None, retroactive=False, now=now).version
-        click.echo(f"rule table {path.name} is version 1 ({first.short}), in force from the beginning; "
-                   "'discipline rules publish' adds later versions")
+        first = versions.first(store, read_text(path), name=str(path), now=now)
+        if first is not None:
+            click.echo(f"rule table {path.name} is version 1 ({first.short}), in force from the beginning; "
+                       "'discipline rules publish' adds later versions")
         if 0 < before < 5:
             click.echo("the roster as it stands is each person's first version, from the beginning")
 

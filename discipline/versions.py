@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Sequence
 
 import attrs
 
-from . import cache, payroll
+from . import cache, engine, payroll
 from .model import DisciplineError, RuleBook, RuleTable, RuleVersion
 from .rules import amount_words, load_text
 from .storage import Store
@@ -42,6 +43,34 @@ def book(store: Store) -> RuleBook:
                                       by=row["by"], sha256=row["sha256"], text=row["text"],
                                       parse=lambda text, n=row["number"]: load_text(text, f"rule version {n}"))
                           for row in rows))
+
+
+def first(store: Store, text: str, *, name: str, now: dt.datetime) -> RuleVersion | None:
+    """Publish ``text`` as version 1 of a database that has none (``init``); None when it has versions.
+
+    A database from before versions was priced with some table, which its charges cache still shows:
+    a table at hand that prices a sample of its events otherwise is refused, rather than silently
+    re-pricing every open month with a table the company never used.
+    """
+    if store.versions.all():
+        return None
+    table = load_text(text, name)
+    keys = store.charges.keys()[:500]
+    if keys and store.charges.rows(keys):
+        people = store.staff.history()
+        fresh = Counter((row[3], row[1], row[7], row[9]) for row in cache.charge_rows(
+            engine.price(store.log.events_of(keys, since=None), table, people).charges, table))
+        held = Counter((row[3], row[1], row[7], row[9]) for row in store.charges.rows(keys))
+        wrong = sorted((held - fresh) + (fresh - held))
+        if wrong:
+            event_id = wrong[0][0]
+            was = sum(row[3] for row in held.elements() if row[0] == event_id)
+            would = sum(row[3] for row in fresh.elements() if row[0] == event_id)
+            raise DisciplineError(f"this database was priced with another rule table than {name}: event {event_id} "
+                                  f"costs {was / 100:.2f} in it and {would / 100:.2f} under {name}; run init with the "
+                                  "table it was priced with (--rules PATH), then publish the new one with a date")
+    return publish(store, text, name=name, effective=None, published=now.date(), by=None, retroactive=False,
+                   now=now).version
 
 
 @attrs.frozen

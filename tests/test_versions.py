@@ -362,3 +362,22 @@ def test_a_table_that_cannot_price_what_is_on_record_is_refused():
     assert ("the table cannot price what is on record from 2026-11-01: rule showroom.desk is gone (1 event); role "
             "consultant is gone (C01, C02); no minimum wage for shanghai in 2026-11") in message
     assert stored() == before
+
+
+def test_init_refuses_a_table_other_than_the_one_that_priced_the_database(tmp_path):
+    """A database priced with lateness at 30, 60 (say by an older release in a folder with its own rules.toml)
+    and no versions yet: init with the shipped table (20, 40) is refused, naming an event and both prices;
+    init with the table that priced it publishes that table as version 1."""
+    db = str(tmp_path / "old.db")
+    version_2("dearer.toml")
+    run("--db", db, "--rules", "dearer.toml", "init")
+    run("--db", db, "staff", "import", "roster.csv")
+    run("--db", db, "log", "C01", "showroom.late", "--at", "2026-11-03 08:45")
+    with sqlite3.connect(db) as conn:
+        conn.execute("delete from rule_versions")
+    message = refused_all("--db", db, "init")
+    assert "this database was priced with another rule table than" in message
+    assert "event 1 costs 30.00 in it and 20.00 under" in message
+    assert run("--db", db, "--rules", "dearer.toml", "init").stdout.splitlines()[1].startswith(
+        "rule table dearer.toml is version 1")
+    assert data("--db", db, "scorecard", "C01", "--month", "2026-11", "--json")["fines"] == "30.00"
