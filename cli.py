@@ -388,7 +388,13 @@ def staff_history(app: App, staff_id: str, fmt: str, as_json: bool) -> None:
         return
     shown = ("name", "store", "team", "role", "supervisor", "base_wage", "bonus", "shift", "city", "clock", "pin",
              "hired", "left")
-    rows = [[str(v["seq"]), v["effective"] or "(beginning)", *[str(v[c] or "") for c in shown], str(v["batch"] or "")]
+
+    def cell(column: str, value: Any) -> str:
+        from decimal import Decimal
+
+        return f"{Decimal(value):.2f}" if column in ("base_wage", "bonus") and value else str(value or "")
+
+    rows = [[str(v["seq"]), v["effective"] or "(beginning)", *[cell(c, v[c]) for c in shown], str(v["batch"] or "")]
             for v in versions]
     click.echo(text_table(["#", "from", *shown, "batch"], rows))
 
@@ -414,7 +420,9 @@ def staff_list(app: App, store_name: str | None, at: Any, fmt: str, as_json: boo
                      "pin": p.machine_number} for p in people])
         return
     if not people:
-        click.echo("nobody on the roster yet; add people with 'discipline staff import FILE.csv'")
+        stores = sorted({p.store for p in roster.values()})
+        click.echo(f"nobody at {store_name}; stores: {', '.join(stores)}" if store_name and stores else
+                   "nobody on the roster yet; add people with 'discipline staff import FILE.csv'")
         return
     roles = {key: zh for key, zh, _ in app.book.at(day).roles}
     rows = [[p.id, p.name, p.store, p.team, roles.get(p.role, p.role), p.supervisor or "", f"{p.base_wage:.2f}",
@@ -507,14 +515,19 @@ def rules_publish(app: App, path: str, effective: Any, published: Any, retroacti
 @output_option("text", "json")
 @pass_app
 def rules_versions(app: App, fmt: str, as_json: bool) -> None:
-    """Every published version: from when, published when and by whom, its SHA-256 and what it changed."""
+    """Every published version: from when, published when and by whom, its SHA-256 (of its text: UTF-8
+    without a byte-order mark, lines ending in \\n) and what it changed from the version it replaces."""
+    import datetime as dt
+
     from discipline import versions
     from discipline.texttable import text_table
 
     book = app.book
     listed = []
     for index, v in enumerate(book.versions):
-        before = book.versions[index - 1] if index else None
+        earlier = [w for w in book.versions[:index] if (w.effective or dt.date.min) < (v.effective or dt.date.min)]
+        before = max(earlier, key=lambda w: (w.effective or dt.date.min, w.number)) if earlier else (
+            book.versions[index - 1] if index else None)  # what it replaces: the version in force the day before
         change = versions.summary(versions.diff(before.table, v.table), before.table, v.table) if before \
             else "the first version"
         listed.append({"version": v.number, "effective": v.effective and v.effective.isoformat(),
@@ -628,8 +641,14 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
     book = app.book
     now = app.now()
     at = service.parse_time(at_text, book) if at_text else now.replace(microsecond=0)
-    if not book.at(at.date()).has_rule(rule.strip()):
-        raise InputError(unknown_rule(rule.strip(), book.at(at.date())))
+    version = book.version_at(at.date())
+    if not version.table.has_rule(rule.strip()):
+        elsewhere = [v.number for v in book.versions if v.table.has_rule(rule.strip())]
+        if elsewhere:
+            raise InputError(f"rule {rule.strip()} is not in version {version.number}, in force on {at:%Y-%m-%d} "
+                             f"(it is in version {', '.join(map(str, elsewhere))}); 'discipline rules list --at "
+                             f"{at:%Y-%m-%d}' shows the rules of that day")
+        raise InputError(unknown_rule(rule.strip(), version.table))
     amounts = {}
     for name, text in (("value", value), ("loss", loss)):
         if text is not None:

@@ -138,6 +138,8 @@ def _staff(record: dict[str, str], line: int, table: RuleTable,
     if clock is None:
         bad(f"clock {record['clock']!r} must be yes or no (no: the person does not punch)")
     pin = record.get("pin") or None
+    if pin == person_id:  # the default written out (as 'staff list --json' gives it back) is the default
+        pin = None
     if pin is not None and (len(pin) > 32 or any(ch.isspace() or not ch.isprintable() for ch in pin)):
         bad(f"pin {pin!r} must be the attendance machine's user number, without spaces")
     if len(problems) > before:

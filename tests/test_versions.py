@@ -381,3 +381,34 @@ def test_init_refuses_a_table_other_than_the_one_that_priced_the_database(tmp_pa
     assert run("--db", db, "--rules", "dearer.toml", "init").stdout.splitlines()[1].startswith(
         "rule table dearer.toml is version 1")
     assert data("--db", db, "scorecard", "C01", "--month", "2026-11", "--json")["fines"] == "30.00"
+
+
+def test_small_things_a_clerk_runs_into():
+    """A rule only in a later version is refused naming both versions; 'staff list --json' imported back
+    changes nobody; 'staff list --store' for a store with nobody names the stores there are; a version
+    published from an earlier date than the last is compared with the one it replaces."""
+    text = SHIPPED.replace('[[rule]]\ncode = "showroom.desk"', '[[rule]]\ncode = "showroom.mirror"\n'
+                           'name = { zh = "镜面不洁", en = "Mirror not clean" }\nsource = "镜面不洁罚款5元"\n'
+                           'fine = 5\n\n[[rule]]\ncode = "showroom.desk"', 1)
+    Path("v2.toml").write_text(text, encoding="utf-8")
+    assert invoke("rules", "check", "v2.toml").exit_code == 0
+    run("rules", "publish", "v2.toml", "--effective", "2026-12-10")
+    message = refused_all("log", "C01", "showroom.mirror", "--at", "2026-11-19 09:00")
+    assert "rule showroom.mirror is not in version 1, in force on 2026-11-19 (it is in version 2)" in message
+
+    import csv
+    import io
+    listed = data("staff", "list", "--json")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(listed[0]))
+    writer.writeheader()
+    writer.writerows({k: ("" if v is None else v) for k, v in p.items()} for p in listed)
+    Path("back.csv").write_text(out.getvalue(), encoding="utf-8")
+    assert run("staff", "import", "back.csv", "--dry-run").stdout.splitlines()[1] == \
+        "roster: 0 added, 0 updated, 5 unchanged"
+
+    assert run("staff", "list", "--store", "浦西展厅").stdout == "nobody at 浦西展厅; stores: 浦东展厅\n"
+
+    run("rules", "publish", version_2("v3.toml"), "--effective", "2026-12-01", "--by", "HR 王")
+    changes = [v["changes"] for v in data("rules", "versions", "--json")]
+    assert changes[2] == "3 amounts changed"  # version 3 (from 1 December) replaces version 1, not version 2
