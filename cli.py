@@ -1188,17 +1188,34 @@ def undo(app: App, batch: int, reason: str, by: str | None, fmt: str, as_json: b
 @cli.command()
 @pass_app
 def verify(app: App) -> None:
-    """Check that the event log has not been altered outside the program."""
+    """Check that the event log, and everything beside it that decides pay, has not been altered outside
+    the program.
+
+    \b
+    It checks the database file itself (SQLite's integrity check), the log's hash chain, the seals of
+    the roster and its history, the rule versions, every closed month's statements, payroll files and
+    carried balances, the adjustments and batches, and the charges cache against a fresh pricing.
+    It ends with the chains' heads and, for each closed month, the log entry printed on its payroll
+    files (链头 chain head) with that entry's hash now: compare them with the paper copies.
+    """
     from discipline import cache, statements
 
     store = app.store()
-    count, problems = store.log.verify()
+    problems = store.damage()
+    count, chain = store.log.verify() if not problems else (0, [])
+    problems += chain
+    problems = problems or store.seals.verify()
     problems = problems or cache.audit(store, app.book) or statements.audit_open_balances(store, app.book)
     if problems:
         for problem in problems:
             click.echo(problem, err=True)
-        raise click.ClickException(f"the event log was altered outside the program ({len(problems)} problem(s))")
+        raise click.ClickException(f"the database was altered outside the program ({len(problems)} problem(s))")
     click.echo(f"{count} log entries checked: the chain is intact")
+    click.echo(f"chain head: {store.chain_head()}")
+    for month, (entry, _) in store.seals.month_heads().items():
+        now = store.db.execute("select hash from events where id = ?", [entry]).fetchone()
+        click.echo(f"{month} was closed at log entry {entry} {now[0][:16] if now else '(none)'}: its payroll files "
+                   "must say the same")
 
 
 @cli.command()

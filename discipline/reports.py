@@ -51,7 +51,7 @@ CSV_COLUMNS = (
     ("罚款", "fines"), ("赔偿", "compensation"), ("工资处罚", "salary_penalties"),
     ("成本回收", "cost_recovery"), ("奖励", "rewards"), ("应扣", "due"), ("上月结转", "carried_in"),
     ("本月实扣", "deducted"), ("结转下月", "carried_out"), ("扣款上限", "cap"), ("待决定处理", "dispositions"),
-    ("规则版本", "rule_versions"),
+    ("规则版本", "rule_versions"), ("链头", "chain_head"),
 )
 _MONEY_FIELDS = ("fines", "compensation", "salary_penalties", "cost_recovery", "rewards", "due",
                  "carried_in", "deducted", "carried_out", "cap")
@@ -192,8 +192,10 @@ def _dispositions_cell(statement: Statement, table: RuleTable) -> str:
                      for rule, disposition, at, _ in statement.dispositions)
 
 
-def payroll_csv(statements: Sequence[Statement], table: RuleTable) -> bytes:
-    """The payroll export: UTF-8 with a BOM, one bilingual header row, one row per person."""
+def payroll_csv(statements: Sequence[Statement], table: RuleTable, head: str = "") -> bytes:
+    """The payroll export: UTF-8 with a BOM, one bilingual header row, one row per person. ``head`` is the
+    chains' head when the file was made (``Store.chain_head``), on every row, so that a paper copy of a
+    closed month contradicts a log rewritten since."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([f"{zh} {en}" for zh, en in CSV_COLUMNS])
@@ -201,7 +203,8 @@ def payroll_csv(statements: Sequence[Statement], table: RuleTable) -> bytes:
         text = {"staff_id": s.staff_id, "name": s.name, "store": s.store,
                 "role": role_name(s.role, table, english=False), "rating": s.rating,
                 "dispositions": _dispositions_cell(s, table), "rule_versions": versions_text(s.rule_versions,
-                                                                                               short=True)}
+                                                                                               short=True),
+                "chain_head": head}
         row = {key: _guard(value) for key, value in text.items()}
         row |= {"points_lost": number(s.points_lost), "score": number(s.score)}
         row |= {key: yuan(getattr(s, key)) for key in _MONEY_FIELDS}
@@ -240,7 +243,7 @@ def _totals(statements: Sequence[Statement]) -> dict[str, Decimal]:
     return {field: sum((getattr(s, field) for s in statements), ZERO) for field in fields}
 
 
-def payroll_html(month: str, statements: Sequence[Statement], table: RuleTable) -> str:
+def payroll_html(month: str, statements: Sequence[Statement], table: RuleTable, head: str = "") -> str:
     """Everyone's month, store by store: figures, totals, decisions awaited and a chart of violations."""
     by_store: dict[str, list[Statement]] = {}
     for statement in statements:
@@ -250,7 +253,7 @@ def payroll_html(month: str, statements: Sequence[Statement], table: RuleTable) 
               for name, people in sorted(by_store.items())]
     versions = sorted({version for s in statements for version in s.rule_versions})
     return _render("payroll.html", month=month, stores=stores, table=table, totals=_totals(statements),
-                   count=len(statements), versions=versions)
+                   count=len(statements), versions=versions, head=head)
 
 
 # ─── What-if comparison ─────────────────────────────────────────────────────────────────────────

@@ -329,7 +329,9 @@ def close(store: Store, table: RuleTable | RuleBook, month: str, *, now: dt.date
             raise DisciplineError(f"{previous} is still open; close the months in order, {previous} first")
         frozen = statements.month_statements(store, table, month)
         versioned = statements.table_of(table, month)
-        exports = {fmt: statements.render_payroll(month, frozen, versioned, fmt) for fmt in statements.PAYROLL_FORMATS}
+        head = store.chain_head()  # printed on the files: the paper copies pin the chains as they stand now
+        exports = {fmt: statements.render_payroll(month, frozen, versioned, fmt, head)
+                   for fmt in statements.PAYROLL_FORMATS}
         store.months.set_balances(month, {s.staff_id: s.carried_out for s in frozen})
         store.months.close(month, "[" + ", ".join(payroll.dumps(s) for s in frozen) + "]",
                            closed_at=now, exports={"csv": exports["csv"], "html": exports["html"].decode("utf-8"),

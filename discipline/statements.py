@@ -173,23 +173,28 @@ def pricing_problems(store: Store, table: RuleTable | RuleBook, month: str) -> l
                                   dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz))
 
 
-def render_payroll(month: str, statements: Sequence[Statement], table: RuleTable, fmt: str) -> bytes:
-    return b"".join(payroll_chunks(month, statements, table, fmt))
+def render_payroll(month: str, statements: Sequence[Statement], table: RuleTable, fmt: str, head: str = "") -> bytes:
+    return b"".join(payroll_chunks(month, statements, table, fmt, head))
 
 
-def payroll_chunks(month: str, statements: Sequence[Statement], table: RuleTable, fmt: str) -> Iterator[bytes]:
-    """The payroll file in pieces: a chain's JSON is written a statement at a time, never whole in memory."""
+def payroll_chunks(month: str, statements: Sequence[Statement], table: RuleTable, fmt: str,
+                   head: str = "") -> Iterator[bytes]:
+    """The payroll file in pieces: a chain's JSON is written a statement at a time, never whole in memory.
+
+    ``head`` (``Store.chain_head``, given for a closed month's files) is printed on it: in JSON as each
+    statement's ``chain_head``."""
     if fmt in ("csv", "html"):
         from . import reports  # Jinja and the templates: not for the JSON a chain's payroll system reads
 
-        yield (reports.payroll_csv(statements, table) if fmt == "csv"
-               else reports.payroll_html(month, statements, table).encode("utf-8"))
+        yield (reports.payroll_csv(statements, table, head) if fmt == "csv"
+               else reports.payroll_html(month, statements, table, head).encode("utf-8"))
     elif not statements:
         yield b"[]\n"
     else:  # one statement per line: readable, and json's C encoder (indent= falls back to pure Python)
+        tail = f', "chain_head": {json.dumps(head)}}}' if head else "}"
         for index, statement in enumerate(statements):
             yield ("[\n" if index == 0 else ",\n").encode("utf-8")
-            yield payroll.dumps(statement).encode("utf-8")
+            yield (payroll.dumps(statement)[:-1] + tail).encode("utf-8")
         yield b"\n]\n"
 
 
@@ -199,7 +204,7 @@ def payroll_export(store: Store, table: RuleTable | RuleBook, month: str, fmt: s
     if frozen is not None:
         return iter([frozen if isinstance(frozen, bytes) else frozen.encode("utf-8")])
     statements = month_statements(store, table, month)
-    return payroll_chunks(month, statements, table_of(table, month), fmt)
+    return payroll_chunks(month, statements, table_of(table, month), fmt)  # open: no head, it moves on
 
 
 def table_of(table: RuleTable | RuleBook, month: str) -> RuleTable:

@@ -207,7 +207,7 @@ def test_a_schema_2_cache_without_line_texts_is_priced_again_after_init(table, t
         old.set_meta("charges_fingerprint", cache.fingerprint(table))
     old.close()
     store = Store(path)
-    assert store.migrate() == len(MIGRATIONS) == 5
+    assert store.migrate() == len(MIGRATIONS) == 6
     store = service.open_store(path)
     assert store.log.verify() == (1, [])
     statement = statements.month_statements(store, table, "2026-11", staff="C01")[0]

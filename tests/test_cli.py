@@ -642,7 +642,7 @@ def test_verify_detects_an_edited_event(shop):
     log("C01", "showroom.late", "2026-11-03 08:42")
     log("C01", "showroom.late", "2026-11-10 08:42")
     run("void", "1", "--reason", "appeal")
-    assert run("verify").stdout == "3 log entries checked: the chain is intact\n"
+    assert run("verify").stdout.splitlines()[0] == "3 log entries checked: the chain is intact"
     gc.collect()
     with sqlite3.connect("discipline.db") as conn:
         conn.execute("update events set at = '2026-11-11T08:42:00+08:00' where id = 2")
@@ -660,7 +660,7 @@ def test_backup_copy_verifies_and_holds_the_same_events(shop):
     run("void", "1", "--reason", "appeal")
     result = run("backup", "copy.db")
     assert result.stdout == "backup written to copy.db (3 log entries, chain intact)\n"
-    assert run("--db", "copy.db", "verify").stdout == "3 log entries checked: the chain is intact\n"
+    assert run("--db", "copy.db", "verify").stdout.splitlines()[0] == "3 log entries checked: the chain is intact"
     assert run("--db", "copy.db", "events", "--json").stdout == run("events", "--json").stdout
     assert run("--db", "copy.db", "staff", "list", "--json").stdout == run("staff", "list", "--json").stdout
     assert "copy.db exists already" in refused("backup", "copy.db")

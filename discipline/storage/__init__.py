@@ -14,6 +14,7 @@
       store.batches     bulk commands and their undoing                  (batches.py)
       store.adjustments closed months' changes posted into open months   (adjustments.py)
       store.versions    the rule table's published versions              (versions.py)
+      store.seals       the chain that seals what decides money beside the log (seals.py)
 
 * The schema carries a version; ``schema.MIGRATIONS`` are numbered functions applied in order,
   each in the same transaction as the version bump.
@@ -22,12 +23,14 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import sqlite_utils
 
+from .. import clock
 from ..model import DisciplineError
 from .adjustments import Adjustments
 from .attendance import AttendanceData
@@ -35,7 +38,8 @@ from .batches import Batches
 from .charges import CHARGE_COLUMNS, ChargesCache, utc_text
 from .log import EventLog, row_hash
 from .months import ClosedMonths
-from .schema import MIGRATIONS
+from .schema import MIGRATIONS, SEALED_FROM
+from .seals import Seals
 from .staff import StaffTable, staff_row
 from .versions import RuleVersions
 
@@ -73,6 +77,7 @@ class Store:
         self.batches = Batches(self)
         self.adjustments = Adjustments(self)
         self.versions = RuleVersions(self)
+        self.seals = Seals(self)
 
     def close(self) -> None:
         self.db.close()
@@ -83,18 +88,40 @@ class Store:
         """One IMMEDIATE transaction: taken before reading, so concurrent writers queue up.
 
         ``dry_run`` rolls it back at the end: a command shows exactly what it would do, computed by
-        the same code that does it, and changes nothing. Writes get a 64 MiB page cache (taken only
+        the same code that does it, and changes nothing. What the write changed among the tables that
+        decide money is sealed just before it commits (``seals.py``). Writes get a 64 MiB page cache (taken only
         as needed): at chain scale a bulk import otherwise re-reads its indexes from disk for every row.
         """
         self.db.execute("PRAGMA cache_size = -65536")
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self
+            if not dry_run:
+                self.seals.commit(now=clock.now(dt.UTC))
         except BaseException:
+            self.seals.discard()
             self.db.rollback()
             raise
         else:
+            self.seals.discard()
             self.db.execute("ROLLBACK" if dry_run else "COMMIT")
+
+    def damage(self) -> list[str]:
+        """SQLite's own check of the file (a restored copy spliced with a stale write-ahead log): empty when sound."""
+        try:
+            found = [row[0] for row in self.db.execute("PRAGMA integrity_check(20)")]
+        except sqlite3.DatabaseError as exc:
+            found = [str(exc)]
+        if found == ["ok"]:
+            return []
+        return [f"the database file is damaged ({len(found)}{'+' if len(found) >= 20 else ''} problem(s) found by "
+                f"SQLite's integrity check, the first: {found[0]}); restore the latest backup that verifies"]
+
+    def chain_head(self) -> str:
+        """Both chains' heads, short: ``log 1234 3fa9c0d2e1b4a5f6 · seal 7 0c1d2e3f4a5b6c7d``. Printed on payroll
+        files; ``verify`` prints the entries' hashes as they stand, for a reader to compare."""
+        (log_id, log_hash), (seal_id, seal_hash) = self.log.head(), self.seals.head()
+        return f"log {log_id} {log_hash[:16]} · seal {seal_id} {seal_hash[:16]}"
 
     @property
     def in_transaction(self) -> bool:
@@ -117,6 +144,8 @@ class Store:
             for number, migration in enumerate(MIGRATIONS[version:], version + 1):
                 migration(self.db)
                 self.set_meta("schema_version", str(number))
+            if version < SEALED_FROM <= len(MIGRATIONS):  # what a database holds when seals come in is sealed as it is
+                self.seals.seal_all(now=clock.now(dt.UTC))
             return len(MIGRATIONS)
 
     def check_schema(self) -> None:

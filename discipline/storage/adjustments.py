@@ -34,6 +34,7 @@ class Adjustments:
         rows = list(rows)
         if rows:
             self._store.charges.forget_open_balances(min(row[0] for row in rows))
+            self._store.seals.later("adjustments")
         self.db.conn.executemany(f"insert into adjustments ({', '.join(COLUMNS)}) "
                                  f"values ({', '.join('?' for _ in COLUMNS)})", rows)
 

@@ -16,12 +16,14 @@ class Batches:
     """The ``batches`` table."""
 
     def __init__(self, store: Store) -> None:
+        self._store = store
         self.db = store.db
 
     def add(self, command: str, *, at: dt.datetime, file: str | None = None, sha256: str | None = None,
             by: str | None = None, events: int = 0, details: dict[str, Any] | None = None,
             undoes: int | None = None, reason: str | None = None) -> int:
         """Record a batch and return its id (1, 2, …)."""
+        self._store.seals.later("batches")
         cursor = self.db.execute(
             "insert into batches (command, file, sha256, at, by, events, details, undoes, reason) "
             "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -31,6 +33,7 @@ class Batches:
 
     def hold(self, batch: int, events: list[int]) -> None:
         """``batch`` holds these live events without having logged them (its rows were already in the log)."""
+        self._store.seals.later("batches")
         self.db.conn.executemany("insert or ignore into batch_events (batch, event) values (?, ?)",
                                  [(batch, event) for event in events])
 
@@ -52,6 +55,7 @@ class Batches:
         return out
 
     def set_counts(self, batch: int, *, events: int, details: dict[str, Any]) -> None:
+        self._store.seals.later("batches")
         self.db.execute("update batches set events = ?, details = ? where id = ?",
                         [events, json.dumps(details, ensure_ascii=False, sort_keys=True), batch])
 

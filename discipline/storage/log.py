@@ -96,6 +96,10 @@ class EventLog:
         return self.append({"type": "void", "target": target, "reason": reason, "by": by,
                             "posted_month": posted_month}, logged_at=logged_at)
 
+    def head(self) -> tuple[int, str]:
+        """(id, hash) of the last entry; (0, zeros) for an empty log."""
+        return int(self._store.meta("chain_head_id") or 0), self._store.meta("chain_head_hash") or GENESIS
+
     # -- reading --------------------------------------------------------------------------
     def events(self, *, where: str = "", params: list[Any] | None = None) -> list[Event]:
         """Violations in log order, each marked voided or not."""

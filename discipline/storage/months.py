@@ -15,6 +15,7 @@ class ClosedMonths:
     """The ``closed_months`` and ``closed_balances`` tables."""
 
     def __init__(self, store: Store) -> None:
+        self._store = store
         self.db = store.db
 
     def closed(self) -> dict[str, dict[str, Any]]:
@@ -24,6 +25,7 @@ class ClosedMonths:
 
     def close(self, month: str, statements: str, *, closed_at: dt.datetime, exports: dict[str, bytes | str]) -> None:
         """Freeze a month: its statements and the exact bytes of each payroll export."""
+        self._store.seals.later("month", month)
         self.db.execute("insert into closed_months (month, closed_at, statements, payroll_csv, payroll_html, "
                         "payroll_json) values (?, ?, ?, ?, ?, ?)",
                         [month, closed_at.isoformat(), statements, exports["csv"], exports["html"], exports["json"]])
@@ -37,6 +39,7 @@ class ClosedMonths:
         return rows[0]["out"] if rows else None
 
     def set_balances(self, month: str, balances: dict[str, Decimal]) -> None:
+        self._store.seals.later("month", month)
         self.db.conn.executemany("insert into closed_balances (month, staff, carried_out) values (?, ?, ?)",
                                  [(month, staff, str(amount)) for staff, amount in balances.items()])
 

@@ -197,5 +197,19 @@ def _migration_5(db: sqlite_utils.Database) -> None:
     db.execute(f"insert into staff_versions (staff, seq, effective, {fields}) select id, 1, null, {fields} from staff")
 
 
+def _migration_6(db: sqlite_utils.Database) -> None:
+    """Seals: the tables that decide money bound into a second hash chain (``seals.py``).
+
+    ``Store.migrate`` seals what the database holds right after this migration, as it is. A later
+    migration that changes a sealed table's columns must seal again the same way.
+    """
+    db.execute("create table seals (id integer primary key, kind text not null, subject text not null, "
+               "parts text not null, log_head_id integer not null, log_head_hash text not null, "
+               "sealed_at text not null, prev_hash text not null, hash text not null)")
+    db.execute("create index idx_seals_kind on seals (kind, subject)")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2, _migration_3,
-                                                                   _migration_4, _migration_5)
+                                                                   _migration_4, _migration_5, _migration_6)
+#: The schema version from which the tables that decide money are sealed.
+SEALED_FROM = 6

@@ -35,6 +35,7 @@ class StaffTable:
         """Record new versions of people, each from its date (None: from the beginning)."""
         if not versions:
             return
+        self._store.seals.later("roster")
         self._store.charges.forget_open_balances(None)  # wages, cities and dates move every legal cap
         columns = [c.strip('"') for c in STAFF_COLUMNS.split(", ")][1:]
         many = len(versions) > 50  # a chain's roster: one query for every person's last number

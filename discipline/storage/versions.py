@@ -13,6 +13,7 @@ class RuleVersions:
     """The ``rule_versions`` table."""
 
     def __init__(self, store: Store) -> None:
+        self._store = store
         self.db = store.db
 
     def add(self, *, effective: dt.date | None, published: dt.date, by: str | None, sha256: str, text: str,
@@ -23,6 +24,7 @@ class RuleVersions:
                         "values (?, ?, ?, ?, ?, ?, ?)",
                         [number, effective.isoformat() if effective else None, published.isoformat(), by, sha256, text,
                          recorded_at.isoformat()])
+        self._store.seals.later("rules", str(number))
         return number
 
     def all(self) -> list[dict[str, Any]]:
