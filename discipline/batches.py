@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -36,6 +37,15 @@ PUNCH_COMMANDS = ("punches import",)
 def sha256(data: bytes) -> str:
     """The file's SHA-256, in hex: the same bytes imported twice are the same file."""
     return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: str | Path) -> str:
+    """`sha256` of the file at ``path``, read a megabyte at a time (a punch file can be hundreds of MB)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as file:
+        while chunk := file.read(2**20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 @attrs.frozen

@@ -18,7 +18,7 @@ import zoneinfo
 
 from .model import Event
 from .money import parse_decimal
-from .textfile import read_csv
+from .textfile import MAX_PROBLEMS, read_csv
 from .typed import local_time, plain_text
 
 #: The longest note a row (or ``--note``) may carry.
@@ -45,14 +45,20 @@ def read_events(text: str, tz: zoneinfo.ZoneInfo) -> tuple[list[tuple[int, Event
                     f"staff, rule and at (got {', '.join(header)})"]
     events: list[tuple[int, Event]] = []
     problems = [(line, message) for line, message in found.problems]
+    shared: dict[str, str] = {}  # one str for each text the rows repeat (staff, rule, by, notes, items)
     for line, record in found.records:
+        if len(problems) > MAX_PROBLEMS:  # the file is refused anyway; a million bad rows are not listed
+            problems.append((line, f"and maybe more from here on; reading stopped after {MAX_PROBLEMS:,} problems"))
+            break
         try:
-            events.append((line, _event(record, tz)))
+            events.append((line, _event({key: shared.setdefault(text, text) for key, text in record.items()}, tz,
+                                        shared)))
         except ValueError as exc:
             problems.append((line, str(exc)))
     return events, [f"line {line}: {message}" for line, message in sorted(problems)]
 
-def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo) -> Event:
+
+def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo, shared: dict[str, str]) -> Event:
     for column in REQUIRED:
         if not record.get(column):
             raise ValueError(f"{column} is empty")
@@ -73,7 +79,8 @@ def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo) -> Event:
     lapse_text = record.get("lapse", "").lower()
     if lapse_text not in YES | NO:
         raise ValueError(f"lapse {record['lapse']!r} must be yes or no")
-    items = tuple(item.strip() for item in record.get("items", "").split(";") if item.strip())
+    parts = (part.strip() for part in record.get("items", "").split(";"))
+    items = tuple(shared.setdefault(item, item) for item in parts if item)
     return Event(id=0, staff=record["staff"], rule=record["rule"], at=at, count=count, items=items,
                  value=amounts.get("value"), loss=amounts.get("loss"), outcome=record.get("outcome") or None,
                  lapse=lapse_text in YES, charge=record.get("charge") or None, note=note,

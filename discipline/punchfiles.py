@@ -28,11 +28,17 @@ not here.
 
 The result keeps the file's order. Every record that cannot be read becomes a `Problem` naming its
 place (``line 12``, ``原始记录 row 5``) and the reason; the rest of the file is still read. Only a
-file that cannot be read at all raises `PunchFileError`::
+file that cannot be read at all, or holds more than an import takes, raises `PunchFileError`::
 
     >>> punch_file = parse_zkteco(b"  1001\\t2026-05-01 08:23:05\\t1\\t0\\nZZZ\\t2047-02-30 19:13:30\\n")
     >>> punch_file.punches[0].staff_id, str(punch_file.punches[0].at), punch_file.problems[0].where
     ('1001', '2026-05-01 08:23:05', 'line 2')
+
+A file is read as it streams by, never whole: a text file line by line (a CSV record by record), a
+workbook row by row (`xlsxfile`). What is kept is kept in columns (`Punches`, `Problems`: about 20
+bytes a punch where `Punch` objects would take 250), so a year of a big machine's attlog (50 MB, 1.3
+million punches) takes tens of megabytes. The caps below bound what any file can make this keep;
+each is far above what a real export needs, and a file past one is refused in one sentence.
 """
 
 from __future__ import annotations
@@ -40,18 +46,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
-import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+import zlib
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import IO, TextIO, overload
 
 import attrs
-import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
-from .textfile import decode
+from . import xlsxfile
+from .textfile import CsvError, Lines, TextLines, csv_rows, decode, encoding_of, size_text
 
 FORMATS = ("zkteco", "dingtalk", "csv")
 #: The header row of a DingTalk export must be among this many first rows.
@@ -59,7 +67,27 @@ HEADER_SEARCH_ROWS = 10
 #: Years outside this range are device garbage, not punches.
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
+#: Punches one file may hold. A month of a 30,000-person chain is about a million (DingTalk
+#: 原始记录, which Excel caps at 1,048,576 rows a sheet); a year of a big ZKTeco machine 1.3 million.
+MAX_PUNCHES = 2_000_000
+#: Records one file may have that cannot be read. DingTalk marks about one 原始记录 row in ten
+#: 打卡无效, so a million-row month has some 100,000; past this many it is not a punch export.
+MAX_PROBLEMS = 250_000
+#: Different staff numbers one file may hold punches of (the largest chain has some 30,000 people).
+MAX_STAFF = 200_000
+#: The longest staff number (PIN, 工号) kept; DingTalk's UserId, the longest seen, has 18 digits.
+MAX_STAFF_ID_CHARS = 32
+#: The largest text file (attlog or CSV) read: a ZKTeco line is about 40 bytes, so this is some
+#: 13 million lines, and a DingTalk 原始记录 month as CSV (about 250 bytes a row) twice over.
+MAX_TEXT_BYTES = 512 * 2**20
+#: The longest ZKTeco line read (a record is about 40 bytes); the rest of a longer one is skipped.
+MAX_LINE_BYTES = 4096
+#: The longest 统计日期 period of a 打卡时间 grid: one column a day, a year at most.
+MAX_GRID_DAYS = 366
+#: Record text quoted in a problem is cut to this many characters.
+QUOTE_CHARS = 40
 
+_HEAD_BYTES = 2**16
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -69,6 +97,8 @@ _CLOCK_TIME = re.compile(r"(次日)?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?")
 _PERIOD = re.compile(r"统计日期[：:]\s*(\d{4}-\d{2}-\d{2})\s*至\s*(\d{4}-\d{2}-\d{2})")
 _STAFF_COLUMN = "工号"
 _TIME_COLUMN = "打卡时间"
+_ORIGIN = dt.datetime.min
+_SECOND = dt.timedelta(seconds=1)
 
 
 class PunchFileError(Exception):
@@ -101,16 +131,190 @@ class Problem:
     """One sentence: why the record was skipped."""
 
 
+#: A place in a file: (prefix, number, column or 0), e.g. ``("原始记录 row ", 5, 10)`` is ``原始记录 row 5 column J``.
+Place = tuple[str, int, int]
+#: What one record gives: (staff id, time) for a punch, a message for a problem, None when it is blank.
+_Result = tuple[str, dt.datetime] | str | None
+
+
+# ---------------------------------------------------------------------------------------------------
+# What a file gives, kept in columns
+
+
+class _Records:
+    """Places of records, in arrays; the base of `Punches` and `Problems`."""
+
+    def __init__(self) -> None:
+        self._prefixes: list[str] = []
+        self._prefix_ids: dict[str, int] = {}
+        self._prefix = array("H")
+        self._number = array("L")
+        self._column = array("H")
+
+    def _add_place(self, place: Place) -> None:
+        prefix, number, column = place
+        prefix_id = self._prefix_ids.get(prefix)
+        if prefix_id is None:
+            prefix_id = self._prefix_ids[prefix] = len(self._prefixes)
+            self._prefixes.append(prefix)
+        self._prefix.append(prefix_id)
+        self._number.append(number)
+        self._column.append(column)
+
+    def _where(self, index: int) -> str:
+        column = self._column[index]
+        where = f"{self._prefixes[self._prefix[index]]}{self._number[index]}"
+        return f"{where} column {get_column_letter(column)}" if column else where
+
+    def __len__(self) -> int:
+        return len(self._number)
+
+    def _item(self, index: int) -> object:
+        raise NotImplementedError
+
+    def _index(self, index: int) -> int:
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(f"{type(self).__name__} index out of range")
+        return index
+
+    def __getitem__(self, index: int | slice) -> object:
+        if isinstance(index, slice):
+            return tuple(self._item(i) for i in range(*index.indices(len(self))))
+        return self._item(self._index(index))
+
+    def __iter__(self) -> Iterator[object]:
+        return (self._item(i) for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Records | tuple | list):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {len(self)}>"
+
+
+class Punches(_Records, Sequence[Punch]):
+    """The punches of a file, in file order: a read-only sequence of `Punch`, each made as it is asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._staff_ids: list[str] = []
+        self._staff_index: dict[str, int] = {}
+        self._staff = array("L")
+        self._seconds = array("q")
+
+    def _add(self, staff_id: str, at: dt.datetime, place: Place) -> None:
+        index = self._staff_index.get(staff_id)
+        if index is None:
+            if len(self._staff_ids) >= MAX_STAFF:
+                raise PunchFileError(f"The file has punches of more than {MAX_STAFF:,} different staff numbers, "
+                                     "more than any chain has; it is not a punch export of one company.")
+            index = self._staff_index[staff_id] = len(self._staff_ids)
+            self._staff_ids.append(staff_id)
+        self._staff.append(index)
+        self._seconds.append((at - _ORIGIN) // _SECOND)
+        self._add_place(place)
+
+    def _item(self, index: int) -> Punch:
+        return Punch(staff_id=self._staff_ids[self._staff[index]],
+                     at=_ORIGIN + dt.timedelta(seconds=self._seconds[index]), where=self._where(index))
+
+    @overload
+    def __getitem__(self, index: int) -> Punch: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Punch, ...]: ...
+    def __getitem__(self, index: int | slice) -> Punch | tuple[Punch, ...]:
+        return super().__getitem__(index)  # type: ignore[return-value]
+
+    def __iter__(self) -> Iterator[Punch]:
+        return super().__iter__()  # type: ignore[return-value]
+
+
+class Problems(_Records, Sequence[Problem]):
+    """The problems of a file, in file order: a read-only sequence of `Problem`, messages kept as UTF-8."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._text = bytearray()
+        self._ends = array("Q")
+
+    def _add(self, message: str, place: Place) -> None:
+        self._text += message.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._text))
+        self._add_place(place)
+
+    def _item(self, index: int) -> Problem:
+        start = self._ends[index - 1] if index else 0
+        message = self._text[start:self._ends[index]].decode("utf-8", "surrogatepass")
+        return Problem(where=self._where(index), message=message)
+
+    @overload
+    def __getitem__(self, index: int) -> Problem: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Problem, ...]: ...
+    def __getitem__(self, index: int | slice) -> Problem | tuple[Problem, ...]:
+        return super().__getitem__(index)  # type: ignore[return-value]
+
+    def __iter__(self) -> Iterator[Problem]:
+        return super().__iter__()  # type: ignore[return-value]
+
+
 @attrs.frozen
 class PunchFile:
     """Everything read from one file."""
 
-    punches: tuple[Punch, ...]
+    punches: Punches
     """In file order."""
-    problems: tuple[Problem, ...]
+    problems: Problems
     """In file order."""
     format: str
     """One of `FORMATS`."""
+
+
+class _Reading:
+    """What a file gives, gathered record by record; refuses the file past the caps."""
+
+    def __init__(self, fmt: str) -> None:
+        self.fmt = fmt
+        self.punches = Punches()
+        self.problems = Problems()
+
+    def add(self, result: _Result, place: Place) -> None:
+        if result is None:
+            return
+        if not isinstance(result, str) and len(result[0]) > MAX_STAFF_ID_CHARS:
+            result = (f"The staff number {_quote(result[0])} is {len(result[0]):,} characters long; one has at "
+                      f"most {MAX_STAFF_ID_CHARS}.")
+        if isinstance(result, str):
+            if len(self.problems) >= MAX_PROBLEMS:
+                first = self.problems[0]
+                raise PunchFileError(f"More than {MAX_PROBLEMS:,} records of this file cannot be read (the first, "
+                                     f"{first.where}: {first.message.rstrip('.')}), so it is not a punch export; "
+                                     "export it again.")
+            self.problems._add(result, place)
+            return
+        if len(self.punches) >= MAX_PUNCHES:
+            raise PunchFileError(f"The file holds more than {MAX_PUNCHES:,} punches; an import takes at most "
+                                 f"{MAX_PUNCHES:,}, so split it (by month, or by store).")
+        self.punches._add(result[0], result[1], place)
+
+    def done(self) -> PunchFile:
+        return PunchFile(punches=self.punches, problems=self.problems, format=self.fmt)
+
+
+def _cut(text: str) -> str:
+    """``text`` for a message, cut to `QUOTE_CHARS` characters."""
+    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "…"
+
+
+def _quote(text: str) -> str:
+    """``text`` in quotes for a message, cut to `QUOTE_CHARS` characters."""
+    return repr(_cut(text))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -121,17 +325,36 @@ def read_punch_file(path: Path, fmt: str | None = None) -> PunchFile:
     """Read the punch file at ``path``, as ``fmt`` or, when None, as its suffix and content suggest."""
     if fmt is not None and fmt not in FORMATS:
         raise PunchFileError(f"Unknown punch file format {fmt!r}; use one of {', '.join(FORMATS)}.")
-    data = _read_bytes(path)
-    fmt = fmt or guess_format(path, data)
+    head = _read_head(path)
+    fmt = fmt or guess_format(path, head)
+    if fmt == "dingtalk" and head.startswith(_ZIP_MAGIC):
+        return parse_dingtalk_xlsx(path)
+    if fmt == "dingtalk" and path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise PunchFileError(
+            f"{path.name} is not an .xlsx workbook (not a zip file); a DingTalk export must be .xlsx or .csv."
+        )
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise PunchFileError(f"{path.name} is {size_text(size)}; a punch file may have at most "
+                             f"{size_text(MAX_TEXT_BYTES)}, so split it (by month, or by machine).")
     if fmt == "zkteco":
-        return parse_zkteco(data)
-    if fmt == "dingtalk":
-        return _parse_dingtalk_file(path, data)
-    return parse_plain_csv(decode_text(data, path.name))
+        with _opened(path) as file:
+            return _read_zkteco(file)
+    try:
+        encoding = encoding_of(path, MAX_TEXT_BYTES)
+    except ValueError as exc:
+        raise PunchFileError(f"{path.name}: {exc}.") from None
+    with _opened(path, encoding) as stream:
+        if stream.read(1) != "\ufeff":
+            stream.seek(0)
+        return _read_dingtalk_csv(stream) if fmt == "dingtalk" else _read_plain_csv(stream)
 
 
 def guess_format(path: Path, data: bytes) -> str:
-    """The format of a file: ``.dat`` is ZKTeco, ``.xlsx`` DingTalk, ``.csv`` DingTalk or plain by header."""
+    """The format of a file: ``.dat`` is ZKTeco, ``.xlsx`` DingTalk, ``.csv`` DingTalk or plain by header.
+
+    ``data`` is the file's bytes, or their start (`read_punch_file` gives the first 64 KB).
+    """
     suffix = path.suffix.lower()
     if suffix == ".dat":
         return "zkteco"
@@ -139,21 +362,21 @@ def guess_format(path: Path, data: bytes) -> str:
         return "dingtalk"
     if data.startswith(_OLE_MAGIC):
         raise PunchFileError(f"{path.name} is an old-style .xls workbook; save it as .xlsx and read that.")
-    text = decode_text(data, path.name)
+    text = decode_text(data, path.name, final=False)
     if suffix == ".csv":
-        return "dingtalk" if _find_header(_csv_rows(text, HEADER_SEARCH_ROWS)) is not None else "csv"
+        return "dingtalk" if _find_header(_head_rows(text)) is not None else "csv"
     return _sniff_text(text, path.name)
 
 
 def _sniff_text(text: str, name: str) -> str:
     """The format of a text file whose suffix says nothing."""
-    rows = _csv_rows(text, HEADER_SEARCH_ROWS)
+    rows = _head_rows(text)
     if _find_header(rows) is not None:
         return "dingtalk"
     if rows and {"staff", "time"} <= {cell.strip().lower() for cell in rows[0]}:
         return "csv"
     lines = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
-    if any(isinstance(_zkteco_line(line.encode(), "sniff"), Punch) for line in lines):
+    if any(isinstance(_zkteco_line(line.encode()), tuple) for line in lines):
         return "zkteco"
     raise PunchFileError(
         f"Cannot tell what kind of punch file {name} is; use a ZKTeco .dat, a DingTalk .xlsx or .csv, "
@@ -161,9 +384,30 @@ def _sniff_text(text: str, name: str) -> str:
     )
 
 
-def _read_bytes(path: Path) -> bytes:
+def _head_rows(text: str) -> list[list[str]]:
+    """The first CSV rows of a file's start (none when even they are not CSV)."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
-        return path.read_bytes()
+        return list(itertools.islice(reader, HEADER_SEARCH_ROWS))
+    except csv.Error:
+        return []
+
+
+def _read_head(path: Path) -> bytes:
+    with _opened(path) as file:
+        return file.read(_HEAD_BYTES)
+
+
+@overload
+def _opened(path: Path) -> IO[bytes]: ...
+@overload
+def _opened(path: Path, encoding: str) -> TextIO: ...
+def _opened(path: Path, encoding: str | None = None) -> IO[bytes] | TextIO:
+    """The file opened for reading (as text in ``encoding``, if given); `PunchFileError` when it cannot be."""
+    try:
+        if encoding is None:
+            return path.open("rb")
+        return path.open(encoding=encoding, newline="")
     except FileNotFoundError:
         raise PunchFileError(
             f"Punch file {path} does not exist; give the path of an existing file."
@@ -174,24 +418,12 @@ def _read_bytes(path: Path) -> bytes:
         raise PunchFileError(f"Cannot read punch file {path} ({exc.strerror}).") from None
 
 
-def decode_text(data: bytes, name: str) -> str:
+def decode_text(data: bytes, name: str, *, final: bool = True) -> str:
     """Text of a CSV punch file (see `textfile.decode`); `PunchFileError` naming the file if it is not text."""
     try:
-        return decode(data)
+        return decode(data, final=final)
     except ValueError as exc:
         raise PunchFileError(f"{name}: {exc}.") from None
-
-
-def _collect(results: Iterable[Punch | Problem | None], fmt: str) -> PunchFile:
-    """Sort what was read into punches and problems, dropping the Nones (blank records)."""
-    punches: list[Punch] = []
-    problems: list[Problem] = []
-    for result in results:
-        if isinstance(result, Punch):
-            punches.append(result)
-        elif isinstance(result, Problem):
-            problems.append(result)
-    return PunchFile(punches=tuple(punches), problems=tuple(problems), format=fmt)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -211,12 +443,12 @@ def parse_datetime(text: str) -> dt.datetime:
                 return _check_year(moment)
     match = _DATETIME.fullmatch(text)
     if match is None:
-        raise _BadRecord(f"{text.strip()!r} is not a date and time like 2026-05-01 08:23:05.")
+        raise _BadRecord(f"{_quote(text)} is not a date and time like 2026-05-01 08:23:05.")
     year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
     try:
         moment = dt.datetime(year, month, day, hour, minute, second)
     except ValueError as exc:
-        raise _BadRecord(f"{text.strip()!r} is not a real date and time ({exc}).") from None
+        raise _BadRecord(f"{_quote(text)} is not a real date and time ({exc}).") from None
     return _check_year(moment)
 
 
@@ -242,34 +474,59 @@ def _to_second(moment: dt.datetime) -> dt.datetime:
 
 def parse_zkteco(data: bytes) -> PunchFile:
     """Punches of a ZKTeco ``attlog.dat``, one per line; each line is decoded on its own."""
-    if data.startswith(_ZIP_MAGIC):
+    return _read_zkteco(io.BytesIO(data))
+
+
+def _read_zkteco(file: IO[bytes]) -> PunchFile:
+    if file.read(len(_ZIP_MAGIC)) == _ZIP_MAGIC:
         raise PunchFileError(
             "This is a zip archive (an .xlsx workbook?), not a ZKTeco attlog.dat; read it as dingtalk."
         )
-    # A file saved by Notepad starts with a BOM, which is no part of the first PIN.
-    lines = data.removeprefix(_UTF8_BOM).split(b"\n")
-    return _collect((_zkteco_line(raw, f"line {number}") for number, raw in enumerate(lines, 1)), "zkteco")
+    file.seek(0)
+    reading = _Reading("zkteco")
+    for number, raw in enumerate(_lines(file), 1):
+        if raw is None:
+            result: _Result = (f"The line is longer than {MAX_LINE_BYTES:,} bytes, so it is not a punch record "
+                               "(one is about 40).")
+        else:  # a file saved by Notepad starts with a BOM, which is no part of the first PIN
+            result = _zkteco_line(raw.removeprefix(_UTF8_BOM) if number == 1 else raw)
+        reading.add(result, ("line ", number, 0))
+    return reading.done()
 
 
-def _zkteco_line(raw: bytes, where: str) -> Punch | Problem | None:
+def _lines(file: IO[bytes]) -> Iterator[bytes | None]:
+    """The lines of ``file`` without their LF, None for one longer than `MAX_LINE_BYTES` (skipped a piece at a
+    time, never held whole); refused past `MAX_TEXT_BYTES`, for a file whose size stat cannot tell."""
+    size = 0
+    while line := file.readline(MAX_LINE_BYTES + 1):
+        size += len(line)
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while rest := file.readline(MAX_LINE_BYTES):
+                size += len(rest)
+                if rest.endswith(b"\n") or size > MAX_TEXT_BYTES:
+                    break
+        if size > MAX_TEXT_BYTES:
+            raise PunchFileError(f"The file holds more than {size_text(MAX_TEXT_BYTES)}; a punch file may have at "
+                                 "most that, so split it (by month, or by machine).")
+        yield None if len(line) > MAX_LINE_BYTES else line.removesuffix(b"\n")
+
+
+def _zkteco_line(raw: bytes) -> _Result:
     """One line: a punch, a problem, or None when it is blank (spaces, NULs or nothing)."""
     nuls = raw.count(b"\x00")
     raw = raw.replace(b"\x00", b"").removesuffix(b"\r")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return Problem(where, "The line holds bytes that are not text, so it is a corrupt record.")
+        return "The line holds bytes that are not text, so it is a corrupt record."
     if not text.strip():
         return None
     try:
-        staff_id, at = _zkteco_fields(text)
+        return _zkteco_fields(text)
     except _BadRecord as exc:
         if nuls:
-            return Problem(
-                where, f"A run of {nuls} NUL bytes cut this record short, leaving {text.strip()!r}."
-            )
-        return Problem(where, str(exc))
-    return Punch(staff_id=staff_id, at=at, where=where)
+            return f"A run of {nuls} NUL bytes cut this record short, leaving {_quote(text.strip())}."
+        return str(exc)
 
 
 def _zkteco_fields(text: str) -> tuple[str, dt.datetime]:
@@ -282,7 +539,7 @@ def _zkteco_fields(text: str) -> tuple[str, dt.datetime]:
     if not pin:
         raise _BadRecord("The record has no PIN.")
     if not _DIGITS.fullmatch(pin):
-        raise _BadRecord(f"The PIN {pin!r} is not a number.")
+        raise _BadRecord(f"The PIN {_quote(pin)} is not a number.")
     return pin, parse_datetime(fields[time_at])
 
 
@@ -292,14 +549,20 @@ def _zkteco_fields(text: str) -> tuple[str, dt.datetime]:
 
 def parse_plain_csv(text: str) -> PunchFile:
     """Punches of a ``staff,time`` CSV; the header line is required, problems name their line."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    return _read_plain_csv(TextLines(text))
+
+
+def _read_plain_csv(stream: Lines) -> PunchFile:
+    rows = csv_rows(stream)
+    reading = _Reading("csv")
     try:
-        header = next(reader, [])
+        header = next(rows, (0, []))[1]
         staff_at, time_at = _plain_header(header)
-        results = [_plain_row(row, staff_at, time_at, f"line {reader.line_num}") for row in reader]
-    except csv.Error as exc:
-        raise PunchFileError(f"The file is not readable CSV near line {reader.line_num} ({exc}).") from None
-    return _collect(results, "csv")
+        for line, row in rows:
+            reading.add(_plain_row(row, staff_at, time_at), ("line ", line, 0))
+    except CsvError as exc:
+        raise PunchFileError(f"The file is not readable CSV near line {exc.line} ({exc}).") from None
+    return reading.done()
 
 
 def _plain_header(header: Sequence[str]) -> tuple[int, int]:
@@ -307,81 +570,66 @@ def _plain_header(header: Sequence[str]) -> tuple[int, int]:
     if "staff" not in names or "time" not in names:
         raise PunchFileError(
             "A plain CSV punch file must start with the header line staff,time; "
-            f"this one starts with {','.join(header)!r}."
+            f"this one starts with {_quote(','.join(header))}."
         )
     return names.index("staff"), names.index("time")
 
 
-def _plain_row(row: Sequence[str], staff_at: int, time_at: int, where: str) -> Punch | Problem | None:
+def _plain_row(row: Sequence[str], staff_at: int, time_at: int) -> _Result:
     if not "".join(row).strip():
         return None
     if len(row) <= max(staff_at, time_at):
-        return Problem(where, f"The row has {len(row)} field(s); it needs both staff and time.")
+        return f"The row has {len(row)} field(s); it needs both staff and time."
     staff_id = row[staff_at].strip()
     if not staff_id:
-        return Problem(where, "The staff column is empty, so the person cannot be identified.")
+        return "The staff column is empty, so the person cannot be identified."
     try:
-        at = parse_datetime(row[time_at])
+        return staff_id, parse_datetime(row[time_at])
     except _BadRecord as exc:
-        return Problem(where, str(exc))
-    return Punch(staff_id=staff_id, at=at, where=where)
+        return str(exc)
 
 
 # ---------------------------------------------------------------------------------------------------
 # DingTalk: files
 
 
-def _parse_dingtalk_file(path: Path, data: bytes) -> PunchFile:
-    if data.startswith(_ZIP_MAGIC):
-        return parse_dingtalk_xlsx(data)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        raise PunchFileError(
-            f"{path.name} is not an .xlsx workbook (not a zip file); a DingTalk export must be .xlsx or .csv."
-        )
-    return parse_dingtalk_csv(decode_text(data, path.name))
-
-
 def parse_dingtalk_csv(text: str) -> PunchFile:
     """Punches of a DingTalk export saved as CSV; places are ``row N`` (CSV records, not lines)."""
+    return _read_dingtalk_csv(TextLines(text))
+
+
+def _read_dingtalk_csv(stream: Lines) -> PunchFile:
+    records = csv_rows(stream)
     try:
-        rows = _csv_rows(text)
-    except csv.Error as exc:
-        raise PunchFileError(f"The file is not readable CSV ({exc}).") from None
-    return parse_dingtalk_rows(rows, sheet="")
+        return _read_dingtalk(((number, row) for number, (_, row) in enumerate(records, 1)), sheet="")
+    except CsvError as exc:
+        raise PunchFileError(f"The file is not readable CSV near line {exc.line} ({exc}).") from None
 
 
-def _csv_rows(text: str, limit: int | None = None) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
-    return [row for _, row in zip(range(limit), reader, strict=False)] if limit else list(reader)
-
-
-def parse_dingtalk_xlsx(data: bytes) -> PunchFile:
+def parse_dingtalk_xlsx(source: Path | bytes) -> PunchFile:
     """Punches of a DingTalk workbook, from 原始记录, else 打卡时间, else the first sheet with a header."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "Workbook contains no default style" and the like
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            return _parse_workbook(workbook)
-        finally:
-            workbook.close()
-    # A damaged workbook fails inside zipfile or the XML parser (whose ParseError is a SyntaxError).
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, SyntaxError) as exc:
+        with xlsxfile.Workbook(source if isinstance(source, Path) else io.BytesIO(source)) as book:
+            return _read_workbook(book)
+    except xlsxfile.XlsxError as exc:
+        message = str(exc)
+        raise PunchFileError(f"{message[:1].upper()}{message[1:]}.") from None
+    # What xlsxfile does not catch itself: damage found by zipfile or zlib while a part is inflated.
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as exc:
         raise PunchFileError(
             f"The workbook is damaged and cannot be read ({exc}); export it again."
         ) from None
 
 
-def _parse_workbook(workbook: openpyxl.Workbook) -> PunchFile:
-    preferred = [name for name in ("原始记录", "打卡时间") if name in workbook.sheetnames]
-    others = [name for name in workbook.sheetnames if name not in preferred]
+def _read_workbook(book: xlsxfile.Workbook) -> PunchFile:
+    names = book.sheetnames
+    preferred = [name for name in ("原始记录", "打卡时间") if name in names]
+    others = [name for name in names if name not in preferred]
     for name in preferred + others:
-        sheet = workbook[name]
-        sheet.reset_dimensions()  # a wrong <dimension> would otherwise cut rows off
-        if _find_header(list(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))) is not None:
-            return parse_dingtalk_rows(list(sheet.iter_rows(values_only=True)), sheet=name)
+        if _find_header([row for _, row in book.rows(name, last=HEADER_SEARCH_ROWS)]) is not None:
+            return _read_dingtalk(book.rows(name), sheet=name)
     raise PunchFileError(
-        f"No sheet of this workbook ({', '.join(workbook.sheetnames)}) has a header row with both 工号 and "
+        f"No sheet of this workbook ({', '.join(names)}) has a header row with both 工号 and "
         f"打卡时间 in its first {HEADER_SEARCH_ROWS} rows; export DingTalk's 原始记录 or 打卡时间 sheet."
     )
 
@@ -390,32 +638,54 @@ def _parse_workbook(workbook: openpyxl.Workbook) -> PunchFile:
 # DingTalk: rows
 
 
-def parse_dingtalk_rows(rows: Sequence[Sequence[object]], sheet: str) -> PunchFile:
+def parse_dingtalk_rows(rows: Iterable[Sequence[object]], sheet: str) -> PunchFile:
     """Punches of one sheet's rows (row 1 first), one-per-row or the 打卡时间 grid, told by the header."""
-    header_at = _find_header(rows)
-    if header_at is None:
+    return _read_dingtalk(enumerate(rows, 1), sheet)
+
+
+def _read_dingtalk(rows: Iterable[tuple[int, Sequence[object]]], sheet: str) -> PunchFile:
+    """Punches of numbered rows (rows left out are empty), read as they come: title rows, the header row
+    among the first `HEADER_SEARCH_ROWS`, then records, or day labels and the grid."""
+    rows = iter(rows)
+    titles: list[Sequence[object]] = []
+    header: tuple[int, Sequence[object]] | None = None
+    for number, row in rows:
+        if number > HEADER_SEARCH_ROWS:
+            break
+        if _is_header(row):
+            header = number, row
+            break
+        titles.append(row)
+    if header is None:
         place = f"The {sheet} sheet" if sheet else "The file"
         raise PunchFileError(
             f"{place} has no header row with both 工号 and 打卡时间 in its first {HEADER_SEARCH_ROWS} rows; "
             "a DingTalk export needs one."
         )
-    columns = _column_map(rows[header_at])
-    if _is_grid(rows, header_at, columns):
-        results = _grid_rows(rows, header_at, columns, sheet)
+    header_number, header_row = header
+    columns = _column_map(header_row)
+    following = next(rows, None)
+    labels = following[1] if following is not None and following[0] == header_number + 1 else ()
+    prefix = f"{sheet} row " if sheet else "row "
+    reading = _Reading("dingtalk")
+    if _is_grid(header_row, labels, columns):
+        days = _grid_days(titles, labels, columns[_TIME_COLUMN], sheet)
+        for number, row in rows:
+            for place, result in _grid_row(row, (prefix, number, 0), columns, days):
+                reading.add(result, place)
     else:
-        results = (
-            _record_row(rows[index], columns, _row_where(sheet, index + 1))
-            for index in range(header_at + 1, len(rows))
-        )
-    return _collect(results, "dingtalk")
+        for number, row in itertools.chain([following] if following else [], rows):
+            reading.add(_record_row(row, columns), (prefix, number, 0))
+    return reading.done()
+
+
+def _is_header(row: Sequence[object]) -> bool:
+    return {_STAFF_COLUMN, _TIME_COLUMN} <= {_text(cell) for cell in row}
 
 
 def _find_header(rows: Sequence[Sequence[object]]) -> int | None:
     """Index of the first row (among the first few) holding both 工号 and 打卡时间 cells."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if {_STAFF_COLUMN, _TIME_COLUMN} <= {_text(cell) for cell in row}:
-            return index
-    return None
+    return next((index for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]) if _is_header(row)), None)
 
 
 def _column_map(header: Sequence[object]) -> dict[str, int]:
@@ -423,10 +693,6 @@ def _column_map(header: Sequence[object]) -> dict[str, int]:
     for index, cell in enumerate(header):
         columns.setdefault(_text(cell), index)
     return columns
-
-
-def _row_where(sheet: str, number: int) -> str:
-    return f"{sheet} row {number}" if sheet else f"row {number}"
 
 
 def _text(value: object) -> str:
@@ -442,23 +708,22 @@ def _cell(row: Sequence[object], index: int | None) -> object:
     return row[index] if index is not None and index < len(row) else None
 
 
-def _record_row(row: Sequence[object], columns: dict[str, int], where: str) -> Punch | Problem | None:
+def _record_row(row: Sequence[object], columns: dict[str, int]) -> _Result:
     """One row of a one-punch-per-row sheet (原始记录, 打卡记录)."""
     if not any(_text(cell) for cell in row):
         return None
     result = _text(_cell(row, columns.get("打卡结果")))
     if result.startswith("打卡无效"):
-        return Problem(where, f"DingTalk marked this punch invalid ({result}).")
+        return f"DingTalk marked this punch invalid ({_cut(result)})."
     if _text(_cell(row, columns.get("是否有效"))) == "否":
-        return Problem(where, "The export marked this punch invalid (是否有效 is 否).")
+        return "The export marked this punch invalid (是否有效 is 否)."
     staff_id = _text(_cell(row, columns[_STAFF_COLUMN]))
     if not staff_id:
-        return Problem(where, "The 工号 is empty, so the person cannot be identified.")
+        return "The 工号 is empty, so the person cannot be identified."
     try:
-        at = _cell_datetime(_cell(row, columns[_TIME_COLUMN]))
+        return staff_id, _cell_datetime(_cell(row, columns[_TIME_COLUMN]))
     except _BadRecord as exc:
-        return Problem(where, str(exc))
-    return Punch(staff_id=staff_id, at=at, where=where)
+        return str(exc)
 
 
 def _cell_datetime(value: object) -> dt.datetime:
@@ -469,60 +734,62 @@ def _cell_datetime(value: object) -> dt.datetime:
         return parse_datetime(value)
     if _text(value) == "":
         raise _BadRecord("The 打卡时间 is empty.")
-    raise _BadRecord(f"The 打卡时间 {value!r} is not a date and time like 2026-05-01 08:23.")
+    raise _BadRecord(f"The 打卡时间 {_quote(_text(value))} is not a date and time like 2026-05-01 08:23.")
 
 
 # ---------------------------------------------------------------------------------------------------
 # DingTalk: the 打卡时间 grid (one row per person, one column per day)
 
 
-def _is_grid(rows: Sequence[Sequence[object]], header_at: int, columns: dict[str, int]) -> bool:
-    """True for the 打卡时间 grid: nothing right of 打卡时间 in the header, day labels below it."""
+def _is_grid(header: Sequence[object], labels: Sequence[object], columns: dict[str, int]) -> bool:
+    """True for the 打卡时间 grid: nothing right of 打卡时间 in the header, day labels in the row below it."""
     first_day = columns[_TIME_COLUMN]
-    if any(_text(cell) for cell in rows[header_at][first_day + 1 :]) or header_at + 1 >= len(rows):
+    if any(_text(cell) for cell in header[first_day + 1 :]):
         return False
-    labels = rows[header_at + 1]
     label = _text(_cell(labels, first_day))
     return bool(label) and not _text(_cell(labels, columns[_STAFF_COLUMN])) and not _DATETIME.match(label)
 
 
-def _grid_rows(
-    rows: Sequence[Sequence[object]], header_at: int, columns: dict[str, int], sheet: str
-) -> list[Punch | Problem | None]:
-    days = _grid_days(rows, header_at, columns[_TIME_COLUMN], sheet)
-    results: list[Punch | Problem | None] = []
-    for index in range(header_at + 2, len(rows)):
-        results.extend(_grid_row(rows[index], index + 1, columns, days, sheet))
-    return results
-
-
 def _grid_days(
-    rows: Sequence[Sequence[object]], header_at: int, first_day: int, sheet: str
+    titles: Sequence[Sequence[object]], labels: Sequence[object], first_day: int, sheet: str
 ) -> list[tuple[int, dt.date]]:
     """(column index, date) of each day column: the k-th from 打卡时间 on is the period's k-th day."""
-    start, end = _grid_period(rows[:header_at], sheet)
-    labels = rows[header_at + 1]
+    start, end = _grid_period(titles, sheet)
+    count = (end - start).days + 1
+    if count > MAX_GRID_DAYS:
+        raise PunchFileError(
+            f"The {sheet or '打卡时间'} grid's 统计日期 period has {count:,} days; a grid is read for at most "
+            f"{MAX_GRID_DAYS}, so export a shorter period."
+        )
+    if first_day + count > xlsxfile.MAX_COLUMNS:
+        raise PunchFileError(
+            f"The {sheet or '打卡时间'} grid's day columns run past column "
+            f"{get_column_letter(xlsxfile.MAX_COLUMNS)}, the last one read; export a shorter period."
+        )
     days = []
-    for offset in range((end - start).days + 1):
+    for offset in range(count):
         column, day = first_day + offset, start + dt.timedelta(days=offset)
         label = _text(_cell(labels, column))
         if _DIGITS.fullmatch(label) and int(label) != day.day:
             raise PunchFileError(
                 f"Day column {get_column_letter(column + 1)} of the {sheet or '打卡时间'} grid is labelled "
-                f"{label!r} but by its position it is {day}; the day columns must run one day each from "
+                f"{_quote(label)} but by its position it is {day}; the day columns must run one day each from "
                 "the 统计日期 start."
             )
         days.append((column, day))
     return days
 
 
-def _grid_period(title_rows: Sequence[Sequence[object]], sheet: str) -> tuple[dt.date, dt.date]:
+def _grid_period(titles: Sequence[Sequence[object]], sheet: str) -> tuple[dt.date, dt.date]:
     """The 统计日期 period from the title rows, e.g. ``打卡时间 统计日期：2026-05-01 至 2026-05-31``."""
-    for row in title_rows:
+    for row in titles:
         for cell in row:
             match = _PERIOD.search(_text(cell))
             if match:
-                start, end = (dt.date.fromisoformat(part) for part in match.groups())
+                try:
+                    start, end = (dt.date.fromisoformat(part) for part in match.groups())
+                except ValueError:
+                    continue
                 if start <= end:
                     return start, end
     raise PunchFileError(
@@ -532,31 +799,31 @@ def _grid_period(title_rows: Sequence[Sequence[object]], sheet: str) -> tuple[dt
 
 
 def _grid_row(
-    row: Sequence[object], number: int, columns: dict[str, int], days: list[tuple[int, dt.date]], sheet: str
-) -> list[Punch | Problem]:
+    row: Sequence[object], place: Place, columns: dict[str, int], days: list[tuple[int, dt.date]]
+) -> Iterator[tuple[Place, _Result]]:
     """The punches of one person's row, or one problem when the row has punches but no 工号."""
     cells = [(column, day, row[column]) for column, day in days if _text(_cell(row, column))]
     staff_id = _text(_cell(row, columns[_STAFF_COLUMN]))
     if not cells:
-        return []
+        return
     if not staff_id:
-        return [Problem(_row_where(sheet, number), "The 工号 is empty, so this row's punches are no one's.")]
-    results: list[Punch | Problem] = []
+        yield place, "The 工号 is empty, so this row's punches are no one's."
+        return
+    prefix, number, _ = place
     for column, day, value in cells:
-        where = f"{_row_where(sheet, number)} column {get_column_letter(column + 1)}"
-        results.extend(_grid_cell(value, day, staff_id, where))
-    return results
+        for result in _grid_cell(value, day, staff_id):
+            yield (prefix, number, column + 1), result
 
 
-def _grid_cell(value: object, day: dt.date, staff_id: str, where: str) -> list[Punch | Problem]:
+def _grid_cell(value: object, day: dt.date, staff_id: str) -> list[_Result]:
     """All punches of one day cell: ``"19:12  \\n06:36  "``, or one Excel datetime or time.
 
     The cell lists punches in the order they happened, so a time earlier than the one before it
     (06:36 after 19:12) is on the next day, as is one written ``次日 02:18``.
     """
     if isinstance(value, dt.datetime | dt.time):
-        return [_grid_excel_punch(value, day, staff_id, where)]
-    results: list[Punch | Problem] = []
+        return [_grid_excel_punch(value, day, staff_id)]
+    results: list[_Result] = []
     previous: dt.datetime | None = None
     for entry in str(value).splitlines():
         if not entry.strip():
@@ -564,35 +831,35 @@ def _grid_cell(value: object, day: dt.date, staff_id: str, where: str) -> list[P
         try:
             at = _clock_time(entry, day)
         except _BadRecord as exc:
-            results.append(Problem(where, str(exc)))
+            results.append(str(exc))
             continue
         if previous is not None and at < previous:
             at += dt.timedelta(days=1)
         previous = at
-        results.append(Punch(staff_id=staff_id, at=at, where=where))
+        results.append((staff_id, at))
     return results
 
 
-def _grid_excel_punch(
-    value: dt.datetime | dt.time, day: dt.date, staff_id: str, where: str
-) -> Punch | Problem:
+def _grid_excel_punch(value: dt.datetime | dt.time, day: dt.date, staff_id: str) -> _Result:
     """The punch of a day cell holding a real Excel datetime, or a time on that day."""
     moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(day, value)
     try:
-        at = _check_year(_to_second(moment))
+        return staff_id, _check_year(_to_second(moment))
     except _BadRecord as exc:
-        return Problem(where, str(exc))
-    return Punch(staff_id=staff_id, at=at, where=where)
+        return str(exc)
 
 
 def _clock_time(entry: str, day: dt.date) -> dt.datetime:
     """``08:23`` on ``day``, or ``次日 02:18`` on the day after."""
     match = _CLOCK_TIME.fullmatch(entry.strip())
     if match is None:
-        raise _BadRecord(f"{entry.strip()!r} is not a time like 08:23 or 次日 02:18.")
+        raise _BadRecord(f"{_quote(entry.strip())} is not a time like 08:23 or 次日 02:18.")
     next_day, hour, minute, second = match.groups()
     try:
         clock = dt.time(int(hour), int(minute), int(second or 0))
     except ValueError as exc:
-        raise _BadRecord(f"{entry.strip()!r} is not a real time ({exc}).") from None
-    return dt.datetime.combine(day + dt.timedelta(days=1 if next_day else 0), clock)
+        raise _BadRecord(f"{_quote(entry.strip())} is not a real time ({exc}).") from None
+    try:
+        return dt.datetime.combine(day + dt.timedelta(days=1 if next_day else 0), clock)
+    except OverflowError:
+        raise _BadRecord(f"{_quote(entry.strip())} falls after the last date there is.") from None
