@@ -79,18 +79,22 @@ def decode(data: bytes, *, final: bool = True) -> str:
     """
     if final:
         check_size(len(data))
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ["utf-16"]
-    elif _looks_like_utf16(data[:200]):
-        raise ValueError(_UTF16_NO_BOM)
-    else:
-        encodings = ["utf-8-sig", "gb18030"]
-    for encoding in encodings:
+    for encoding in _candidates(data):
         try:
             return codecs.getincrementaldecoder(encoding)().decode(data, final=final)
         except UnicodeDecodeError:
             pass
     raise ValueError(_NOT_TEXT)
+
+
+def _candidates(head: bytes) -> list[str]:
+    """The encodings a file starting with ``head`` may be in, in the order tried; ``ValueError`` for UTF-16
+    without a BOM."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ["utf-16"]
+    if _looks_like_utf16(head[:200]):
+        raise ValueError(_UTF16_NO_BOM)
+    return ["utf-8-sig", "gb18030"]
 
 
 def encoding_of(path: Path, limit: int) -> str:
@@ -99,14 +103,7 @@ def encoding_of(path: Path, limit: int) -> str:
     ``ValueError`` as `decode` raises it, or when the file holds more than ``limit`` bytes.
     """
     with path.open("rb") as file:
-        head = file.read(_CHUNK)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            encodings = ["utf-16"]
-        elif _looks_like_utf16(head[:200]):
-            raise ValueError(_UTF16_NO_BOM)
-        else:
-            encodings = ["utf-8-sig", "gb18030"]
-        for encoding in encodings:
+        for encoding in _candidates(file.read(_CHUNK)):
             file.seek(0)
             if _decodes(file, encoding, limit):
                 return encoding
