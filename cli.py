@@ -1213,8 +1213,8 @@ def verify(app: App) -> None:
     click.echo(f"{count} log entries checked: the chain is intact")
     click.echo(f"chain head: {store.chain_head()}")
     for month, (entry, _) in store.seals.month_heads().items():
-        now = store.db.execute("select hash from events where id = ?", [entry]).fetchone()
-        click.echo(f"{month} was closed at log entry {entry} {now[0][:16] if now else '(none)'}: its payroll files "
+        now = store.log.hash_of(entry)
+        click.echo(f"{month} was closed at log entry {entry} {now[:16] if now else '(none)'}: its payroll files "
                    "must say the same")
 
 

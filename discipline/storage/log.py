@@ -100,6 +100,11 @@ class EventLog:
         """(id, hash) of the last entry; (0, zeros) for an empty log."""
         return int(self._store.meta("chain_head_id") or 0), self._store.meta("chain_head_hash") or GENESIS
 
+    def hash_of(self, entry: int) -> str | None:
+        """The stored hash of log entry ``entry`` (None when there is none)."""
+        row = self.db.execute("select hash from events where id = ?", [entry]).fetchone()
+        return row[0] if row else None
+
     # -- reading --------------------------------------------------------------------------
     def events(self, *, where: str = "", params: list[Any] | None = None) -> list[Event]:
         """Violations in log order, each marked voided or not."""

@@ -181,12 +181,10 @@ class Seals:
                 problems.append(f"seal {row['id']} was edited, inserted or one before it deleted behind the "
                                 "program's back")
                 break
-            if row["log_head_id"]:
-                found = self.db.execute("select hash from events where id = ?", [row["log_head_id"]]).fetchone()
-                if found is None or found[0] != row["log_head_hash"]:
-                    problems.append(f"log entry {row['log_head_id']} is not the entry seal {row['id']} saw: the log "
-                                    "was rewritten from there on")
-                    break
+            if row["log_head_id"] and self._store.log.hash_of(row["log_head_id"]) != row["log_head_hash"]:
+                problems.append(f"log entry {row['log_head_id']} is not the entry seal {row['id']} saw: the log "
+                                "was rewritten from there on")
+                break
             expected, prev_hash = row["id"] + 1, row["hash"]
         else:
             if (expected - 1, prev_hash) != self.head():
