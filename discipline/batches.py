@@ -91,7 +91,7 @@ def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: st
         if command in PUNCH_COMMANDS:
             count, days = store.attendance.withdraw_batch(batch_id, undo=undo_id)
             store.batches.set_counts(undo_id, events=0, details={"punches": count})
-            latest = max(store.months.closed(), default="")
+            latest = (store.months.latest() or "")
             months = sorted({day[:7] for day in days})
             return Undone(batch_id, undo_id, command, punches=count, months=tuple(m for m in months if m > latest),
                           closed_months=tuple(m for m in months if m <= latest))
@@ -120,7 +120,7 @@ def _withdraw_events(store: Store, table: RuleTable | RuleBook, batch_id: int, u
     if not live:
         return Undone(batch_id, undo_id, command, kept=tuple(sorted(kept.items())))
     cache.ensure_priced(store, table)
-    latest = max(store.months.closed(), default=None)
+    latest = store.months.latest()
     months = {e.id: payroll.month_of(e.at, table) for e in live}
     closed = {event_id: month for event_id, month in months.items() if latest is not None and month <= latest}
     posted = payroll.next_month(latest) if closed and latest is not None else None

@@ -146,7 +146,7 @@ def _apply(store: Store, table: RuleTable | RuleBook, rows: Callable[[StaffHisto
                            + _carried_forward(history, updated, existing, effective), recorded_at=now, batch=batch)
         personal = any(change.personal for change in fields)
         diff = _reprice(store, book, added, updated, existing, None if personal else effective)
-        latest = max(store.months.closed(), default="")  # a closed month never changes: not paid, not said
+        latest = (store.months.latest() or "")  # a closed month never changes: not paid, not said
         return RosterChange(effective, tuple(p.id for p in added), fields, unchanged, None if dry_run else batch,
                             changed=tuple(c for c in changes.changes(diff) if c.month > latest), dry_run=dry_run,
                             hired_on_adding=tuple(p.id for p in added if known and p.hired == effective))
@@ -185,7 +185,7 @@ def _reprice(store: Store, book: RuleBook, added: Sequence[Staff], updated: Sequ
 
 
 def _refuse_closed(store: Store, effective: dt.date) -> None:
-    latest = max(store.months.closed(), default=None)
+    latest = store.months.latest()
     if latest is not None and f"{effective:%Y-%m}" <= latest:
         first_open = payroll.month_bounds(payroll.next_month(latest))[0]
         raise DisciplineError(f"{effective} is in {effective:%Y-%m}, which is closed for payroll (up to {latest}); a "

@@ -68,7 +68,7 @@ class Logged:
 
 
 def latest_closed(store: Store) -> str | None:
-    return max(store.months.closed(), default=None)
+    return store.months.latest()
 
 
 def posting_month(store: Store, month: str) -> str | None:
@@ -318,7 +318,7 @@ def close(store: Store, table: RuleTable | RuleBook, month: str, *, now: dt.date
         if month in closed:
             raise DisciplineError(f"{month} is already closed (on {closed[month]['closed_at'][:10]}); a closed month "
                                   "never changes")
-        latest = max(closed, default=None)
+        latest = store.months.latest()
         if latest is not None and month < latest:
             raise DisciplineError(f"{month} is before {latest}, which is closed; months close in order, so {month} "
                                   "can no longer be closed (what is logged into it is paid in "

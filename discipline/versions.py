@@ -126,7 +126,7 @@ def publish(store: Store, text: str, *, name: str, effective: dt.date | None, pu
             raise DisciplineError(f"the version changes {', '.join(month_level)}, which state a whole month; let it "
                                   f"take effect on the first of a month ({first}, or "
                                   f"{effective.replace(day=1)} with --retroactive)")
-        latest_closed = max(store.months.closed(), default=None)
+        latest_closed = store.months.latest()
         if latest_closed is not None and f"{effective:%Y-%m}" <= latest_closed:
             raise DisciplineError(f"{effective} is in {effective:%Y-%m}, which is closed for payroll (up to "
                                   f"{latest_closed}); a version can take effect from "

@@ -7,6 +7,8 @@ import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..model import DisciplineError
+
 if TYPE_CHECKING:
     from . import Store
 
@@ -22,6 +24,17 @@ class ClosedMonths:
         """Closed month → when it was closed (the frozen statements are read one month at a time)."""
         return {row[0]: {"month": row[0], "closed_at": row[1]}
                 for row in self.db.execute("select month, closed_at from closed_months order by month")}
+
+    def latest(self) -> str | None:
+        """The latest closed month, the one later months' changes are posted after. A closed month whose row
+        was deleted behind the program's back would reopen it to back-dated entries; its seal remembers it."""
+        closed = self.closed()
+        missing = sorted(self._store.seals.sealed_months() - closed.keys())
+        if missing:
+            raise DisciplineError(f"closed month {missing[0]} is missing from the database (deleted behind the "
+                                  "program's back); run 'discipline verify' and restore the latest backup that "
+                                  "verifies")
+        return max(closed, default=None)
 
     def close(self, month: str, statements: str, *, closed_at: dt.datetime, exports: dict[str, bytes | str]) -> None:
         """Freeze a month: its statements and the exact bytes of each payroll export."""

@@ -206,7 +206,8 @@ def _subject(kind: str, subject: str) -> str:
         return f"rule version {subject}"
     if kind == "month":
         return f"closed month {subject}"
-    return {"roster": "the roster", "adjustments": "the adjustments", "batches": "the batches"}[kind]
+    return {"roster": "the roster", "adjustments": "the record of adjustments",
+            "batches": "the record of batches"}[kind]
 
 
 def _plain(value: Any) -> Any:
