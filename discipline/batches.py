@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from . import adjustments, cache, changes, payroll
+from . import adjustments, cache, changes, payroll, versions
 from .changes import Change
 from .model import DisciplineError, RuleBook, RuleTable
 from .storage import Store
@@ -78,6 +78,7 @@ def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: st
     if not reason.strip():
         raise DisciplineError("--reason must say why the batch is undone")
     with store.write():
+        table = versions.current(store, table)
         batch = store.batches.get(batch_id)  # read inside the transaction: another undo may just have committed
         if batch is None:
             raise DisciplineError(f"there is no batch {batch_id}; 'discipline batches' lists them")

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 import attrs
 
-from . import batches, cache, changes, payroll, textfile
+from . import batches, cache, changes, payroll, textfile, versions
 from .changes import Change
 from .model import DisciplineError, FileRefused, RuleBook, RuleTable, Staff, StaffHistory
 from .roster import COLUMNS, read_roster
@@ -117,8 +117,8 @@ def add(store: Store, table: RuleTable | RuleBook, values: Mapping[str, str], *,
 def _apply(store: Store, table: RuleTable | RuleBook, rows: Callable[[StaffHistory], str], *, effective: dt.date,
            now: dt.datetime, command: str, by: str | None, dry_run: bool, what: str, file: str | None = None,
            sha256: str | None = None) -> RosterChange:
-    book = RuleBook.single(table)
     with store.write(dry_run=dry_run):
+        book = versions.current(store, table)  # inside the lock: a version may have been published meanwhile
         _refuse_closed(store, effective)
         history = store.staff.history()
         existing = history.at(effective)

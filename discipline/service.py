@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from . import adjustments, batches, cache, changes, engine, payroll, roster_history, statements, textfile
+from . import adjustments, batches, cache, changes, engine, payroll, roster_history, statements, textfile, versions
 from .changes import Change
 from .model import Charge, DisciplineError, Event, FileRefused, RuleBook, RuleTable, StaffHistory, Statement
 from .storage import Store
@@ -88,8 +88,8 @@ def log(store: Store, table: RuleTable | RuleBook, event: Event, *, now: dt.date
     if event.at > now:
         raise DisciplineError(f"the time {event.at:%Y-%m-%d %H:%M:%S} is in the future (now is {now:%Y-%m-%d %H:%M}); "
                               "give --at a time that has passed")
-    book = RuleBook.single(table)
     with store.write():
+        book = versions.current(store, table)  # inside the lock: a version may have been published meanwhile
         cache.ensure_priced(store, book)
         month = payroll.month_of(event.at, book)
         posted = posting_month(store, month)
@@ -160,6 +160,7 @@ def void(store: Store, table: RuleTable | RuleBook, event_id: int, *, reason: st
     if not reason.strip():
         raise DisciplineError("--reason must say why the event is withdrawn")
     with store.write():
+        table = versions.current(store, table)
         row = store.log.event_row(event_id)
         if row is None:
             raise DisciplineError(f"there is no event {event_id}; 'discipline events' lists them")
@@ -218,6 +219,7 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
         held = store.batches.with_file("events import", digest)
         if held is not None:
             return Imported(batch=held["id"], logged=0, duplicates=(), already=True)
+        book = versions.current(store, book)
         cache.ensure_priced(store, book)
         people = store.staff.history()
         drafts = []
@@ -249,7 +251,7 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
         duplicates: list[str] = []
         held: list[int] = []
         if not allow_duplicates:
-            drafts, duplicates, held = _without_duplicates(store, drafts, table)
+            drafts, duplicates, held = _without_duplicates(store, drafts, book)
         # A batch even when every row was in the log already: it holds those events, so that undoing the
         # batch that logged them leaves them (``batches.undo``).
         batch = store.batches.add("events import", at=now, file=file, sha256=digest, by=by, events=len(drafts),
@@ -314,6 +316,7 @@ def close(store: Store, table: RuleTable | RuleBook, month: str, *, now: dt.date
     if now.date() <= last:
         raise DisciplineError(f"{month} has not ended yet (today is {now:%Y-%m-%d}); close a month after its last day")
     with store.write():
+        table = versions.current(store, table)
         closed = store.months.closed()
         if month in closed:
             raise DisciplineError(f"{month} is already closed (on {closed[month]['closed_at'][:10]}); a closed month "
@@ -452,6 +455,7 @@ def derive_attendance(store: Store, table: RuleTable | RuleBook, month: str, *, 
     tz = book.zone
     until = min(last, now.date() - dt.timedelta(days=1))
     with store.write(dry_run=dry_run):
+        book = versions.current(store, book)
         if posting_month(store, month):  # checked inside the transaction: a close may have just committed
             raise DisciplineError(f"{month} is closed for payroll, so its attendance can no longer be derived")
         people = store.staff.history()

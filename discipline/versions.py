@@ -45,6 +45,19 @@ def book(store: Store) -> RuleBook:
                           for row in rows))
 
 
+def current(store: Store, table: RuleTable | RuleBook) -> RuleBook:
+    """``table`` as the book to price with, read again when a version was published since it was read.
+
+    Call first thing inside ``write()``: a command reads the versions when it starts, and another may
+    publish one while it waits for the lock; inside the lock nothing can come in between. A table at hand
+    (a test's, a what-if's) is not the database's and is taken as it is.
+    """
+    given = RuleBook.single(table)
+    if not given.stored or store.versions.latest_number() == given.latest.number:
+        return given
+    return book(store)
+
+
 def first(store: Store, text: str, *, name: str, now: dt.datetime) -> RuleVersion | None:
     """Publish ``text`` as version 1 of a database that has none (``init``); None when it has versions.
 

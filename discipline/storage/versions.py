@@ -19,13 +19,17 @@ class RuleVersions:
     def add(self, *, effective: dt.date | None, published: dt.date, by: str | None, sha256: str, text: str,
             recorded_at: dt.datetime) -> int:
         """Store a version; returns its number (1, 2, … in the order published)."""
-        number = (self.db.execute("select max(number) from rule_versions").fetchone()[0] or 0) + 1
+        number = self.latest_number() + 1
         self.db.execute("insert into rule_versions (number, effective, published, by, sha256, text, recorded_at) "
                         "values (?, ?, ?, ?, ?, ?, ?)",
                         [number, effective.isoformat() if effective else None, published.isoformat(), by, sha256, text,
                          recorded_at.isoformat()])
         self._store.seals.later("rules", str(number))
         return number
+
+    def latest_number(self) -> int:
+        """The number of the latest version (0 when there is none): versions are only ever added."""
+        return self.db.execute("select max(number) from rule_versions").fetchone()[0] or 0
 
     def all(self) -> list[dict[str, Any]]:
         """Every version, in the order published."""

@@ -1,0 +1,140 @@
+"""Every command checks what it depends on inside its write transaction (issue 12, item 1).
+
+A command reads some things when it starts (the rule versions, whether a month is closed) and then
+waits for the write lock; another command may commit in between. These tests put that other command
+exactly there: ``Store.write`` is wrapped so that, the first time the command under test asks for the
+lock, a second connection closes October (or publishes a rule version) and commits. Whatever the
+command then does must agree with what is now in the database: a closed October takes no derived
+events, no roster or rule change, and what is logged into it is paid in November; a version published
+meanwhile prices what is logged after it.
+
+The clock stands at 2026-11-10 10:00 in Shanghai (a showroom: late from 08:31, 20 then 40 yuan in a
+month under the shipped table; 30 then 60 under ``version_2``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import TZ, data, invoke, run, shop_at
+from test_versions import ROSTER, version_2
+
+from discipline import service, versions
+from discipline.storage import Store
+
+NOW = "2026-11-10 10:00:00+08:00"
+
+
+@contextlib.contextmanager
+def first_lock_goes_to(intruder: Callable[[Store], None]) -> Iterator[list[bool]]:
+    """Run ``intruder`` on its own connection, committed, just before the command's first write begins."""
+    original = Store.write
+    done: list[bool] = []
+
+    @contextlib.contextmanager
+    def write(self: Store, **options):  # type: ignore[no-untyped-def]
+        if not done:
+            done.append(True)
+            other = Store(self.path)
+            try:
+                intruder(other)
+            finally:
+                other.close()
+        with original(self, **options) as store:
+            yield store
+
+    Store.write = write  # type: ignore[method-assign]
+    try:
+        yield done
+    finally:
+        Store.write = original  # type: ignore[method-assign]
+
+
+def close_october(store: Store) -> None:
+    service.close(store, versions.book(store), "2026-10", now=dt.datetime(2026, 11, 10, 10, 0, tzinfo=TZ))
+
+
+def publish_version_2(store: Store) -> None:
+    text = Path(version_2()).read_text(encoding="utf-8")
+    versions.publish(store, text, name="v2.toml", effective=dt.date(2026, 11, 2), published=dt.date(2026, 10, 25),
+                     by=None, retroactive=False, now=dt.datetime(2026, 11, 10, 10, 0, tzinfo=TZ))
+
+
+@pytest.fixture(autouse=True)
+def shop():
+    with shop_at(NOW, ROSTER, "--effective", "2026-09-01"):
+        run("log", "C01", "showroom.late", "--at", "2026-10-05 08:45")
+        Path("punches.csv").write_text("staff,time\n" + "".join(
+            f"C02,2026-10-{day:02d} {start}\nC02,2026-10-{day:02d} 17:40:00\n"
+            for day, start in ((12, "08:20:00"), (13, "08:50:00"), (14, "08:20:00"))), encoding="utf-8")
+        run("punches", "import", "punches.csv")
+        yield
+
+
+def frozen_october() -> bytes:
+    return run("payroll", "2026-10", "--format", "csv").stdout_bytes
+
+
+@pytest.mark.parametrize(("command", "sentence"), [
+    (["attendance", "derive", "2026-10"], "2026-10 is closed for payroll"),
+    (["staff", "set", "C01", "base_wage=5000", "--effective", "2026-10-15"], "2026-10"),
+    (["rules", "publish", "v2.toml", "--effective", "2026-10-20", "--published", "2026-10-01"], "closed"),
+    (["close", "2026-10"], "2026-10 is already closed"),
+], ids=["derive", "staff-set", "rules-publish", "close"])
+def test_a_change_to_october_is_refused_when_october_closed_while_it_waited(command, sentence):
+    version_2()
+    before = run("events", "--json").stdout
+    with first_lock_goes_to(close_october) as done:
+        result = invoke(*command)
+    assert done, "the intruder never ran"
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert sentence in result.stderr
+    assert run("events", "--json").stdout == before
+    assert invoke("verify").exit_code == 0
+    october = frozen_october().decode("utf-8-sig")
+    assert "C01,郑浩" in october and ",20.00," in october  # the one lateness of October, as frozen
+
+
+def test_a_log_into_october_after_it_closed_is_paid_in_november():
+    with first_lock_goes_to(close_october):
+        result = data("log", "C01", "showroom.late", "--at", "2026-10-20 08:50", "--json")
+    assert result["posted_month"] == "2026-11"
+    october_before = frozen_october()
+    november = data("scorecard", "C01", "--month", "2026-11", "--json")
+    assert november["fines"] == "40.00"  # the 2nd lateness of October, paid in November
+    assert frozen_october() == october_before
+    assert invoke("verify").exit_code == 0
+
+
+def test_an_events_import_into_october_after_it_closed_is_paid_in_november():
+    Path("late.csv").write_text("staff,rule,at\nC02,showroom.late,2026-10-21 08:50\n", encoding="utf-8")
+    with first_lock_goes_to(close_october):
+        result = data("events", "import", "late.csv", "--json")
+    assert (result["logged"], result["posted_month"]) == (1, "2026-11")
+    assert data("scorecard", "C02", "--month", "2026-11", "--json")["fines"] == "20.00"
+    assert invoke("verify").exit_code == 0
+
+
+def test_a_version_published_while_a_log_waited_prices_it():
+    """Version 2 (published meanwhile, effective 2 November) makes a first lateness 30, not 20."""
+    with first_lock_goes_to(publish_version_2):
+        result = data("log", "C01", "showroom.late", "--at", "2026-11-05 08:50", "--json")
+    assert [c["amount"] for c in result["charges"] if c["kind"] == "fine"] == ["30.00"]
+    card = data("scorecard", "C01", "--month", "2026-11", "--json")
+    assert card["fines"] == "30.00"
+    assert invoke("verify").exit_code == 0
+
+
+def test_a_version_published_while_a_derive_waited_prices_it():
+    Path("punches11.csv").write_text("staff,time\nC02,2026-11-03 08:50:00\nC02,2026-11-03 17:40:00\n"
+                                     "C02,2026-11-04 08:20:00\nC02,2026-11-04 17:40:00\n", encoding="utf-8")
+    run("punches", "import", "punches11.csv")
+    with first_lock_goes_to(publish_version_2):
+        run("attendance", "derive", "2026-11", "--yes")
+    card = data("scorecard", "C02", "--month", "2026-11", "--json")
+    assert card["fines"] == "30.00", card
+    assert invoke("verify").exit_code == 0
