@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import payroll, reports, service, statements, versions
+from .atomicfile import write_atomic
 from .model import Event, RuleTable
 from .rules import read_text
 from .storage import Store
@@ -105,24 +106,25 @@ def build(directory: Path, table: RuleTable) -> list[Path]:
         if rule == APPEAL[0]:
             service.void(store, table, logged.event_id, reason=APPEAL[1], by="SM1", now=now)
     punch_file = directory / f"punches-{MONTH}.csv"
-    punch_file.write_text(punches_csv(table), encoding="utf-8")
+    write_atomic(punch_file, punches_csv(table).encode("utf-8"))
     service.import_punches(store, table, punch_file, "csv", now=now)
     service.derive_attendance(store, table, MONTH, now=now)
     month = statements.month_statements(store, table, MONTH)
     written = [punch_file]
     for fmt in statements.PAYROLL_FORMATS:
         path = directory / f"payroll-{MONTH}.{fmt}"
-        path.write_bytes(statements.render_payroll(MONTH, month, table, fmt))
+        write_atomic(path, statements.render_payroll(MONTH, month, table, fmt))
         written.append(path)
     cards = directory / "scorecards"
     cards.mkdir(exist_ok=True)
     for statement in month:
         html = cards / f"{statement.staff_id}.html"
-        html.write_text(reports.scorecard_html(statement, table), encoding="utf-8")
+        write_atomic(html, reports.scorecard_html(statement, table).encode("utf-8"))
         text = cards / f"{statement.staff_id}.txt"
-        text.write_text(reports.scorecard_text(statement, table), encoding="utf-8")
+        write_atomic(text, reports.scorecard_text(statement, table).encode("utf-8"))
         data = cards / f"{statement.staff_id}.json"
-        data.write_text(json.dumps(payroll.to_json(statement), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        card = json.dumps(payroll.to_json(statement), ensure_ascii=False, indent=2) + "\n"
+        write_atomic(data, card.encode("utf-8"))
         written.extend([html, text, data])
     store.close()
     return [db_path, *written]

@@ -163,15 +163,28 @@ class Store:
         return rows[0]["value"] if rows else None
 
     def backup(self, target: Path) -> None:
-        """Copy the whole database to ``target`` with SQLite's online backup API (safe while others write)."""
+        """Copy the whole database to ``target`` with SQLite's online backup API (safe while others write).
+
+        The copy is made in a temporary file beside ``target`` (``atomicfile.replacing``), switched to
+        rollback-journal mode so it is one file with no -wal or -shm beside it, fsynced and renamed into
+        place: ``target`` appears complete or not at all, and a failed copy leaves nothing behind.
+        """
+        from ..atomicfile import replacing
+
         target = Path(target)
         if target.exists():
             raise DisciplineError(f"{target} exists already; give a new file name for the backup")
-        partial = target.with_name(target.name + ".partial")
-        partial.unlink(missing_ok=True)
-        dest = sqlite3.connect(str(partial))
-        try:
-            self.db.conn.backup(dest)
-        finally:
+        if not target.parent.is_dir():
+            raise DisciplineError(f"the folder {target.parent} does not exist; create it first or give another "
+                                  "path for the backup")
+        with replacing(target) as partial:
+            dest = sqlite3.connect(str(partial), isolation_level=None)
+            try:
+                self.db.conn.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE")  # the source's WAL flag came with its pages
+            except BaseException:
+                dest.close()
+                for suffix in ("-journal", "-wal", "-shm"):  # what SQLite left beside the discarded copy
+                    Path(f"{partial}{suffix}").unlink(missing_ok=True)
+                raise
             dest.close()
-        partial.rename(target)
