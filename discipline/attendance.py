@@ -48,6 +48,7 @@ import chinese_calendar
 
 from .model import DisciplineError, RuleBook, RuleTable, Shift, Staff, StaffHistory
 from .textfile import read_csv
+from .typed import far_from_today, year_after
 
 LEAVE_PARTS = ("full", "am", "pm")
 #: Words accepted for a leave part, mapped to the part.
@@ -565,11 +566,12 @@ def _plural(n: int, word: str) -> str:
 # Schedule and leave files
 
 
-def read_schedule(text: str, roster: Mapping[str, Staff],
-                  table: RuleTable) -> tuple[list[tuple[str, dt.date, str | None]], list[str]]:
+def read_schedule(text: str, roster: Mapping[str, Staff], table: RuleTable, *,
+                  today: dt.date | None = None) -> tuple[list[tuple[str, dt.date, str | None]], list[str]]:
     """Rows ``(staff, date, shift or None for rest)`` of a ``staff,date,shift`` CSV, and its problems.
 
-    A problem is ``"line N: …"``; a row with a problem is left out, the others are returned.
+    A problem is ``"line N: …"``; a row with a problem is left out, the others are returned. Given
+    ``today``, a date before 2000 or more than a year after it is a problem (``typed.far_from_today``).
     """
     shifts = [shift.name for shift in table.shifts]
     allowed = ", ".join([*shifts, *REST_WORDS])
@@ -583,13 +585,15 @@ def read_schedule(text: str, roster: Mapping[str, Staff],
         problems.append(f"the shift {what}; use one of {allowed}")
         return False, None
 
-    return _read_rows(text, roster, ("staff", "date", "shift"), value, "a shift")
+    return _read_rows(text, roster, ("staff", "date", "shift"), value, "a shift", today)
 
 
-def read_leave(text: str, roster: Mapping[str, Staff]) -> tuple[list[Leave], list[str]]:
+def read_leave(text: str, roster: Mapping[str, Staff], *,
+               today: dt.date | None = None) -> tuple[list[Leave], list[str]]:
     """Leave of a ``staff,date,part`` CSV (part full/am/pm or 全天/上午/下午), and its problems.
 
-    A problem is ``"line N: …"``; a row with a problem is left out, the others are returned.
+    A problem is ``"line N: …"``; a row with a problem is left out, the others are returned. Given
+    ``today``, a date before 2000 or more than a year after it is a problem (``typed.far_from_today``).
     """
 
     def value(cell: str, problems: list[str]) -> tuple[bool, str | None]:
@@ -600,13 +604,13 @@ def read_leave(text: str, roster: Mapping[str, Staff]) -> tuple[list[Leave], lis
             return False, None
         return True, part
 
-    rows, problems = _read_rows(text, roster, ("staff", "date", "part"), value, "leave")
+    rows, problems = _read_rows(text, roster, ("staff", "date", "part"), value, "leave", today)
     return [Leave(staff_id, day, part or "full") for staff_id, day, part in rows], problems
 
 
 def _read_rows(text: str, roster: Mapping[str, Staff], columns: tuple[str, str, str],
-               value: Callable[[str, list[str]], tuple[bool, str | None]],
-               what: str) -> tuple[list[tuple[str, dt.date, str | None]], list[str]]:
+               value: Callable[[str, list[str]], tuple[bool, str | None]], what: str,
+               today: dt.date | None = None) -> tuple[list[tuple[str, dt.date, str | None]], list[str]]:
     """Rows ``(staff, date, value)`` of a three-column CSV; ``value`` checks the third column.
 
     The same person and date (and, for leave, the same value) twice is a problem on the second line.
@@ -632,6 +636,8 @@ def _read_rows(text: str, roster: Mapping[str, Staff], columns: tuple[str, str, 
         day = _parse_date(date_text)
         if day is None:
             found_problems.append(f"{date_text!r} is not a date like 2026-11-03")
+        elif today is not None and (far := far_from_today(day, today=today)):
+            found_problems.append(f"the date {far}; give a date from 2000-01-01 to {year_after(today)}")
         good, result = value(third, found_problems)
         problems.extend((line, message) for message in found_problems)
         if found_problems or not good or day is None:

@@ -19,7 +19,7 @@ import zoneinfo
 from .model import Event
 from .money import parse_decimal
 from .textfile import MAX_PROBLEMS, read_csv
-from .typed import local_time, plain_text
+from .typed import local_time, plain_text, refuse_controls
 
 #: The longest note a row (or ``--note``) may carry.
 NOTE_LIMIT = 2000
@@ -62,6 +62,8 @@ def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo, shared: dict[str, str]
     for column in REQUIRED:
         if not record.get(column):
             raise ValueError(f"{column} is empty")
+    for column, text in record.items():  # notes and names are shown on terminals and printed scorecards
+        refuse_controls(text, what=column)
     try:
         at = local_time(record["at"], tz)
     except ValueError as exc:
@@ -69,7 +71,7 @@ def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo, shared: dict[str, str]
     note = plain_text(record.get("note", ""), what="note", limit=NOTE_LIMIT)
     count = None
     if record.get("count"):
-        if not record["count"].isdigit() or int(record["count"]) < 1:
+        if not record["count"].isdecimal() or int(record["count"]) < 1:  # isdigit() takes ² too, which int() does not
             raise ValueError(f"count {record['count']!r} must be a whole number of 1 or more")
         count = int(record["count"])
     amounts = {}

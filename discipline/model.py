@@ -198,6 +198,11 @@ class Settings:
     lapse_multiplier: Decimal = Decimal(2)
     notice_days: int = 7
     """A new version may take effect no sooner than this many days after it is published (公示)."""
+    plausible_amount_limit: Decimal | None = None
+    """Yuan: a value or loss typed above this needs ``--confirm``; None: one year's wage of the person it is
+    logged against (``plausible.py``)."""
+    plausible_wage_limit: Decimal | None = None
+    """Yuan a month: a wage (base + bonus) recorded above this needs ``--confirm``; None: ``plausible.WAGE``."""
 
 
 @attrs.frozen

@@ -7,6 +7,8 @@ are what people and JSON see: ``"40.00"`` for money, ``"3"`` or ``"1.5"`` for po
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN = Decimal("0.01")
@@ -18,25 +20,43 @@ def fen(amount: Decimal) -> Decimal:
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
-def parse_decimal(text: str | int | Decimal, *, what: str, money: bool = False) -> Decimal:
-    """Read a number typed by a person or written in a file; ``ValueError`` names ``what``.
+#: Money as people write it once read (NFKC): digits, an optional sign, commas only between groups of
+#: three digits, an optional point and decimals. ASCII digits only: ``Decimal`` would also read other
+#: scripts' digits and ``1_000``, which nobody types for money.
+_WRITTEN = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]*)?")
+#: Amounts at or above this are not money at all (no --confirm takes them).
+TOO_LARGE = Decimal("1e12")
 
-    Refuses floats' special values (NaN, infinity), scientific notation (``1e4`` is a slip, not ten
-    thousand yuan) and numbers too large to be money; ``money`` refuses parts of a fen rather than
-    rounding them one way here and another there.
+
+def parse_decimal(text: str | int | Decimal, *, what: str, money: bool = False) -> Decimal:
+    """Read a number typed by a person or written in a file; ``ValueError`` names ``what`` and says what is
+    allowed.
+
+    Read, as staff type on a shop PC with a Chinese input method: full-width digits, point and comma
+    (``１２３．５０`` is 123.50, read through NFKC), commas between groups of three digits (``1,234.50``)
+    and, for ``money``, the unit written with it (``123元``, ``¥123``, ``￥123``).
+    Refused: floats' special values (NaN, infinity), scientific notation (``1e4`` is a slip, not ten
+    thousand yuan), commas anywhere else (``1,5`` is 1.5 in some places, 15 in others), underscores,
+    other scripts' digits, ``。`` for a point, other units (``万``, ``角``) and numbers too large to be
+    money; ``money`` refuses parts of a fen rather than rounding them one way here and another there.
     """
     if isinstance(text, bool):
         raise ValueError(f"{what} must be a number, not {text!r}")
-    written = str(text).strip().replace(",", "")
-    try:
-        value = Decimal(written)
-    except InvalidOperation:
-        raise ValueError(f"{what} must be a number such as 20 or 1.50, not {text!r}") from None
-    if not value.is_finite():
-        raise ValueError(f"{what} must be a finite number, not {text!r}")
-    if "e" in written.lower():
-        raise ValueError(f"{what} must be written out in digits, like 10000, not {text!r}")
-    if abs(value) >= Decimal("1e12"):
+    written = unicodedata.normalize("NFKC", str(text)).strip()
+    if money:
+        written = written.removeprefix("¥").removesuffix("元").strip()  # NFKC makes ￥ ¥
+    if not _WRITTEN.fullmatch(written) or not any(ch.isdigit() for ch in written):
+        try:
+            value = Decimal(written)
+        except InvalidOperation:
+            value = None
+        if value is not None and not value.is_finite():
+            raise ValueError(f"{what} must be a finite number, not {text!r}")
+        if value is not None and "e" in written.lower():
+            raise ValueError(f"{what} must be written out in digits, like 10000, not {text!r}")
+        raise ValueError(f"{what} must be a number such as 20, 1.50 or 1,234.50, not {text!r}")
+    value = Decimal(written.replace(",", ""))
+    if abs(value) >= TOO_LARGE:
         raise ValueError(f"{what} is too large: {text!r}")
     if money and value != value.quantize(FEN):
         raise ValueError(f"{what} {text!r} has parts of a fen; give yuan with at most two decimals")

@@ -25,12 +25,13 @@ from decimal import Decimal
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from .model import Line, RuleTable, Statement
 from .money import ZERO, fen, number, yuan
 from .payroll import explain_cap
 from .resources import templates_path
-from .texttable import pad, text_table, width
+from .texttable import pad, shown, text_table, width
 
 #: Chinese and English names of each kind of line.
 KIND_NAMES = {
@@ -118,6 +119,14 @@ def _text_table(columns: Sequence[Sequence[str]], rows: Iterable[Mapping[str, st
                       right=[keys.index(key) for key in right])
 
 
+def _shown(value: Any) -> Any:
+    """Every text a template prints, through ``texttable.shown``: a name holding an escape code or a direction
+    override (stored before input refused them) shows as its escape on the terminal and the page alike."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return shown(value, keep="\n")
+    return value
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     """The one Jinja environment: templates from ``templates/``, HTML autoescaped, strict about variables."""
@@ -128,6 +137,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_shown,
     )
     env.filters.update({
         "yuan": yuan, "number": number, "pad": pad, "width": width, "signed": signed,
@@ -182,7 +192,9 @@ def scorecard_html(statement: Statement, table: RuleTable) -> str:
 # ─── Payroll ────────────────────────────────────────────────────────────────────────────────────
 
 def _guard(text: str) -> str:
-    """A text cell Excel would run as a formula gets a leading apostrophe."""
+    """A text cell Excel would run as a formula gets a leading apostrophe; a control character or a
+    direction override in it is written as its escape (``texttable.shown``)."""
+    text = shown(text)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

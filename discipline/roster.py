@@ -17,7 +17,9 @@ import attrs
 
 from .model import RuleTable, Staff
 from .money import parse_decimal
+from .plausible import wage_problem
 from .textfile import read_csv
+from .typed import refuse_controls
 
 COLUMNS = ("id", "name", "store", "team", "role", "supervisor", "base_wage", "bonus", "shift", "city",
            "hired", "left", "clock", "pin")
@@ -36,9 +38,10 @@ class RosterProblem:
         return f"line {self.line}: {self.message}" if self.line else self.message
 
 
-def read_roster(text: str, table: RuleTable,
-                existing: Mapping[str, Staff]) -> tuple[list[Staff], list[RosterProblem]]:
-    """Parse and check a roster file against the rule table and the stored roster."""
+def read_roster(text: str, table: RuleTable, existing: Mapping[str, Staff], *,
+                confirm: bool = False) -> tuple[list[Staff], list[RosterProblem]]:
+    """Parse and check a roster file against the rule table and the stored roster. A wage beyond the
+    plausible limit (``plausible.py``) is a problem unless ``confirm``."""
     try:
         found = read_csv(text)
     except ValueError as exc:
@@ -80,6 +83,11 @@ def read_roster(text: str, table: RuleTable,
             problems.append(RosterProblem(lines[person_id], f"{person_id} is in a supervisor cycle "
                                           "(someone is their own supervisor, directly or through others)"))
     problems.extend(_shared_numbers(merged, lines))
+    if not confirm:
+        for person in staff:
+            message = wage_problem(person, table, existing.get(person.id))
+            if message:
+                problems.append(RosterProblem(lines[person.id], message))
     problems.sort(key=lambda p: p.line)
     return staff, problems
 
@@ -94,6 +102,11 @@ def _staff(record: dict[str, str], line: int, table: RuleTable,
     for column in REQUIRED:
         if not record.get(column):
             bad(f"{column} is empty")
+    for column, text in record.items():  # names and stores are shown on terminals and printed scorecards
+        try:
+            refuse_controls(text, what=column)
+        except ValueError as exc:
+            bad(str(exc))
     person_id = record.get("id", "")
     if person_id.startswith("team:") or any(ch.isspace() for ch in person_id):
         bad(f"id {person_id!r} may not contain spaces or start with 'team:'")

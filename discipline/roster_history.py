@@ -73,18 +73,20 @@ class RosterChange:
 
 
 def import_file(store: Store, table: RuleTable | RuleBook, data: bytes, *, effective: dt.date, now: dt.datetime,
-                file: str = "", by: str | None = None, dry_run: bool = False) -> RosterChange:
-    """A roster CSV's rows as versions from ``effective``; any bad row refuses the whole file."""
+                file: str = "", by: str | None = None, dry_run: bool = False, confirm: bool = False) -> RosterChange:
+    """A roster CSV's rows as versions from ``effective``; any bad row refuses the whole file (a wage beyond
+    the plausible limit too, unless ``confirm``: ``plausible.py``)."""
     try:
         text = textfile.decode(data)
     except ValueError as exc:
         raise DisciplineError(str(exc)) from None
     return _apply(store, table, lambda history: text, effective=effective, now=now, command="staff import",
-                  file=file, sha256=batches.sha256(data), by=by, dry_run=dry_run, what="roster")
+                  file=file, sha256=batches.sha256(data), by=by, dry_run=dry_run, what="roster", confirm=confirm)
 
 
 def set_fields(store: Store, table: RuleTable | RuleBook, staff_id: str, values: Mapping[str, str], *,
-               effective: dt.date, now: dt.datetime, by: str | None = None, dry_run: bool = False) -> RosterChange:
+               effective: dt.date, now: dt.datetime, by: str | None = None, dry_run: bool = False,
+               confirm: bool = False) -> RosterChange:
     """One person's fields (``base_wage=4500``, ``store=…``, ``left=2026-11-30``) from ``effective``."""
     unknown = [name for name in values if name not in FIELDS]
     if unknown:
@@ -98,11 +100,11 @@ def set_fields(store: Store, table: RuleTable | RuleBook, staff_id: str, values:
         return _csv([{**_row(current), **values}])
 
     return _apply(store, table, rows, effective=effective, now=now, command="staff set", by=by, dry_run=dry_run,
-                  what="change")
+                  what="change", confirm=confirm)
 
 
 def add(store: Store, table: RuleTable | RuleBook, values: Mapping[str, str], *, effective: dt.date,
-        now: dt.datetime, by: str | None = None, dry_run: bool = False) -> RosterChange:
+        now: dt.datetime, by: str | None = None, dry_run: bool = False, confirm: bool = False) -> RosterChange:
     """One new person, given the roster's columns."""
 
     def rows(history: StaffHistory) -> str:
@@ -111,19 +113,19 @@ def add(store: Store, table: RuleTable | RuleBook, values: Mapping[str, str], *,
         return _csv([dict(values)])
 
     return _apply(store, table, rows, effective=effective, now=now, command="staff add", by=by, dry_run=dry_run,
-                  what="new person")
+                  what="new person", confirm=confirm)
 
 
 def _apply(store: Store, table: RuleTable | RuleBook, rows: Callable[[StaffHistory], str], *, effective: dt.date,
            now: dt.datetime, command: str, by: str | None, dry_run: bool, what: str, file: str | None = None,
-           sha256: str | None = None) -> RosterChange:
+           sha256: str | None = None, confirm: bool = False) -> RosterChange:
     with store.write(dry_run=dry_run):
         book = versions.current(store, table)  # inside the lock: a version may have been published meanwhile
         _refuse_closed(store, effective)
         history = store.staff.history()
         existing = history.at(effective)
         known = history.latest()
-        people, problems = read_roster(rows(history), book.at(effective), {**known, **existing})
+        people, problems = read_roster(rows(history), book.at(effective), {**known, **existing}, confirm=confirm)
         if problems:
             if len(problems) == 1 and problems[0].line and what != "roster":
                 raise DisciplineError(f"the {what} was not recorded: {problems[0].message}")

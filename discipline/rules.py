@@ -38,7 +38,7 @@ RULE_KEYS = (
 SALARY_KEYS = ("base_days", "base_months", "bonus_share")
 SETTINGS_KEYS = {
     "timezone", "base_score", "point_value", "max_deduction_ratio", "fines", "pay_days",
-    "lapse_multiplier", "notice_days",
+    "lapse_multiplier", "notice_days", "plausible_amount_limit", "plausible_wage_limit",
 }
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 WINDOW_RE = re.compile(r"^(month|ever|[1-9][0-9]{0,3}d)$")
@@ -160,6 +160,7 @@ class _Reader:
                 self.add(self.section_line(f"[{key}]") or self.line_of(key), "",
                          f"unknown section '{key}' (allowed: settings, roles, dispositions, rating, "
                          "minimum_wage, shifts, rule)")
+        self.controls(data)
         settings = self.settings(data.get("settings", {}))
         roles = self.names(data.get("roles", {}), "roles")
         dispositions = self.names(data.get("dispositions", {}), "dispositions")
@@ -178,6 +179,34 @@ class _Reader:
         shifts = self.shifts(data.get("shifts", {}))
         return RuleTable(settings=settings, rules=tuple(rules), roles=roles, dispositions=dispositions,
                          bands=bands, minimum_wages=wages, shifts=shifts, path=self.path)
+
+    def controls(self, data: dict[str, Any]) -> None:
+        """Every text of the table (names, sources, items) must show as written: a control character
+        (an escape code, NUL, a direction override; ``typed.unsafe``) in one is a problem, a line break in a
+        multi-line source is not."""
+        from .typed import escaped, unsafe
+
+        def walk(value: Any, key: str, start: int, code: str, *, top: bool = False) -> None:
+            if isinstance(value, dict):  # a key's own line at the top of a section or rule, else its parent's
+                for name, inner in value.items():
+                    walk(inner, str(name), self.line_of(str(name), start) if start and top else start, code)
+            elif isinstance(value, list):
+                for inner in value:
+                    walk(inner, key, start, code, top=top)
+            elif isinstance(value, str):
+                bad = next((ch for ch in value if ch not in "\n\t" and unsafe(ch)), None)
+                if bad is not None:
+                    self.add(start, code, f"{key} holds a control character ({escaped(bad)}); write plain text")
+
+        for section, value in data.items():
+            if section == "rule" and isinstance(value, list):
+                for index, raw in enumerate(value):
+                    start = self.rule_starts[index] if index < len(self.rule_starts) else 0
+                    code = raw.get("code") if isinstance(raw, dict) and isinstance(raw.get("code"), str) else ""
+                    walk(raw, "rule", start, "" if code and any(unsafe(ch) for ch in code) else code, top=True)
+            else:
+                walk(value, section, self.section_line(f"[{section}]") or self.section_line(f"[[{section}]]"), "",
+                     top=True)
 
     def settings(self, raw: Any) -> Settings:
         start = self.section_line("[settings]")
@@ -210,7 +239,8 @@ class _Reader:
                 if number is not None:
                     if key == "max_deduction_ratio" and not (0 <= number <= 1):
                         self.add(line, "", f"max_deduction_ratio must be between 0 and 1, not {value}")
-                    elif key in ("pay_days", "lapse_multiplier") and number <= 0:
+                    elif key in ("pay_days", "lapse_multiplier", "plausible_amount_limit",
+                                 "plausible_wage_limit") and number <= 0:
                         self.add(line, "", f"{key} must be more than 0, not {value}")
                     else:
                         values[key] = number

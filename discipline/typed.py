@@ -47,19 +47,57 @@ def _date_only(text: str) -> bool:
     return True
 
 
-def plain_text(text: str, *, what: str, limit: int) -> str:
-    """Text as typed, stripped; ``ValueError`` for control characters (escape codes, NUL, line breaks,
-    direction overrides) or more than ``limit`` characters."""
-    text = text.strip()
+def unsafe(ch: str) -> bool:
+    """Whether a character would act on a terminal or a page instead of showing: a C0 or C1 control
+    (escape codes, NUL, DEL), a line or paragraph separator, or an invisible format character such as the
+    direction overrides U+202A–U+202E and isolates U+2066–U+2069 (a zero-width joiner, which joins emoji,
+    is text)."""
+    return ch != "\u200d" and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+
+
+def refuse_controls(text: str, *, what: str) -> str:
+    """``text`` unchanged, or ``ValueError`` naming ``what`` and the first character ``unsafe`` to store:
+    names, stores, notes and reasons are shown on terminals and printed scorecards."""
+    if text.isprintable():  # the usual case, in C: no control, format or separator character at all
+        return text
     for ch in text:
         if ch in "\r\n\u2028\u2029":
             raise ValueError(f"{what} holds a line break; keep it on one line")
-        if unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d":  # a zero-width joiner joins emoji
-            raise ValueError(f"{what} holds a control character ({ch.encode('unicode_escape').decode()}); "
-                             "type plain text")
+        if unsafe(ch):
+            raise ValueError(f"{what} holds a control character ({escaped(ch)}); type plain text")
+    return text
+
+
+def escaped(ch: str) -> str:
+    """A character as Python writes its escape: ``\\x1b``, ``\\u202e``."""
+    return ch.encode("unicode_escape").decode("ascii")
+
+
+def plain_text(text: str, *, what: str, limit: int) -> str:
+    """Text as typed, stripped; ``ValueError`` for control characters (escape codes, NUL, line breaks,
+    direction overrides) or more than ``limit`` characters."""
+    text = refuse_controls(text.strip(), what=what)
     if len(text) > limit:
         raise ValueError(f"{what} is too long ({len(text)} characters); keep it under {limit}")
     return text
+
+
+def year_after(today: dt.date) -> dt.date:
+    """The same day a year on (28 February for 29 February)."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
+
+
+def far_from_today(day: dt.date, *, today: dt.date) -> str | None:
+    """Why a day in a punch, schedule or leave file cannot be meant (before 2000, or more than a year after
+    ``today``: a machine's clock or a spreadsheet's date cell gone wrong), or None when it can."""
+    if day < EARLIEST.date():
+        return f"{day} is before {EARLIEST.date()}"
+    if day > year_after(today):
+        return f"{day} is more than a year after today ({today})"
+    return None
 
 
 def local_date(text: str, *, what: str) -> dt.date:

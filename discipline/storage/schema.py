@@ -213,3 +213,12 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1,
                                                                    _migration_4, _migration_5, _migration_6)
 #: The schema version from which the tables that decide money are sealed.
 SEALED_FROM = 6
+
+
+def newer_schema(path: object, version: int) -> str:
+    """What to do with a database a newer release wrote: ``init`` cannot take it back to this schema."""
+    from .. import DISTRIBUTION, __version__
+
+    return (f"{path} was written by a newer release of discipline (schema version {version}; this release, "
+            f"{__version__}, reads up to {len(MIGRATIONS)}); install the newer release "
+            f"('pip install -U {DISTRIBUTION}') to use it, or use a backup made by this release")

@@ -1,0 +1,71 @@
+"""Amounts too large to be meant: a slip of the keyboard must not be carried forward for ever.
+
+A loss typed as ``999999999999`` was once accepted; the legal cap deducts a little of it each month and
+carries the rest into the next, so the slip never goes away. An amount a person types beyond a limit
+is therefore refused unless the command is given ``--confirm`` (the amount is real)::
+
+    discipline log C01 vehicle.damage --loss 999999999999
+    Error: --loss 999999999999.00 yuan is more than one year's wage of C01 (60000.00 yuan); if the amount
+    is real, give the command again with --confirm
+
+The limits, from the ``[settings]`` of the rule table in force on the day:
+
+- a value or a loss (``--value``, ``--loss``, the ``value`` and ``loss`` columns of an events file):
+  ``plausible_amount_limit`` yuan; unset, one year's wage (12 × (base_wage + bonus)) of the person it is
+  logged against, or ``AMOUNT`` yuan when that is not known (a violation of ``team:T``, a wage of 0);
+- a monthly wage (base_wage + bonus) recorded by ``staff import``, ``set`` or ``add``:
+  ``plausible_wage_limit`` yuan; unset, ``WAGE``. Only a wage that changes is checked.
+
+Nothing at or above ``money.TOO_LARGE`` is money at all, ``--confirm`` or not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from .model import Event, RuleTable, Staff
+from .money import yuan
+
+#: The limit for a value or loss when the rule table sets none and the person's wage is not known.
+AMOUNT = Decimal(100_000)
+#: The limit for a monthly wage (base + bonus) when the rule table sets none.
+WAGE = Decimal(100_000)
+
+
+def amount_limit(table: RuleTable, person: Staff | None) -> tuple[Decimal, str]:
+    """The largest value or loss accepted without ``--confirm``, and what it is, in words."""
+    if table.settings.plausible_amount_limit is not None:
+        return table.settings.plausible_amount_limit, "the rule table's plausible_amount_limit"
+    if person is not None and person.base_wage + person.bonus > 0:
+        return 12 * (person.base_wage + person.bonus), f"one year's wage of {person.id}"
+    return AMOUNT, "the limit for an amount typed without a known wage"
+
+
+def event_problem(event: Event, table: RuleTable, roster: Mapping[str, Staff], *, option: bool) -> str | None:
+    """Why ``event``'s value or loss needs ``--confirm``, or None. ``roster`` is the people on the event's
+    day; ``option`` names ``--loss`` (typed on the command line) rather than the ``loss`` column."""
+    for name in ("value", "loss"):
+        amount = getattr(event, name)
+        if amount is None:
+            continue
+        limit, what = amount_limit(table, roster.get(event.staff))
+        if amount > limit:
+            label = f"--{name}" if option else name
+            return (f"{label} {yuan(amount)} yuan is more than {what} ({yuan(limit)} yuan); if the amount is real, "
+                    "give the command again with --confirm")
+    return None
+
+
+def wage_problem(person: Staff, table: RuleTable, before: Staff | None) -> str | None:
+    """Why ``person``'s monthly wage needs ``--confirm``, or None (also when it is what it was ``before``)."""
+    wage = person.base_wage + person.bonus
+    if before is not None and before.base_wage + before.bonus == wage:
+        return None
+    limit = table.settings.plausible_wage_limit
+    limit, what = (limit, "the rule table's plausible_wage_limit") if limit is not None else (
+        WAGE, "the limit for a monthly wage")
+    if wage > limit:
+        return (f"{person.id}'s monthly wage of {yuan(wage)} yuan (base_wage + bonus) is more than {what} "
+                f"({yuan(limit)} yuan); if it is real, give the command again with --confirm")
+    return None
