@@ -18,7 +18,9 @@ from typing import Any
 
 import click
 
+from discipline import DISTRIBUTION
 from discipline.model import DisciplineError
+from discipline.texttable import shown, shown_json
 
 
 class InputError(click.ClickException):
@@ -55,15 +57,19 @@ class Group(click.Group):
             raise click.exceptions.Exit(0) from None
         except click.UsageError as exc:  # one sentence, like every other refusal, with where to look
             where = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
-            raise InputError(f"{exc.format_message().rstrip('.')}; '{where} --help' shows what it takes") from None
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            message = f"{exc.format_message().rstrip('.')}; '{where} --help' shows what it takes"
+            raise InputError(shown(message)) from None
+        except click.ClickException as exc:  # what a person typed, or a database holds, shows as its escapes
+            exc.message = shown(exc.message)
+            raise
+        except (click.exceptions.Exit, click.Abort):
             raise
         except (DisciplineError, RulesError) as exc:
             problems = getattr(exc, "problems", ())
             if len(problems) > 1:  # a refused file: every bad row (or rule) with its line, then the summary
                 for problem in problems:
-                    click.echo(str(problem), err=True)
-            raise InputError(str(exc)) from None
+                    click.echo(shown(str(problem)), err=True)
+            raise InputError(shown(str(exc))) from None
         except sqlite3.Error as exc:
             raise click.ClickException(f"the database could not be used ({exc})") from None
         except OSError as exc:
@@ -123,6 +129,32 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
+def reads(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A command that only reads: all its reads in one snapshot (``Store.read``), so a payroll printed while a
+    roster import commits is the month before it or after it, never half of each. When it must write after
+    all (the charges cache was made with another rule table), it runs again inside a write."""
+
+    @functools.wraps(fn)
+    def command(head: Any, /, *args: Any, **kwargs: Any) -> Any:
+        from discipline.storage import NeedsWrite, NoDatabase
+
+        app = head if isinstance(head, App) else head.find_object(App)
+        try:
+            store = app.store()
+        except NoDatabase:  # the command says so, or reads the rule table at hand
+            return fn(head, *args, **kwargs)
+        try:
+            with store.read():
+                app.__dict__.pop("book", None)  # read in the snapshot, not before it
+                return fn(head, *args, **kwargs)
+        except NeedsWrite:
+            app.__dict__.pop("book", None)
+            with store.write():
+                return fn(head, *args, **kwargs)
+
+    return command
+
+
 def output_option(*formats: str, default: str = "text") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``--format F`` plus ``--json`` as its shorthand, for every command that prints data."""
 
@@ -167,6 +199,10 @@ def by_name(ctx: click.Context, param: click.Parameter, value: str | None) -> st
 
 #: ``--by NAME`` of a bulk command: who ran it (kept on its batch).
 by_option = click.option("--by", metavar="NAME", callback=by_name, help="Who ran it (kept on the batch).")
+#: ``--confirm`` of a command that takes money: an amount beyond the plausible limit is real (``plausible.py``).
+confirm_option = click.option("--confirm", is_flag=True, help=(
+    "Accept an amount beyond the plausible limit (a value or loss over one year's wage, a monthly wage over "
+    "100000; or the rule table's plausible_amount_limit, plausible_wage_limit): it is real."))
 
 
 def chosen(fmt: str, as_json: bool) -> str:
@@ -178,7 +214,7 @@ LIST_LIMIT = 50
 
 
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(shown_json(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 def month_argument(value: str) -> str:
@@ -192,7 +228,7 @@ def month_argument(value: str) -> str:
               help="The database file (or $DISCIPLINE_DB).")
 @click.option("--rules", "rules", default=None, envvar="DISCIPLINE_RULES",
               help="The rule table (or $DISCIPLINE_RULES; else ./rules.toml if present, else the shipped one).")
-@click.version_option(package_name="discipline")
+@click.version_option(package_name=DISTRIBUTION)
 @click.pass_context
 def cli(ctx: click.Context, db: str, rules: str | None) -> None:
     """Staff attendance and discipline scoring for retail stores and car showrooms.
@@ -263,7 +299,7 @@ def print_roster_change(result: Any) -> None:
     click.echo(f"{prefix}roster: {len(result.added)} added, {result.updated} updated, {result.unchanged} "
                f"unchanged{batch}")
     for change in result.fields[:LIST_LIMIT]:
-        click.echo(f"  {change}" + ("" if change.personal else f" from {result.effective}"))
+        click.echo(f"  {shown(str(change))}" + ("" if change.personal else f" from {result.effective}"))
     if result.hired_on_adding:
         click.echo(f"  hired {result.effective} (no hired date given: the day added): "
                    f"{', '.join(result.hired_on_adding)}")
@@ -286,9 +322,10 @@ def roster_change_json(result: Any) -> dict[str, Any]:
 @date_option("--effective", "The day the changes take effect (default: today).")
 @click.option("--dry-run", is_flag=True, help="Show what would change, for the roster and for pay; change nothing.")
 @by_option
+@confirm_option
 @output_option("text", "json")
 @pass_app
-def staff_import(app: App, file: str, effective: Any, dry_run: bool, by: str | None, fmt: str,
+def staff_import(app: App, file: str, effective: Any, dry_run: bool, by: str | None, confirm: bool, fmt: str,
                  as_json: bool) -> None:
     """Add or update staff from a CSV file (UTF-8, with or without BOM), each change from a date.
 
@@ -303,7 +340,7 @@ def staff_import(app: App, file: str, effective: Any, dry_run: bool, by: str | N
 
     data = read_input(file)
     result = service.import_staff(app.store(), app.book, data, now=app.now(), file=Path(file).name, by=by,
-                                  effective=effective, dry_run=dry_run)
+                                  effective=effective, dry_run=dry_run, confirm=confirm)
     if chosen(fmt, as_json) == "json":
         print_json(roster_change_json(result))
         return
@@ -316,10 +353,11 @@ def staff_import(app: App, file: str, effective: Any, dry_run: bool, by: str | N
 @date_option("--effective", "The day the change takes effect (default: today).")
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
 @by_option
+@confirm_option
 @output_option("text", "json")
 @pass_app
 def staff_set(app: App, staff_id: str, values: tuple[str, ...], effective: Any, dry_run: bool, by: str | None,
-              fmt: str, as_json: bool) -> None:
+              confirm: bool, fmt: str, as_json: bool) -> None:
     """Change one person from a date: a raise, a transfer, a new supervisor, a leaver's left date.
 
     \b
@@ -336,7 +374,8 @@ def staff_set(app: App, staff_id: str, values: tuple[str, ...], effective: Any, 
             raise InputError(f"{value!r} is not FIELD=VALUE; fields: {', '.join(roster_history.FIELDS)}")
         fields[name.strip()] = text.strip()
     result = roster_history.set_fields(app.store(), app.book, staff_id.strip(), fields,
-                                       effective=effective or app.today(), now=app.now(), by=by, dry_run=dry_run)
+                                       effective=effective or app.today(), now=app.now(), by=by, dry_run=dry_run,
+                                       confirm=confirm)
     if chosen(fmt, as_json) == "json":
         print_json(roster_change_json(result))
         return
@@ -357,8 +396,9 @@ def _staff_add_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 @_staff_add_options
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
 @by_option
+@confirm_option
 @pass_app
-def staff_add(app: App, dry_run: bool, by: str | None, **columns: str | None) -> None:
+def staff_add(app: App, dry_run: bool, by: str | None, confirm: bool, **columns: str | None) -> None:
     """Add one person, with the roster's columns as options (the same checks as staff import).
 
     \b
@@ -369,7 +409,7 @@ def staff_add(app: App, dry_run: bool, by: str | None, **columns: str | None) ->
 
     values = {name: value for name, value in columns.items() if value is not None}
     result = roster_history.add(app.store(), app.book, values, effective=app.today(), now=app.now(), by=by,
-                                dry_run=dry_run)
+                                dry_run=dry_run, confirm=confirm)
     print_roster_change(result)
 
 
@@ -377,6 +417,7 @@ def staff_add(app: App, dry_run: bool, by: str | None, **columns: str | None) ->
 @click.argument("staff_id", metavar="ID")
 @output_option("text", "json")
 @pass_app
+@reads
 def staff_history(app: App, staff_id: str, fmt: str, as_json: bool) -> None:
     """One person's versions: from when each holds, what it says, and which batch recorded it."""
     from discipline import roster_history
@@ -404,6 +445,7 @@ def staff_history(app: App, staff_id: str, fmt: str, as_json: bool) -> None:
 @date_option("--at", "The roster as it was (or will be) on this day (default: today).")
 @output_option("text", "json")
 @pass_app
+@reads
 def staff_list(app: App, store_name: str | None, at: Any, fmt: str, as_json: bool) -> None:
     """The roster, one person per line, as on a day."""
     from discipline.texttable import text_table
@@ -421,7 +463,7 @@ def staff_list(app: App, store_name: str | None, at: Any, fmt: str, as_json: boo
         return
     if not people:
         stores = sorted({p.store for p in roster.values()})
-        click.echo(f"nobody at {store_name}; stores: {', '.join(stores)}" if store_name and stores else
+        click.echo(shown(f"nobody at {store_name}; stores: {', '.join(stores)}") if store_name and stores else
                    "nobody on the roster yet; add people with 'discipline staff import FILE.csv'")
         return
     roles = {key: zh for key, zh, _ in app.book.at(day).roles}
@@ -466,6 +508,7 @@ def in_force(app: App, at: Any):  # type: ignore[no-untyped-def]
 @date_option("--at", "The version in force on this day (default: today).")
 @output_option("text", "json")
 @pass_app
+@reads
 def rules_list(app: App, at: Any, fmt: str, as_json: bool) -> None:
     """Every rule of the version in force: code, Chinese and English name, and its amount in words."""
     from discipline.rules import amount_words
@@ -514,6 +557,7 @@ def rules_publish(app: App, path: str, effective: Any, published: Any, retroacti
 @rules.command("versions")
 @output_option("text", "json")
 @pass_app
+@reads
 def rules_versions(app: App, fmt: str, as_json: bool) -> None:
     """Every published version: from when, published when and by whom, its SHA-256 (of its text: UTF-8
     without a byte-order mark, lines ending in \\n) and what it changed from the version it replaces."""
@@ -544,6 +588,7 @@ def rules_versions(app: App, fmt: str, as_json: bool) -> None:
 @date_option("--at", "The version in force on this day (default: today).")
 @output_option("text", "json")
 @pass_app
+@reads
 def rules_show(app: App, at: Any, fmt: str, as_json: bool) -> None:
     """The version in force on a day: its number, dates and SHA-256, then every rule and amount."""
     from discipline.rules import amount_words
@@ -568,6 +613,7 @@ def rules_show(app: App, at: Any, fmt: str, as_json: bool) -> None:
 @click.argument("second", metavar="V2", callback=lambda ctx, param, value: whole_number(value, "V2"))
 @output_option("text", "json")
 @pass_app
+@reads
 def rules_diff(app: App, first: int, second: int, fmt: str, as_json: bool) -> None:
     """Rules added, removed and changed from version V1 to V2, with the old and new amounts."""
     from discipline import versions
@@ -594,6 +640,7 @@ def rules_diff(app: App, first: int, second: int, fmt: str, as_json: bool) -> No
 @date_option("--at", "The version in force on this day (default: today).")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
 @pass_app
+@reads
 def rules_export(app: App, at: Any, out: str | None) -> None:
     """The TOML of the version in force, exactly as published: edit a copy of what is in force, then
     publish it (the same text publishes with the same SHA-256)."""
@@ -618,11 +665,12 @@ def rules_export(app: App, at: Any, out: str | None) -> None:
 @click.option("--by", metavar="STAFF", help="Who logged it.")
 @click.option("--again", is_flag=True,
               help="Log it although the same violation (person, rule, minute, options) is already in the log.")
+@confirm_option
 @output_option("text", "json")
 @pass_app
 def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: int | None, items: tuple[str, ...],
                 value: str | None, loss: str | None, outcome: str | None, lapse: bool, charge_to: str | None,
-                note: str, by: str | None, again: bool, fmt: str, as_json: bool) -> None:
+                note: str, by: str | None, again: bool, confirm: bool, fmt: str, as_json: bool) -> None:
     """Record one violation and show every charge it caused, and every charge it moved.
 
     STAFF is a staff id or, when nobody can be identified, team:TEAM. A violation found after its
@@ -661,7 +709,7 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
     event = Event(id=0, staff=staff_id.strip(), rule=rule.strip(), at=at, count=count,
                   items=tuple(i.strip() for i in items), value=amounts.get("value"), loss=amounts.get("loss"),
                   outcome=outcome, lapse=lapse, charge=charge_to, note=note, by=by)
-    logged = service.log(app.store(), book, event, now=now, again=again)
+    logged = service.log(app.store(), book, event, now=now, again=again, confirm=confirm)
     if chosen(fmt, as_json) == "json":
         print_json({"event_id": logged.event_id, "charges": [charge_json(c) for c in logged.charges],
                     "posted_month": logged.posted_month, "changed": changes_json(logged.changed)})
@@ -775,6 +823,7 @@ def void(app: App, event_id: int, reason: str, by: str | None, fmt: str, as_json
 @click.option("--month", help="Only this month (YYYY-MM).")
 @output_option("text", "json")
 @click.pass_context
+@reads
 def events(ctx: click.Context, staff_id: str | None, month: str | None, fmt: str, as_json: bool) -> None:
     """The event log, withdrawn events marked.
 
@@ -818,9 +867,11 @@ def events(ctx: click.Context, staff_id: str | None, month: str | None, fmt: str
 @by_option
 @click.option("--allow-duplicates", is_flag=True,
               help="Log rows that are the same violation as one already in the log (person, rule, minute, options).")
+@confirm_option
 @output_option("text", "json")
 @pass_app
-def events_import(app: App, file: str, by: str | None, allow_duplicates: bool, fmt: str, as_json: bool) -> None:
+def events_import(app: App, file: str, by: str | None, allow_duplicates: bool, confirm: bool, fmt: str,
+                  as_json: bool) -> None:
     """Log many violations from a CSV file, as one ``discipline log`` per row, in one batch.
 
     \b
@@ -832,7 +883,7 @@ def events_import(app: App, file: str, by: str | None, allow_duplicates: bool, f
     from discipline import service
 
     result = service.import_events(app.store(), app.book, read_input(file), now=app.now(), file=Path(file).name,
-                                   by=by, allow_duplicates=allow_duplicates)
+                                   by=by, allow_duplicates=allow_duplicates, confirm=confirm)
     if chosen(fmt, as_json) == "json":
         print_json({"batch": result.batch, "logged": result.logged, "already_imported": result.already,
                     "duplicates": len(result.duplicates), "skipped": list(result.duplicates),
@@ -865,6 +916,7 @@ def events_import(app: App, file: str, by: str | None, allow_duplicates: bool, f
 @output_option("text", "html", "json")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
 @pass_app
+@reads
 def scorecard(app: App, staff_id: str, month: str | None, fmt: str, as_json: bool, out: str | None) -> None:
     """One person's month: score, every charge and why, what is deducted."""
     from discipline import payroll, reports, service, statements
@@ -875,7 +927,7 @@ def scorecard(app: App, staff_id: str, month: str | None, fmt: str, as_json: boo
     table = statements.table_of(book, month)
     fmt = chosen(fmt, as_json)
     if fmt == "json":
-        text = json.dumps(payroll.to_json(statement), ensure_ascii=False, indent=2) + "\n"
+        text = shown_json(json.dumps(payroll.to_json(statement), ensure_ascii=False, indent=2)) + "\n"
     elif fmt == "html":
         text = reports.scorecard_html(statement, table)
     else:
@@ -890,6 +942,7 @@ def scorecard(app: App, staff_id: str, month: str | None, fmt: str, as_json: boo
 @click.option("--rules", "proposed", type=click.Path(dir_okay=False),
               help="A proposed rule table: show who would change and by how much (writes nothing).")
 @pass_app
+@reads
 def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | None, proposed: str | None) -> None:
     """Everyone's month for payroll: CSV for Excel (UTF-8 with BOM), HTML per store, or JSON.
 
@@ -1086,10 +1139,11 @@ def schedule() -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @pass_app
 def schedule_import(app: App, file: str) -> None:
-    """Import a schedule CSV: staff,date,shift (a shift name, or rest)."""
+    """Import a schedule CSV: staff,date,shift (a shift name, or rest). A date before 2000, or more than a
+    year from today, is refused with its line, like any bad row: nothing is imported."""
     from discipline import service
 
-    count = service.import_schedule(app.store(), app.book.latest.table, read_input(file))
+    count = service.import_schedule(app.store(), app.book.latest.table, read_input(file), today=app.today())
     click.echo(f"schedule: {count} days set")
 
 
@@ -1102,10 +1156,11 @@ def leave() -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @pass_app
 def leave_import(app: App, file: str) -> None:
-    """Import approved leave: staff,date,part (full, am or pm)."""
+    """Import approved leave: staff,date,part (full, am or pm). A date before 2000, or more than a year from
+    today, is refused with its line, like any bad row: nothing is imported."""
     from discipline import service
 
-    count = service.import_leave(app.store(), read_input(file))
+    count = service.import_leave(app.store(), read_input(file), today=app.today())
     click.echo(f"leave: {count} entries recorded")
 
 
@@ -1114,6 +1169,7 @@ def leave_import(app: App, file: str) -> None:
 @cli.command("batches")
 @output_option("text", "json")
 @pass_app
+@reads
 def batches_command(app: App, fmt: str, as_json: bool) -> None:
     """Every bulk command that changed something (imports, derives) and every undo, oldest first."""
     from discipline import batches
@@ -1187,6 +1243,7 @@ def undo(app: App, batch: int, reason: str, by: str | None, fmt: str, as_json: b
 
 @cli.command()
 @pass_app
+@reads
 def verify(app: App) -> None:
     """Check that the event log, and everything beside it that decides pay, has not been altered outside
     the program.
@@ -1243,11 +1300,14 @@ def backup(app: App, path: str) -> None:
 def verify_copy(path: Path) -> tuple[int, list[str]]:
     from discipline.storage import Store
 
-    copy = Store(path)
+    copy = Store(path)  # which switches the copy to WAL, as every Store does
     try:
         return copy.log.verify()
     finally:
-        copy.close()
+        try:
+            copy.db.disable_wal()  # back to a lone file, as Store.backup left it: no -wal or -shm beside it
+        finally:
+            copy.close()
 
 
 @cli.command()
@@ -1275,11 +1335,22 @@ def read_input(file: str) -> bytes:
 
 
 def write_output(data: bytes | Iterable[bytes], out: str | None) -> None:
+    """Write to the file ``out`` whole or not at all (``atomicfile``), else to stdout as the chunks come."""
     chunks = [data] if isinstance(data, bytes) else data
     if out:
-        with Path(out).open("wb") as file:
-            for chunk in chunks:
-                file.write(chunk)
+        from discipline.atomicfile import write_atomic
+
+        target = Path(out)
+        if target.is_dir():
+            raise InputError(f"{out} is a folder; give a file name to write to")
+        if not target.parent.is_dir():
+            state = "is not a folder" if target.parent.exists() else "does not exist"
+            raise InputError(f"cannot write {out}: the folder {target.parent} {state}")
+        try:
+            write_atomic(target, chunks)
+        except OSError as exc:  # a full disk, a read-only folder: the old file stays as it was
+            raise click.ClickException(f"{out} was not written ({exc.strerror or exc}); the file there before, "
+                                       "if any, is unchanged") from None
         click.echo(f"wrote {out}", err=True)
     else:
         stream = getattr(sys.stdout, "buffer", None)

@@ -51,6 +51,7 @@ import re
 import zipfile
 import zlib
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TextIO, overload
@@ -60,6 +61,7 @@ from openpyxl.utils import get_column_letter
 
 from . import xlsxfile
 from .textfile import CsvError, Lines, TextLines, csv_rows, decode, encoding_of, size_text
+from .typed import EARLIEST, far_from_today, unsafe, year_after
 
 FORMATS = ("zkteco", "dingtalk", "csv")
 #: The header row of a DingTalk export must be among this many first rows.
@@ -161,6 +163,9 @@ class _Records:
         self._number.append(number)
         self._column.append(column)
 
+    def _place(self, index: int) -> Place:
+        return self._prefixes[self._prefix[index]], self._number[index], self._column[index]
+
     def _where(self, index: int) -> str:
         column = self._column[index]
         where = f"{self._prefixes[self._prefix[index]]}{self._number[index]}"
@@ -224,6 +229,17 @@ class Punches(_Records, Sequence[Punch]):
         return Punch(staff_id=self._staff_ids[self._staff[index]],
                      at=_ORIGIN + dt.timedelta(seconds=self._seconds[index]), where=self._where(index))
 
+    def rows(self) -> Iterator[tuple[str, dt.datetime, str]]:
+        """(staff id, time, place) of each punch, in file order: what each `Punch` holds, without making one."""
+        staff_ids, staff, seconds, where = self._staff_ids, self._staff, self._seconds, self._where
+        for index in range(len(self)):
+            yield staff_ids[staff[index]], _ORIGIN + dt.timedelta(seconds=seconds[index]), where(index)
+
+    def staff_counts(self) -> dict[str, int]:
+        """How many punches each staff number has, counted in the columns."""
+        staff_ids = self._staff_ids
+        return {staff_ids[index]: count for index, count in Counter(self._staff).items()}
+
     @overload
     def __getitem__(self, index: int) -> Punch: ...
     @overload
@@ -275,6 +291,27 @@ class PunchFile:
     format: str
     """One of `FORMATS`."""
 
+    def near(self, today: dt.date) -> PunchFile:
+        """This file without the punches dated before 2000 or more than a year after ``today`` (a machine
+        whose clock was never set, or a cell that is not a date): each is a problem at its place instead,
+        after the file's other problems, and the rest of the file counts."""
+        early = (dt.datetime.combine(EARLIEST.date(), dt.time()) - _ORIGIN) // _SECOND
+        late = (dt.datetime.combine(year_after(today) + dt.timedelta(days=1), dt.time()) - _ORIGIN) // _SECOND
+        seconds = self.punches._seconds
+        if not seconds or (early <= min(seconds) and max(seconds) < late):  # the usual case, in C
+            return self
+        punches, problems = Punches(), Problems()
+        for index, problem in enumerate(self.problems):
+            problems._add(problem.message, self.problems._place(index))
+        for index, punch in enumerate(self.punches):
+            far = far_from_today(punch.at.date(), today=today)
+            if far is None:
+                punches._add(punch.staff_id, punch.at, self.punches._place(index))
+            else:
+                problems._add(f"The punch of {_quote(punch.staff_id)} on {far}; the machine's clock was wrong? "
+                              "It was skipped.", self.punches._place(index))
+        return PunchFile(punches=punches, problems=problems, format=self.format)
+
 
 class _Reading:
     """What a file gives, gathered record by record; refuses the file past the caps."""
@@ -290,6 +327,8 @@ class _Reading:
         if not isinstance(result, str) and len(result[0]) > MAX_STAFF_ID_CHARS:
             result = (f"The staff number {_quote(result[0])} is {len(result[0]):,} characters long; one has at "
                       f"most {MAX_STAFF_ID_CHARS}.")
+        elif not isinstance(result, str) and not result[0].isprintable() and any(unsafe(ch) for ch in result[0]):
+            result = f"The staff number {_quote(result[0])} holds a control character, so it is nobody's number."
         if isinstance(result, str):
             if len(self.problems) >= MAX_PROBLEMS:
                 first = self.problems[0]

@@ -12,7 +12,7 @@ re-pricing years; ``statements.py`` reads months back, a closed one from its fro
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -78,13 +78,16 @@ def posting_month(store: Store, month: str) -> str | None:
     return payroll.next_month(latest) if latest is not None and month <= latest else None
 
 
-def log(store: Store, table: RuleTable | RuleBook, event: Event, *, now: dt.datetime, again: bool = False) -> Logged:
+def log(store: Store, table: RuleTable | RuleBook, event: Event, *, now: dt.datetime, again: bool = False,
+        confirm: bool = False) -> Logged:
     """Record one violation and return what it cost. ``event.id`` is ignored (the log assigns it).
 
     A violation of a closed month keeps its true time; what it changes there is posted into the first
     open month (``adjustments.py``). The same violation logged twice (``Event.identity``) is refused
-    unless ``again``.
+    unless ``again``; a value or loss beyond the plausible limit (``plausible.py``) unless ``confirm``.
     """
+    from . import plausible
+
     if event.at > now:
         raise DisciplineError(f"the time {event.at:%Y-%m-%d %H:%M:%S} is in the future (now is {now:%Y-%m-%d %H:%M}); "
                               "give --at a time that has passed")
@@ -101,6 +104,9 @@ def log(store: Store, table: RuleTable | RuleBook, event: Event, *, now: dt.date
                                                         if who])
         day = event.at.astimezone(book.zone).date()
         engine.resolve(event, book.at(day), people.at(day))  # refuses bad input before anything is written
+        implausible = None if confirm else plausible.event_problem(event, book.at(day), people.at(day), option=True)
+        if implausible:
+            raise DisciplineError(implausible)
         if not again:
             _refuse_duplicate(event, history, book)
         draft = attrs.evolve(event, id=max((e.id for e in history), default=0) + 1_000_000_000)
@@ -199,14 +205,15 @@ class Imported:
 
 
 def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now: dt.datetime, file: str = "",
-                  by: str | None = None, allow_duplicates: bool = False) -> Imported:
-    """Log every violation of a CSV file in one go, as one batch; any bad row refuses the whole file.
+                  by: str | None = None, allow_duplicates: bool = False, confirm: bool = False) -> Imported:
+    """Log every violation of a CSV file in one go, as one batch; any bad row refuses the whole file (a value
+    or loss beyond the plausible limit too, unless ``confirm``).
 
     A file imported before (same SHA-256, not undone) logs nothing; a row that is the same violation as
     a live event, or as an earlier row, is skipped unless ``allow_duplicates``. Rows of closed months
     keep their times and post their changes into the first open month.
     """
-    from . import logfile
+    from . import logfile, plausible
 
     digest = batches.sha256(data)
     try:
@@ -231,6 +238,10 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
                 if event.by is not None and event.by not in people.at(day):
                     raise DisciplineError(f"unknown staff {event.by!r} in column by")
                 engine.resolve(event, book.at(day), people.at(day))
+                implausible = None if confirm else plausible.event_problem(event, book.at(day), people.at(day),
+                                                                           option=False)
+                if implausible:
+                    raise DisciplineError(implausible)
             except DisciplineError as exc:
                 problems.append(f"line {line}: {exc}")
                 continue
@@ -352,12 +363,12 @@ def what_if(store: Store, current: RuleTable | RuleBook, proposed: RuleTable, mo
 # -- staff ------------------------------------------------------------------------------------
 
 def import_staff(store: Store, table: RuleTable | RuleBook, data: bytes, *, now: dt.datetime, file: str = "",
-                 by: str | None = None, effective: dt.date | None = None,
-                 dry_run: bool = False) -> roster_history.RosterChange:
+                 by: str | None = None, effective: dt.date | None = None, dry_run: bool = False,
+                 confirm: bool = False) -> roster_history.RosterChange:
     """Add or update the roster from CSV bytes, as one batch, each change from ``effective`` (default
     today); any bad row refuses the whole file (``roster_history``)."""
     return roster_history.import_file(store, table, data, effective=effective or now.date(), now=now, file=file,
-                                      by=by, dry_run=dry_run)
+                                      by=by, dry_run=dry_run, confirm=confirm)
 
 
 # -- attendance -------------------------------------------------------------------------------
@@ -384,29 +395,30 @@ def import_punches(store: Store, table: RuleTable | RuleBook, path: Path, fmt: s
     from . import attendance, punchfiles
 
     try:
-        parsed = punchfiles.read_punch_file(Path(path), fmt)
-        digest = batches.sha256(Path(path).read_bytes())
+        parsed = punchfiles.read_punch_file(Path(path), fmt).near(now.date())  # a clock gone wrong: skipped
+        digest = batches.sha256_file(path)  # a megabyte at a time: the file may be hundreds of MB
     except punchfiles.PunchFileError as exc:
         raise DisciplineError(str(exc).rstrip(".")) from None
     tz = table.zone
-    rows = [(p.staff_id, p.at.replace(tzinfo=tz), p.where) for p in parsed.punches]
-    numbers: dict[str, int] = Counter(p.staff_id for p in parsed.punches)
+    read = len(parsed.punches)
+    numbers = parsed.punches.staff_counts()
     with store.write():
         held = store.batches.with_file("punches import", digest)
         if held is not None:
-            return PunchImport(len(rows), 0, parsed.problems, {}, batch=held["id"], already=True)
+            return PunchImport(read, 0, parsed.problems, {}, batch=held["id"], already=True)
         known = {attendance.pin_key(person.machine_number) for person in store.staff.roster().values()}
         unknown = {number: count for number, count in sorted(numbers.items())
                    if attendance.pin_key(number) not in known}
-        if not rows:
+        if not read:
             return PunchImport(0, 0, parsed.problems, unknown)
         # A batch even when every punch was stored before: it holds them too, so undoing the file that
         # stored them first leaves them (see ``withdraw_batch``).
         batch = store.batches.add("punches import", at=now, file=Path(path).name, sha256=digest, by=by)
-        new = store.attendance.add_punches(rows, source=Path(path).name, imported_at=now, batch=batch)
-        store.batches.set_counts(batch, events=0, details={"read": len(rows), "punches": new,
+        new = store.attendance.add_punches(parsed.punches.rows(), zone=tz, source=Path(path).name, imported_at=now,
+                                           batch=batch)  # read one at a time: a million punches are never a list
+        store.batches.set_counts(batch, events=0, details={"read": read, "punches": new,
                                                            "problems": len(parsed.problems)})
-        return PunchImport(len(rows), new, parsed.problems, unknown, batch=batch)
+        return PunchImport(read, new, parsed.problems, unknown, batch=batch)
 
 
 @attrs.frozen
@@ -556,7 +568,7 @@ def _by_rule(rows: Sequence[tuple[Any, ...]], of: Mapping[int, tuple[str, str]]
                  for (store_name, rule), ids in sorted(events.items()))
 
 
-def import_schedule(store: Store, table: RuleTable, data: bytes) -> int:
+def import_schedule(store: Store, table: RuleTable, data: bytes, *, today: dt.date | None = None) -> int:
     from . import attendance
 
     try:
@@ -564,14 +576,14 @@ def import_schedule(store: Store, table: RuleTable, data: bytes) -> int:
     except ValueError as exc:
         raise DisciplineError(str(exc)) from None
     with store.write():
-        entries, problems = attendance.read_schedule(text, store.staff.roster(), table)
+        entries, problems = attendance.read_schedule(text, store.staff.roster(), table, today=today)
         if problems:
             raise FileRefused("schedule", problems)
         store.attendance.set_schedule(entries)
         return len(entries)
 
 
-def import_leave(store: Store, data: bytes) -> int:
+def import_leave(store: Store, data: bytes, *, today: dt.date | None = None) -> int:
     from . import attendance
 
     try:
@@ -579,7 +591,7 @@ def import_leave(store: Store, data: bytes) -> int:
     except ValueError as exc:
         raise DisciplineError(str(exc)) from None
     with store.write():
-        entries, problems = attendance.read_leave(text, store.staff.roster())
+        entries, problems = attendance.read_leave(text, store.staff.roster(), today=today)
         if problems:
             raise FileRefused("leave file", problems)
         store.attendance.add_leave([(e.staff_id, e.day, e.part) for e in entries])

@@ -52,9 +52,9 @@ def month_statements(store: Store, table: RuleTable | RuleBook, month: str, *, s
         raise DisciplineError(f"{month} was never closed and is before {latest}, which is; what is logged into it is "
                               f"paid in {payroll.next_month(latest)}, as adjustment lines that name it")
     if store.charges.fingerprint() != fingerprint(book):  # re-price and read in one transaction, so a
-        if store.in_transaction:  # month that cannot be stated (say, no minimum wage) leaves the cache as it was
+        if store.writing:  # month that cannot be stated (say, no minimum wage) leaves the cache as it was
             ensure_priced(store, book)  # (``close`` reads inside its own)
-        else:
+        else:  # (inside ``Store.read`` this raises ``NeedsWrite``: the command runs again in a write)
             with store.write():
                 ensure_priced(store, book)
                 return month_statements(store, book, month, staff=staff, remember=remember)
@@ -104,7 +104,7 @@ def carried_into(store: Store, table: RuleTable | RuleBook, month: str, roster: 
     if first >= month:
         return opening
     keep = remember and staff is None
-    if keep and not store.in_transaction:
+    if keep and not store.writing:  # (inside ``Store.read`` this raises ``NeedsWrite``: run again in a write)
         with store.write():
             return carried_into(store, table, month, roster, closed=closed, staff=staff, remember=remember)
     book, people = RuleBook.single(table), StaffHistory.single(roster)

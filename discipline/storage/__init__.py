@@ -38,18 +38,23 @@ from .batches import Batches
 from .charges import CHARGE_COLUMNS, ChargesCache, utc_text
 from .log import EventLog, row_hash
 from .months import ClosedMonths
-from .schema import MIGRATIONS, SEALED_FROM
+from .schema import MIGRATIONS, SEALED_FROM, newer_schema
 from .seals import Seals
 from .staff import StaffTable, staff_row
 from .versions import RuleVersions
 
-__all__ = ["CHARGE_COLUMNS", "MIGRATIONS", "NoDatabase", "Store", "row_hash", "staff_row", "utc_text"]
+__all__ = ["CHARGE_COLUMNS", "MIGRATIONS", "NeedsWrite", "NoDatabase", "Store", "row_hash", "staff_row", "utc_text"]
 
 BUSY_TIMEOUT_MS = 60_000
 
 
 class NoDatabase(DisciplineError):
     """The database file does not exist yet."""
+
+
+class NeedsWrite(Exception):
+    """A command reading in one snapshot (``Store.read``) found it must write (the charges cache was made
+    with another rule table); it is run again inside ``Store.write``, which reads consistently too."""
 
 
 class Store:
@@ -78,6 +83,10 @@ class Store:
         self.adjustments = Adjustments(self)
         self.versions = RuleVersions(self)
         self.seals = Seals(self)
+        self.reading = False
+        """Inside ``read()``: one snapshot, nothing may be written."""
+        self.writing = False
+        """Inside ``write()``: a write nested in it (a statement re-pricing the cache) joins it."""
 
     def close(self) -> None:
         self.db.close()
@@ -92,8 +101,14 @@ class Store:
         decide money is sealed just before it commits (``seals.py``). Writes get a 64 MiB page cache (taken only
         as needed): at chain scale a bulk import otherwise re-reads its indexes from disk for every row.
         """
+        if self.writing:
+            yield self
+            return
+        if self.reading:
+            raise NeedsWrite
         self.db.execute("PRAGMA cache_size = -65536")
         self.db.execute("BEGIN IMMEDIATE")
+        self.writing = True
         try:
             yield self
             if not dry_run:
@@ -105,6 +120,27 @@ class Store:
         else:
             self.seals.discard()
             self.db.execute("ROLLBACK" if dry_run else "COMMIT")
+        finally:
+            self.writing = False
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Store]:
+        """One snapshot for all of a command's reads: a payroll printed while a roster import commits shows
+        the roster before it or after it, never a wage from one beside a penalty from the other.
+
+        A deferred transaction, so it takes no lock and blocks no writer (WAL); SQLite fixes the snapshot
+        at its first read. Anything that would write inside it raises ``NeedsWrite``.
+        """
+        if self.writing or self.reading:
+            yield self
+            return
+        self.db.execute("BEGIN")
+        self.reading = True
+        try:
+            yield self
+        finally:
+            self.reading = False
+            self.db.execute("ROLLBACK")  # nothing was written; ends the snapshot
 
     def damage(self) -> list[str]:
         """SQLite's own check of the file (a restored copy spliced with a stale write-ahead log): empty when sound."""
@@ -139,8 +175,7 @@ class Store:
         with self.write():
             version = self.schema_version
             if version > len(MIGRATIONS):
-                raise DisciplineError(f"{self.path} was written by a newer discipline (schema {version}); "
-                                      "upgrade discipline to use it")
+                raise DisciplineError(newer_schema(self.path, version))
             for number, migration in enumerate(MIGRATIONS[version:], version + 1):
                 migration(self.db)
                 self.set_meta("schema_version", str(number))
@@ -150,6 +185,8 @@ class Store:
 
     def check_schema(self) -> None:
         version = self.schema_version
+        if version > len(MIGRATIONS):
+            raise DisciplineError(newer_schema(self.path, version))
         if version != len(MIGRATIONS):
             raise DisciplineError(f"the database at {self.path} has schema version {version}, this discipline "
                                   f"needs {len(MIGRATIONS)}; run 'discipline init' to migrate it")
