@@ -109,13 +109,24 @@ class App:
     @functools.cached_property
     def _store(self):  # type: ignore[no-untyped-def]
         from discipline import service
+        from discipline.storage import read_only_here
 
-        return service.open_store(self.db_path)
+        context = click.get_current_context(silent=True)
+        reading = context is not None and getattr(context.command.callback, "reads", False)
+        return self._told(service.open_store(self.db_path, read_only=reading and read_only_here(self.db_path)))
 
     def store(self, *, create: bool = False):  # type: ignore[no-untyped-def]
         from discipline import service
 
-        return service.open_store(self.db_path, create=True) if create else self._store
+        return self._told(service.open_store(self.db_path, create=True)) if create else self._store
+
+    @staticmethod
+    def _told(store):  # type: ignore[no-untyped-def]
+        """A lead kept waiting for the write lock is told who holds it; the note says which command this is."""
+        context = click.get_current_context(silent=True)
+        store.command = context.command_path.removeprefix(f"{context.find_root().info_name} ") if context else ""
+        store.on_wait = lambda why: click.echo(f"{why}; still waiting…", err=True)
+        return store
 
     def now(self):  # type: ignore[no-untyped-def]
         from discipline import clock
@@ -143,6 +154,10 @@ def reads(fn: Callable[..., Any]) -> Callable[..., Any]:
             store = app.store()
         except NoDatabase:  # the command says so, or reads the rule table at hand
             return fn(head, *args, **kwargs)
+        from discipline import cache, versions
+
+        if not store.read_only:
+            cache.settle_all(store, versions.book)  # what a rule change left to re-price, a few thousand at a time
         try:
             with store.read():
                 app.__dict__.pop("book", None)  # read in the snapshot, not before it
@@ -152,6 +167,7 @@ def reads(fn: Callable[..., Any]) -> Callable[..., Any]:
             with store.write():
                 return fn(head, *args, **kwargs)
 
+    command.reads = True  # type: ignore[attr-defined]  # App opens the database read-only where it must
     return command
 
 
@@ -1326,12 +1342,18 @@ def demo(app: App, directory: str) -> None:
 # -- helpers ----------------------------------------------------------------------------------
 
 def read_input(file: str) -> bytes:
+    """The bytes of an input file read whole (roster, events, schedule, leave), read no further than an
+    import takes (`textfile.read_capped`): a bigger file is refused in one sentence, never held."""
+    from discipline import textfile
+
     try:
-        return Path(file).read_bytes()
+        return textfile.read_capped(file)
     except FileNotFoundError:
         raise InputError(f"file {file} does not exist") from None
     except IsADirectoryError:
         raise InputError(f"{file} is a folder, not a file") from None
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
 
 
 def write_output(data: bytes | Iterable[bytes], out: str | None) -> None:

@@ -323,10 +323,22 @@ def measure(runner: Runner, figures: dict[str, object], repeat: int, fresh: bool
         text = (PROJECT / "rules.toml").read_text(encoding="utf-8").replace("\nfine = [20, 40]\n",
                                                                            "\nfine = [30, 60]\n", 1)
         (runner.directory / "rules-v2.toml").write_text(text, encoding="utf-8")
-        seconds, rss, stdout, _ = runner.cli("rules", "publish", "rules-v2.toml", "--effective", f"{MONTH}-01",
-                                             "--published", f"{MONTH}-01", "--retroactive", label="publish_s")
+        # A store lead logs, one after another, all the while: how long does a log wait behind it?
+        waits: list[float] = []
+        stop = runner.directory / "publish-done"
+        stop.unlink(missing_ok=True)
+        lead = subprocess.Popen([sys.executable, "-c", LEAD, runner.discipline, str(stop)], cwd=runner.directory,
+                                env=runner.env, stdout=subprocess.PIPE, text=True)
+        try:
+            seconds, rss, stdout, _ = runner.cli("rules", "publish", "rules-v2.toml", "--effective", f"{MONTH}-01",
+                                                 "--published", f"{MONTH}-01", "--retroactive", label="publish_s")
+        finally:
+            stop.touch()
+            waits = [float(line) for line in lead.communicate(timeout=300)[0].split()]
         say(f"rules publish from {MONTH}-01: {seconds:.2f} s, {rss:.0f} MB peak: {stdout.strip()}")
-        figures.update(publish_s=round(seconds, 3), publish_rss_mb=round(rss, 1))
+        say(f"  {len(waits)} logs meanwhile, the longest {max(waits, default=0) * 1000:.0f} ms")
+        figures.update(publish_s=round(seconds, 3), publish_rss_mb=round(rss, 1), logs_during_publish=len(waits),
+                       log_during_publish_max_ms=round(max(waits, default=0) * 1000, 1))
 
     db = runner.directory / "chain.db"
     short = max(repeat, 5)  # the quick figures get at least five runs
@@ -338,6 +350,22 @@ def measure(runner: Runner, figures: dict[str, object], repeat: int, fresh: bool
         figures["payroll_ratio"] = round(float(figures["payroll_s"]) / float(figures["floor_s"]), 2)
     if failures:
         figures["failures"] = failures
+
+
+#: A store lead logging during ``rules publish``: one ``log`` after another until told to stop; prints each one's
+#: wall-clock seconds.
+LEAD = """
+import os, subprocess, sys, time
+discipline, stop = sys.argv[1], sys.argv[2]
+n = 0
+while not os.path.exists(stop):
+    n += 1
+    started = time.perf_counter()
+    subprocess.run([discipline, "log", "S0001-03", "conduct.reception", "--at",
+                    f"2026-11-{1 + n % 28:02d} 11:{n % 60:02d}", "--note", f"during publish {n}"],
+                   check=True, capture_output=True)
+    print(time.perf_counter() - started, flush=True)
+"""
 
 
 def cpu_figures(runner: Runner) -> dict[str, float]:

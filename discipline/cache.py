@@ -4,23 +4,27 @@ Pricing is a replay of the log, but a chain's log is millions of events; payroll
 re-price a year to print a month. The engine's charges are kept in the ``charges`` table, and
 every command that changes the log re-prices just what the change can move (``reprice``): the
 events sharing the changed event's ``staff`` key from its time on (occurrences never cross keys).
-A newly published rule-table version re-prices every key from the day it takes effect
-(``reprice_from``); a table or code the cache was not made with (its fingerprint) re-prices
-everything once (``ensure_priced``). The cache is derived data, which ``verify`` checks against a
-fresh pricing (``audit``), since payroll reads it and not the chained log::
+
+A change that reaches every key — a newly published rule-table version (``reprice_from``), or a
+table or code the cache was not made with (its fingerprint, ``ensure_priced``) — does not re-price
+a chain inside one transaction, which would hold every store lead's ``log`` for minutes: it marks
+every key stale (``stale_keys``) and commits; ``settle_all`` then re-prices ``CHUNK`` keys per
+transaction. A command that needs some keys prices those first, inside its own write; a command that
+reads a whole month settles the rest first. Killed half-way, nothing is lost: the marks stay until
+priced. The cache is derived data, which ``verify`` checks against a fresh pricing (``audit``),
+since payroll reads it and not the chained log::
 
     with store.write():
-        ensure_priced(store, book)                  # another table or code: everything, once
+        ensure_priced(store, book, keys=[event.staff])  # another table, or stale: these keys, now
         store.log.append_event(event, ...)
         reprice(store, book, keys=[event.staff], since=event.at)
 """
-
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -31,6 +35,9 @@ from .model import Charge, Event, RuleBook, RuleTable, Staff, StaffHistory
 from .storage import CHARGE_COLUMNS, Store, utc_text
 
 EVENT_ID = CHARGE_COLUMNS.index("event_id")
+#: Keys re-priced per transaction by ``settle_all``: about a second's work at chain scale, so a store lead's
+#: ``log`` waits at most that long behind a rule-table change (bench/ measures it).
+CHUNK = 2000
 
 
 def fingerprint(table: RuleTable | RuleBook) -> str:
@@ -111,30 +118,66 @@ def reprice(store: Store, table: RuleTable | RuleBook, *, keys: Iterable[str] | 
     return price_into_cache(store, table, events, roster, keys=keys, since=since)[1]
 
 
-def reprice_from(store: Store, book: RuleBook, since: dt.datetime, *, chunk: int = 2000) -> None:
-    """Re-price every key from ``since`` on (a rule-table version taking effect then), a few thousand keys
-    at a time, and mark the cache as made with ``book``. Call inside ``write()``."""
-    history = store.staff.history()
-    for keys in _key_chunks(store, chunk):
-        reprice(store, book, keys=keys, since=since, roster=history)
+def reprice_from(store: Store, book: RuleBook, since: dt.datetime) -> None:
+    """Mark every key to be re-priced from ``since`` on (a rule-table version taking effect then), and the
+    cache as made with ``book``. Call inside ``write()``; the keys are priced by ``settle``, in
+    transactions of their own, so that a store lead's ``log`` never waits for a whole chain's re-pricing."""
+    store.charges.mark_stale(since)
     store.charges.forget_open_balances(payroll.month_of(since, book))
     store.charges.set_fingerprint(fingerprint(book))
 
 
-def ensure_priced(store: Store, table: RuleTable | RuleBook, *, chunk: int = 2000) -> None:
-    """Re-price the whole log when the cache was made with another rule table. Call inside ``write()``.
+def ensure_priced(store: Store, table: RuleTable | RuleBook, *, keys: Iterable[str] | None = None) -> None:
+    """Make the cache of ``keys`` (every key when None) priced with ``table``. Call inside ``write()``.
 
-    A few thousand keys at a time (occurrences never cross keys), so a chain's two million events
-    are never all in memory at once.
+    A cache made with another rule table (or code) has every key marked stale first. Stale keys of
+    ``keys`` are then re-priced here; the others wait for ``settle`` (or the next command that needs them).
     """
     wanted = fingerprint(table)
-    if store.charges.fingerprint() == wanted:
+    if store.charges.fingerprint() != wanted:
+        store.charges.mark_stale(None)
+        store.charges.forget_open_balances(None)
+        store.charges.set_fingerprint(wanted)
+    if keys is None:
+        while settle(store, table):
+            pass
+    else:
+        _settle(store, table, store.charges.stale(keys))
+
+
+def settle(store: Store, table: RuleTable | RuleBook, *, chunk: int = CHUNK) -> bool:
+    """Re-price the next ``chunk`` stale keys (occurrences never cross keys, so a key is priced apart, and a
+    chain's two million events are never in memory at once). True when some remain. Call inside ``write()``."""
+    stale = store.charges.stale(limit=chunk)
+    _settle(store, table, stale)
+    return len(stale) == chunk and store.charges.any_stale()
+
+
+def settle_all(store: Store, book_of: Callable[[Store], RuleBook], *, chunk: int | None = None) -> int:
+    """Work off the stale keys, one transaction of ``chunk`` keys at a time, with the database's rule book
+    (``book_of``, read in each: another version may be published in between). Outside any transaction.
+    Returns how many transactions it took."""
+    steps = 0
+    while store.charges.any_stale():
+        with store.write():
+            book = book_of(store)
+            if store.charges.fingerprint() != fingerprint(book):
+                ensure_priced(store, book, keys=())
+            settle(store, book, chunk=chunk or CHUNK)
+        steps += 1
+    return steps
+
+
+def _settle(store: Store, table: RuleTable | RuleBook, stale: Sequence[tuple[str, str]]) -> None:
+    if not stale:
         return
-    store.charges.replace(None, None, (), ())
-    history = store.staff.history()
-    for keys in _key_chunks(store, chunk):
-        reprice(store, table, keys=keys, since=None, roster=history)
-    store.charges.set_fingerprint(wanted)
+    history = store.staff.history() if len(stale) > 1 else None
+    by_since: dict[str, list[str]] = {}
+    for key, since in stale:
+        by_since.setdefault(since, []).append(key)
+    for since, keys in sorted(by_since.items()):
+        reprice(store, table, keys=keys, since=dt.datetime.fromisoformat(since) if since else None, roster=history)
+    store.charges.settled(key for key, _ in stale)
 
 
 def _key_chunks(store: Store, chunk: int) -> Iterator[list[str]]:
@@ -150,8 +193,8 @@ def audit(store: Store, table: RuleTable | RuleBook, *, chunk: int = 2000) -> li
 
     Priced a few thousand keys at a time, so a chain's log is never held in memory whole.
     """
-    if store.charges.fingerprint() != fingerprint(table):
-        return []  # priced with another table: whatever reads the cache next re-prices it all first
+    if store.charges.fingerprint() != fingerprint(table) or store.charges.any_stale():
+        return []  # priced with another table, or not yet settled: whatever reads the cache next prices it first
     history = store.staff.history()
     wrong: set[int | None] = set()
     for part in _key_chunks(store, chunk):

@@ -47,8 +47,8 @@ def parse_time(text: str, table: RuleTable) -> dt.datetime:
         raise DisciplineError(f"time {exc}") from None
 
 
-def open_store(path: Path, *, create: bool = False) -> Store:
-    store = Store(path, create=create)
+def open_store(path: Path, *, create: bool = False, read_only: bool = False) -> Store:
+    store = Store(path, create=create, read_only=read_only)
     if not create:
         store.check_schema()
     return store
@@ -93,7 +93,7 @@ def log(store: Store, table: RuleTable | RuleBook, event: Event, *, now: dt.date
                               "give --at a time that has passed")
     with store.write():
         book = versions.current(store, table)  # inside the lock: a version may have been published meanwhile
-        cache.ensure_priced(store, book)
+        cache.ensure_priced(store, book, keys=[event.staff])
         month = payroll.month_of(event.at, book)
         posted = posting_month(store, month)
         if event.by is not None and not store.staff.exists(event.by):
@@ -177,7 +177,7 @@ def void(store: Store, table: RuleTable | RuleBook, event_id: int, *, reason: st
         at = dt.datetime.fromisoformat(row["at"])
         month = payroll.month_of(at, table)
         posted = posting_month(store, month)
-        cache.ensure_priced(store, table)
+        cache.ensure_priced(store, table, keys=[row["staff"]])
         void_id = store.log.append_void(event_id, reason=reason.strip(), by=by, logged_at=now, posted_month=posted)
         diff = cache.reprice(store, table, keys=[row["staff"]], since=at)
         changed = changes.changes(diff, closed_through=latest_closed(store), posted_month=posted)
@@ -227,7 +227,7 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
         if held is not None:
             return Imported(batch=held["id"], logged=0, duplicates=(), already=True)
         book = versions.current(store, book)
-        cache.ensure_priced(store, book)
+        cache.ensure_priced(store, book, keys={event.staff for _, event in rows})
         people = store.staff.history()
         drafts = []
         for line, event in rows:

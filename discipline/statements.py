@@ -51,7 +51,7 @@ def month_statements(store: Store, table: RuleTable | RuleBook, month: str, *, s
     if latest is not None and month < latest:  # never closed, but behind a closed month: its events are paid later
         raise DisciplineError(f"{month} was never closed and is before {latest}, which is; what is logged into it is "
                               f"paid in {payroll.next_month(latest)}, as adjustment lines that name it")
-    if store.charges.fingerprint() != fingerprint(book):  # re-price and read in one transaction, so a
+    if store.charges.fingerprint() != fingerprint(book) or store.charges.any_stale():  # price and read in one, so a
         if store.writing:  # month that cannot be stated (say, no minimum wage) leaves the cache as it was
             ensure_priced(store, book)  # (``close`` reads inside its own)
         else:  # (inside ``Store.read`` this raises ``NeedsWrite``: the command runs again in a write)

@@ -103,6 +103,14 @@ def publish(store: Store, text: str, *, name: str, effective: dt.date | None, pu
     the versions before, an effective date inside or before a closed month, or sooner than the
     published date plus ``notice_days`` (of the version in force) without ``retroactive``.
     """
+    done = _publish(store, text, name=name, effective=effective, published=published, by=by, retroactive=retroactive,
+                    now=now)
+    cache.settle_all(store, book)  # every key from the effective day on, a few thousand per transaction
+    return done
+
+
+def _publish(store: Store, text: str, *, name: str, effective: dt.date | None, published: dt.date, by: str | None,
+             retroactive: bool, now: dt.datetime) -> Published:
     table = load_text(text, name)  # RulesError lists every problem
     digest = sha256(text)
     with store.write():
@@ -128,7 +136,7 @@ def publish(store: Store, text: str, *, name: str, effective: dt.date | None, pu
         if gaps:
             raise DisciplineError(f"the table cannot price what is on record from {effective}: {'; '.join(gaps)}; "
                                   "keep them in the table (a rule no longer used can stay)")
-        cache.ensure_priced(store, current)  # what came before the new version stays as the old ones price it
+        cache.ensure_priced(store, current, keys=())  # what came before the new version stays as the old ones price it
         if table.settings.timezone != current.versions[0].table.settings.timezone:
             raise DisciplineError(f"the table's time zone {table.settings.timezone} is not the stores' "
                                   f"{current.versions[0].table.settings.timezone}; a version cannot move the stores "

@@ -162,9 +162,12 @@ def test_a_whole_log_priced_two_keys_at_a_time_is_the_replay(store, table, seed)
         store.db.execute("update charges set amount_fen = amount_fen + 100")
         store.db.execute("delete from charges where seq = 2")
         store.charges.set_fingerprint("another table")
-        cache.ensure_priced(store, table, chunk=2)
+        cache.ensure_priced(store, table, keys=())  # marks every key stale, prices none
     assert store.charges.fingerprint() == cache.fingerprint(table)
-    assert len(store.charges.keys()) > 4
+    keys = len(store.charges.keys())
+    assert keys > 4
+    assert cache.settle_all(store, lambda _: table, chunk=2) == (keys + 1) // 2  # a transaction per 2 keys
+    assert not store.charges.any_stale()
     same(store, table)
 
 
@@ -207,7 +210,7 @@ def test_a_schema_2_cache_without_line_texts_is_priced_again_after_init(table, t
         old.set_meta("charges_fingerprint", cache.fingerprint(table))
     old.close()
     store = Store(path)
-    assert store.migrate() == len(MIGRATIONS) == 6
+    assert store.migrate() == len(MIGRATIONS) == 7
     store = service.open_store(path)
     assert store.log.verify() == (1, [])
     statement = statements.month_statements(store, table, "2026-11", staff="C01")[0]

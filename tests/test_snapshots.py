@@ -17,11 +17,14 @@ import contextlib
 import datetime as dt
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from conftest import TZ, invoke, run, shop_at
 from test_versions import ROSTER
 
 from discipline import service, versions
+from discipline.model import DisciplineError
 from discipline.storage import Store
 from discipline.storage.charges import ChargesCache
 
@@ -77,3 +80,49 @@ def test_a_scorecard_is_one_snapshot_too():
             result = invoke("scorecard", "C01", "--month", "2026-11", "--json")
         assert done and result.exit_code == 0, result.stderr
         assert json.loads(result.stdout) == before
+
+
+# -- read-only use -----------------------------------------------------------------------------------
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("copy.db"))
+
+
+def test_reading_commands_leave_a_backup_as_it_is(tmp_path):
+    """A copy made by ``backup`` is one file in rollback-journal mode; verify, payroll, scorecard and events
+    read it read-only, so no -wal or -shm appears beside it and it stays in that mode."""
+    with shop_at("2026-11-20 10:00:00+08:00", ROSTER, "--effective", "2026-10-01"):
+        run("log", "C01", "attendance.absenteeism", "--count", "2", "--at", "2026-11-05 09:00")
+        expected = run("payroll", "2026-11", "--format", "json").stdout
+        run("backup", str(tmp_path / "copy.db"))
+        before = (tmp_path / "copy.db").read_bytes()
+        db = ["--db", str(tmp_path / "copy.db")]
+        assert "1 log entries checked: the chain is intact" in run(*db, "verify").stdout
+        assert run(*db, "payroll", "2026-11", "--format", "json").stdout == expected
+        assert c01(expected)["salary_penalties"] == "400.00"
+        run(*db, "scorecard", "C01", "--month", "2026-11")
+        run(*db, "events")
+        assert _files(tmp_path) == ["copy.db"]
+        assert (tmp_path / "copy.db").read_bytes() == before
+        refused = invoke(*db, "log", "C01", "attendance.late", "--at", "2026-11-06 09:00")
+        assert refused.exit_code == 0  # a write command opens it for writing: the lead chose this copy
+
+
+def test_a_database_on_read_only_media_is_read(tmp_path, monkeypatch):
+    """On a read-only mount (os.access says so; tests run as root, who may write anywhere) the reading
+    commands open it mode=ro and work; a write says why it cannot, in one sentence."""
+    import os
+
+    with shop_at("2026-11-20 10:00:00+08:00", ROSTER, "--effective", "2026-10-01"):
+        run("log", "C01", "attendance.absenteeism", "--count", "2", "--at", "2026-11-05 09:00")
+        expected = run("payroll", "2026-11", "--format", "json").stdout
+        real = os.access
+        monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if mode & os.W_OK else real(path, mode))
+        assert run("payroll", "2026-11", "--format", "json").stdout == expected
+        assert invoke("verify").exit_code == 0
+        store = Store(Path("discipline.db"), read_only=True)
+        try:
+            with pytest.raises(DisciplineError, match="is opened read-only"), store.write():
+                pass
+        finally:
+            store.close()

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import sqlite_utils
@@ -46,6 +48,8 @@ from .versions import RuleVersions
 __all__ = ["CHARGE_COLUMNS", "MIGRATIONS", "NeedsWrite", "NoDatabase", "Store", "row_hash", "staff_row", "utc_text"]
 
 BUSY_TIMEOUT_MS = 60_000
+#: How long a write waits for the lock before saying who holds it (then it waits up to BUSY_TIMEOUT_MS more).
+PATIENT_MS = 2_000
 
 
 class NoDatabase(DisciplineError):
@@ -57,18 +61,38 @@ class NeedsWrite(Exception):
     with another rule table); it is run again inside ``Store.write``, which reads consistently too."""
 
 
+def read_only_here(path: Path) -> bool:
+    """Whether a command that only reads should open ``path`` read-only: the file or its folder cannot be
+    written, or it is a copy made by ``backup`` (rollback-journal mode, which every database the program
+    writes is not), which opening for writing would turn back into WAL mode with files beside it."""
+    path = Path(path)
+    if not path.is_file():
+        return False
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        return True
+    try:
+        with path.open("rb") as file:
+            header = file.read(20)
+    except OSError:
+        return True
+    return len(header) == 20 and header[:16] == b"SQLite format 3\x00" and header[18] == 1
+
+
 class Store:
     """An open database. Use ``with store.write():`` around every change."""
 
-    def __init__(self, path: Path, *, create: bool = False) -> None:
+    def __init__(self, path: Path, *, create: bool = False, read_only: bool = False) -> None:
         self.path = Path(path)
         if not create and not self.path.exists():
             raise NoDatabase(f"no database at {self.path}; run 'discipline init' first (or pass --db PATH)")
+        self.read_only = read_only
+        """Opened ``mode=ro`` (``read_only_here``): reading commands work, a write is refused in a sentence."""
         try:
-            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn = self._connect_read_only() if read_only else sqlite3.connect(
+                str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.db = sqlite_utils.Database(conn)
-            if self.db.journal_mode != "wal":
+            if not read_only and self.db.journal_mode != "wal":
                 self.db.enable_wal()
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA temp_store = MEMORY")  # a punch file is staged in a temporary table
@@ -87,9 +111,26 @@ class Store:
         """Inside ``read()``: one snapshot, nothing may be written."""
         self.writing = False
         """Inside ``write()``: a write nested in it (a statement re-pricing the cache) joins it."""
+        self.command = ""
+        """What the command is (``staff import``), written beside the database while it holds the write lock."""
+        self.on_wait: Callable[[str], None] | None = None
+        """Told, in a sentence, who holds the lock when a write has waited ``PATIENT_MS`` for it."""
 
     def close(self) -> None:
         self.db.close()
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """``mode=ro``; where SQLite cannot even keep its shared-memory file (a WAL database on read-only media),
+        ``immutable=1``, which reads the file as it is."""
+        uri = self.path.resolve().as_uri()
+        for options in ("?mode=ro", "?mode=ro&immutable=1"):
+            conn = sqlite3.connect(uri + options, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            try:
+                conn.execute("select count(*) from sqlite_master").fetchone()
+                return conn
+            except sqlite3.OperationalError:
+                conn.close()
+        raise sqlite3.DatabaseError("it cannot be read, even read-only")
 
     # -- transactions and schema ----------------------------------------------------------
     @contextlib.contextmanager
@@ -106,8 +147,12 @@ class Store:
             return
         if self.reading:
             raise NeedsWrite
+        if self.read_only:
+            raise DisciplineError(f"{self.path} is opened read-only (a read-only file, folder or medium, or a copy "
+                                  "made by 'discipline backup'), and this needs to write to it; copy it somewhere "
+                                  "writable and use --db with the copy")
         self.db.execute("PRAGMA cache_size = -65536")
-        self.db.execute("BEGIN IMMEDIATE")
+        self._begin()
         self.writing = True
         try:
             yield self
@@ -122,6 +167,47 @@ class Store:
             self.db.execute("ROLLBACK" if dry_run else "COMMIT")
         finally:
             self.writing = False
+            if self.command:
+                self._writer_note().unlink(missing_ok=True)
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE; after ``PATIENT_MS`` of waiting, say who holds the lock (``<db>-writer``), and wait on."""
+        self.db.execute(f"PRAGMA busy_timeout = {PATIENT_MS}")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if self.on_wait is not None:
+                self.on_wait(self.holder())
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS - PATIENT_MS}")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as again:
+                if "locked" not in str(again) and "busy" not in str(again):
+                    raise
+                raise DisciplineError(f"the database is still busy after {BUSY_TIMEOUT_MS // 1000} s "
+                                      f"({self.holder()}); nothing was changed, try again later") from None
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if self.command:
+            note = {"command": self.command, "pid": os.getpid(), "since": clock.now(dt.UTC).isoformat()}
+            with contextlib.suppress(OSError):  # a read-only folder: the note is a courtesy
+                self._writer_note().write_text(json.dumps(note), encoding="utf-8")
+
+    def _writer_note(self) -> Path:
+        return self.path.with_name(self.path.name + "-writer")
+
+    def holder(self) -> str:
+        """Who holds the write lock, in words, from the note its command left beside the database."""
+        try:
+            note = json.loads(self._writer_note().read_text(encoding="utf-8"))
+            since = dt.datetime.fromisoformat(note["since"])
+            seconds = max(0, int((clock.now(dt.UTC) - since).total_seconds()))
+            return (f"waiting for '{note['command']}' (process {note['pid']}), which has been writing for "
+                    f"{seconds} s")
+        except (OSError, ValueError, KeyError, TypeError):
+            return "waiting for another command that is writing"
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Store]:

@@ -94,6 +94,33 @@ class ChargesCache:
                + " order by staff, at, event_id, seq")
         return iter(self.db.execute(sql, [month] + ([staff] if staff is not None else [])))
 
+    def mark_stale(self, since: dt.datetime | None, keys: Iterable[str] | None = None) -> None:
+        """Record that ``keys`` (every key of the log and the cache when None) are to be re-priced from
+        ``since`` on (all time when None); a key marked twice keeps the earlier time."""
+        value = utc_text(since) if since is not None else ""
+        upsert = ("insert into stale_keys (key, since) {} on conflict(key) do update set "
+                  "since = min(stale_keys.since, excluded.since)")
+        if keys is None:
+            self.db.execute(upsert.format("select k, ? from (select staff as k from events where type = 'violation' "
+                                          "union select key from charges) where k is not null"), [value])
+        else:
+            self.db.conn.executemany(upsert.format("values (?, ?)"), [(key, value) for key in keys])
+
+    def stale(self, keys: Iterable[str] | None = None, *, limit: int = 2000) -> list[tuple[str, str]]:
+        """(key, since) of stale keys: these (those of them that are stale), else the first ``limit``."""
+        if keys is None:
+            return self.db.execute("select key, since from stale_keys order by key limit ?", [limit]).fetchall()
+        out = []
+        for key in keys:
+            out += self.db.execute("select key, since from stale_keys where key = ?", [key]).fetchall()
+        return out
+
+    def any_stale(self) -> bool:
+        return self.db.execute("select exists (select 1 from stale_keys)").fetchone()[0] == 1
+
+    def settled(self, keys: Iterable[str]) -> None:
+        self.db.conn.executemany("delete from stale_keys where key = ?", [(key,) for key in keys])
+
     def keys(self) -> list[str]:
         """Every event key (``staff`` of an event) in the log or the cache, sorted."""
         return [row[0] for row in self.db.execute(

@@ -209,8 +209,16 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     db.execute("create index idx_seals_kind on seals (kind, subject)")
 
 
+def _migration_7(db: sqlite_utils.Database) -> None:
+    """Keys whose cached charges wait to be re-priced (``cache.settle``): a change that reaches every key
+    commits at once and is priced a few thousand keys per transaction after it. ``since`` is UTC ISO
+    text, ``''`` for all time."""
+    db.execute("create table stale_keys (key text primary key, since text not null)")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2, _migration_3,
-                                                                   _migration_4, _migration_5, _migration_6)
+                                                                   _migration_4, _migration_5, _migration_6,
+                                                                   _migration_7)
 #: The schema version from which the tables that decide money are sealed.
 SEALED_FROM = 6
 

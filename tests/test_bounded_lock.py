@@ -1,0 +1,177 @@
+"""Long work commits in bounded steps, and a lead who waits is told why (issue 12, item 4).
+
+A rule-table version re-prices every key from the day it takes effect. ``rules publish`` commits the
+version with every key marked stale, then re-prices ``cache.CHUNK`` keys per transaction; a store
+lead's ``log`` gets in between two of them. Killed half-way, what is left stale is priced by whatever
+reads or writes those keys next. A write that waits for the lock longer than ``PATIENT_MS`` says who
+holds it (the note ``<db>-writer`` its command leaves), then waits on.
+
+The clock stands at 2026-11-20 10:00 in Shanghai. Version 2 (effective 12 November) makes the showroom
+lateness ladder 30, 60 instead of 20, 40.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import TZ, data, invoke, run, shop_at
+from test_versions import ROSTER, version_2
+
+from discipline import cache, service, storage, versions
+from discipline.model import Event
+from discipline.storage import Store
+
+LATE = [("C01", "2026-11-13 08:45"), ("C02", "2026-11-13 08:50"), ("GA1", "2026-11-14 08:40"),
+        ("GB1", "2026-11-16 08:40"), ("SM1", "2026-11-17 08:40"), ("C01", "2026-11-18 08:45")]
+
+
+@pytest.fixture(autouse=True)
+def shop():
+    with shop_at("2026-11-20 10:00:00+08:00", ROSTER, "--effective", "2026-10-01"):
+        for who, when in LATE:
+            run("log", who, "showroom.late", "--at", when)
+        version_2()
+        yield
+
+
+def fines() -> dict[str, str]:
+    return {s["staff_id"]: s["fines"] for s in json.loads(run("payroll", "2026-11", "--format", "json").stdout)}
+
+
+#: Under version 2: C01 late twice (30 + 60), everyone else once (30).
+V2 = {"C01": "90.00", "C02": "30.00", "GA1": "30.00", "GB1": "30.00", "SM1": "30.00"}
+
+
+def test_a_log_gets_in_between_the_steps_of_a_rule_change(monkeypatch):
+    monkeypatch.setattr(cache, "CHUNK", 1)
+    original = Store.write
+    between: list[int] = []
+
+    @contextlib.contextmanager
+    def write(self: Store, **options):  # type: ignore[no-untyped-def]
+        if not self.writing and self.command == "rules publish" and self.charges.any_stale():
+            other = sqlite3.connect(str(self.path), timeout=0.05, isolation_level=None)  # no patience at all
+            try:
+                other.execute("begin immediate")  # the lock is free between two steps
+                other.execute("rollback")
+            finally:
+                other.close()
+            between.append(1)
+        with original(self, **options) as store:
+            yield store
+
+    monkeypatch.setattr(Store, "write", write)
+    published = invoke("rules", "publish", "v2.toml", "--effective", "2026-11-12", "--published", "2026-11-05")
+    assert published.exit_code == 0, published.stderr
+    assert len(between) >= 5  # one step per key (C01, C02, GA1, GB1, SM1), the lock free before each
+    assert fines() == V2
+    assert invoke("verify").exit_code == 0
+
+
+def test_a_rule_change_killed_half_way_is_finished_by_the_next_command(monkeypatch):
+    monkeypatch.setattr(cache, "CHUNK", 2)
+    original, calls = cache.settle, []
+
+    def settle(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C, or the machine going down, after the first step
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "settle", settle)
+    result = invoke("rules", "publish", "v2.toml", "--effective", "2026-11-12", "--published", "2026-11-05")
+    assert result.exit_code != 0
+    monkeypatch.setattr(cache, "settle", original)
+    store = Store(Path("discipline.db"))
+    assert store.versions.latest_number() == 2  # the version itself is committed
+    assert store.charges.any_stale()  # and some keys still wait
+    store.close()
+    # a log of a stale key prices that key itself, under version 2: C02's 2nd lateness is 60
+    logged = data("log", "C02", "showroom.late", "--at", "2026-11-19 08:50", "--json")
+    assert [c["amount"] for c in logged["charges"] if c["kind"] == "fine"] == ["60.00"]
+    assert fines() == {**V2, "C02": "90.00"}  # payroll prices what is left first
+    assert invoke("verify").exit_code == 0
+
+
+def test_a_version_the_service_publishes_leaves_nothing_stale():
+    store = Store(Path("discipline.db"))
+    try:
+        versions.publish(store, Path("v2.toml").read_text(encoding="utf-8"), name="v2.toml",
+                         effective=dt.date(2026, 11, 12), published=dt.date(2026, 11, 5), by=None, retroactive=False,
+                         now=dt.datetime(2026, 11, 20, 10, 0, tzinfo=TZ))
+        assert not store.charges.any_stale()
+    finally:
+        store.close()
+    assert fines() == V2
+
+
+@contextlib.contextmanager
+def lock_held_by(command: str, seconds: float) -> Iterator[None]:
+    """Another process's write lock for ``seconds``, with the note its command leaves."""
+    ready = threading.Event()
+
+    def hold() -> None:
+        conn = sqlite3.connect("discipline.db", isolation_level=None)
+        conn.execute("begin immediate")
+        Path("discipline.db-writer").write_text(json.dumps({"command": command, "pid": 4242,
+                                                            "since": "2026-11-20T01:59:30+00:00"}))
+        ready.set()
+        time.sleep(seconds)
+        Path("discipline.db-writer").unlink()
+        conn.execute("rollback")
+        conn.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    ready.wait()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+def test_a_lead_who_waits_is_told_who_holds_the_lock(monkeypatch):
+    monkeypatch.setattr(storage, "PATIENT_MS", 100)
+    with lock_held_by("events import", 1.0):
+        result = invoke("log", "C02", "showroom.late", "--at", "2026-11-19 08:50")
+    assert result.exit_code == 0, result.stderr
+    assert ("waiting for 'events import' (process 4242), which has been writing for 30 s; still waiting…"
+            in result.stderr)
+    assert "event 7" in result.stdout
+    assert not Path("discipline.db-writer").exists()  # the log's own note is gone with its lock
+
+
+def test_a_lead_who_waits_too_long_is_refused_with_nothing_changed(monkeypatch):
+    monkeypatch.setattr(storage, "PATIENT_MS", 100)
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 400)
+    before = run("events", "--json").stdout
+    with lock_held_by("rules publish", 1.5):
+        result = invoke("log", "C02", "showroom.late", "--at", "2026-11-19 08:50")
+    assert result.exit_code == 2
+    assert "the database is still busy after 0 s (waiting for 'rules publish' (process 4242)" in result.stderr
+    assert "nothing was changed, try again later" in result.stderr
+    assert run("events", "--json").stdout == before
+
+
+def test_a_log_of_a_key_left_stale_is_priced_before_it_is_logged():
+    """Stale keys left by a rule change are priced by the log that needs them, inside its own write."""
+    store = Store(Path("discipline.db"))
+    try:
+        with store.write():
+            store.db.execute("update charges set amount_fen = 0 where key = 'C01'")  # as if not yet re-priced
+            store.charges.mark_stale(None, ["C01"])
+        now = dt.datetime(2026, 11, 20, 10, 0, tzinfo=TZ)
+        logged = service.log(store, versions.book(store), Event(id=0, staff="C01", rule="showroom.late",
+                             at=dt.datetime(2026, 11, 19, 8, 45, tzinfo=TZ)), now=now)
+        assert [c.amount for c in logged.charges if c.kind == "fine"] == [40]  # the 3rd: dismissal ladder's 40
+        assert store.charges.stale(["C01"]) == []
+    finally:
+        store.close()
