@@ -168,16 +168,35 @@ def settle_all(store: Store, book_of: Callable[[Store], RuleBook], *, chunk: int
     return steps
 
 
-def _settle(store: Store, table: RuleTable | RuleBook, stale: Sequence[tuple[str, str]]) -> None:
+def settle_keys(store: Store, book_of: Callable[[Store], RuleBook], keys: Sequence[str], *,
+                chunk: int | None = None) -> ChargeDiff:
+    """Price these stale keys, ``chunk`` per transaction (outside any transaction), and return what moved: a
+    command that deferred its own re-pricing says what it changed. A key another command priced first is
+    no longer stale, and what it moved is that command's to say."""
+    diff = ChargeDiff()
+    step = chunk or CHUNK
+    for start in range(0, len(keys), step):
+        with store.write():
+            book = book_of(store)
+            if store.charges.fingerprint() != fingerprint(book):
+                ensure_priced(store, book, keys=())
+            diff += _settle(store, book, store.charges.stale(keys[start:start + step]))
+    return diff
+
+
+def _settle(store: Store, table: RuleTable | RuleBook, stale: Sequence[tuple[str, str]]) -> ChargeDiff:
+    diff = ChargeDiff()
     if not stale:
-        return
+        return diff
     history = store.staff.history() if len(stale) > 1 else None
     by_since: dict[str, list[str]] = {}
     for key, since in stale:
         by_since.setdefault(since, []).append(key)
     for since, keys in sorted(by_since.items()):
-        reprice(store, table, keys=keys, since=dt.datetime.fromisoformat(since) if since else None, roster=history)
+        diff += reprice(store, table, keys=keys, since=dt.datetime.fromisoformat(since) if since else None,
+                        roster=history)
     store.charges.settled(key for key, _ in stale)
+    return diff
 
 
 def _key_chunks(store: Store, chunk: int) -> Iterator[list[str]]:

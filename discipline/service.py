@@ -212,8 +212,14 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
     A file imported before (same SHA-256, not undone) logs nothing; a row that is the same violation as
     a live event, or as an earlier row, is skipped unless ``allow_duplicates``. Rows of closed months
     keep their times and post their changes into the first open month.
+
+    The write lock is held as briefly as the batch allows, so that store leads can log meanwhile: the rows
+    are checked before it, in one snapshot (again inside it only if the roster, a rule version or a closed
+    month changed in between, which the seals' head tells); once the events are appended, the keys they
+    reach are re-priced ``cache.CHUNK`` keys per transaction (inline when few, or when a closed month's
+    changes must be posted with the batch).
     """
-    from . import logfile, plausible
+    from . import logfile
 
     digest = batches.sha256(data)
     try:
@@ -221,44 +227,20 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
     except ValueError as exc:
         raise DisciplineError(str(exc)) from None
     book = RuleBook.single(table)
-    rows, problems = logfile.read_events(text, book.zone)
+    rows, read_problems = logfile.read_events(text, book.zone)
+    with store.read():
+        stamp, checked_with = store.seals.head(), versions.current(store, book)
+        drafts = _checked_rows(store, checked_with, rows, list(read_problems), now=now, confirm=confirm)
     with store.write():
         held = store.batches.with_file("events import", digest)
         if held is not None:
             return Imported(batch=held["id"], logged=0, duplicates=(), already=True)
         book = versions.current(store, book)
-        cache.ensure_priced(store, book, keys={event.staff for _, event in rows})
-        people = store.staff.history()
-        drafts = []
-        for line, event in rows:
-            try:
-                if event.at > now:
-                    raise DisciplineError(f"{event.at:%Y-%m-%d %H:%M} is in the future")
-                day = event.at.astimezone(book.zone).date()
-                if event.by is not None and event.by not in people.at(day):
-                    raise DisciplineError(f"unknown staff {event.by!r} in column by")
-                engine.resolve(event, book.at(day), people.at(day))
-                implausible = None if confirm else plausible.event_problem(event, book.at(day), people.at(day),
-                                                                           option=False)
-                if implausible:
-                    raise DisciplineError(implausible)
-            except DisciplineError as exc:
-                problems.append(f"line {line}: {exc}")
-                continue
-            drafts.append(attrs.evolve(event, id=line))
-        priced = engine.price(drafts, book, people)
-        problems.extend(f"line {line}: {message}" for line, message in priced.problems)
+        if store.seals.head() != stamp or book.latest.number != checked_with.latest.number:
+            drafts = _checked_rows(store, book, rows, list(read_problems), now=now, confirm=confirm)
+        keys = {e.staff for e in drafts}
+        cache.ensure_priced(store, book, keys=keys)
         latest = latest_closed(store)
-        for charge in priced.charges:  # the month's payroll must be able to cap everyone charged
-            month = payroll.month_of(charge.at, book)
-            try:
-                check_floor(book, people, charge.staff_id, posting_month(store, month) or month)
-            except DisciplineError as exc:
-                problems.append(f"line {charge.event_id}: {exc}")
-        if problems:
-            raise FileRefused("events file", sorted(problems, key=_line_number))
-        if not drafts:
-            raise DisciplineError("the events file has a header but no rows; nothing was logged")
         duplicates: list[str] = []
         held: list[int] = []
         if not allow_duplicates:
@@ -272,14 +254,63 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
             return Imported(batch=batch, logged=0, duplicates=tuple(duplicates))
         ids = store.log.append_events([attrs.evolve(e, id=0, batch=batch) for e in drafts], logged_at=now,
                                       source="import")
-        diff = cache.reprice(store, book, keys={e.staff for e in drafts}, since=min(e.at for e in drafts),
-                             roster=people)
         posted = posting_month(store, min(payroll.month_of(e.at, book) for e in drafts))
+        keys = {e.staff for e in drafts}
+        deferred = not posted and len(keys) > cache.CHUNK
+        if deferred:  # priced after this commits, a few thousand keys per transaction
+            since: dict[str, dt.datetime] = {}
+            for event in drafts:
+                since[event.staff] = min(since.get(event.staff, event.at), event.at)
+            for key, at in since.items():
+                store.charges.mark_stale(at, [key])
+            diff = changes.ChargeDiff()
+        else:
+            diff = cache.reprice(store, book, keys=keys, since=min(e.at for e in drafts))
         if posted:
             adjustments.post(store, book, diff, closed_through=latest or "", posted_month=posted, cause=ids[0],
                              because=f"late entries of batch {batch}", now=now, logged=set(ids))
-        return Imported(batch=batch, logged=len(drafts), duplicates=tuple(duplicates), posted_month=posted,
-                        changed=tuple(changes.changes(diff, closed_through=latest, posted_month=posted)))
+    if deferred:
+        diff = cache.settle_keys(store, versions.book, sorted(keys))
+    return Imported(batch=batch, logged=len(drafts), duplicates=tuple(duplicates), posted_month=posted,
+                    changed=tuple(changes.changes(diff, closed_through=latest, posted_month=posted)))
+
+
+def _checked_rows(store: Store, book: RuleBook, rows: Sequence[tuple[int, Event]], problems: list[str], *,
+                  now: dt.datetime, confirm: bool) -> list[Event]:
+    """The file's events as drafts (``id`` is the row's line); every bad row refuses the whole file."""
+    from . import plausible
+
+    people = store.staff.history()
+    drafts = []
+    for line, event in rows:
+        try:
+            if event.at > now:
+                raise DisciplineError(f"{event.at:%Y-%m-%d %H:%M} is in the future")
+            day = event.at.astimezone(book.zone).date()
+            if event.by is not None and event.by not in people.at(day):
+                raise DisciplineError(f"unknown staff {event.by!r} in column by")
+            engine.resolve(event, book.at(day), people.at(day))
+            implausible = None if confirm else plausible.event_problem(event, book.at(day), people.at(day),
+                                                                       option=False)
+            if implausible:
+                raise DisciplineError(implausible)
+        except DisciplineError as exc:
+            problems.append(f"line {line}: {exc}")
+            continue
+        drafts.append(attrs.evolve(event, id=line))
+    priced = engine.price(drafts, book, people)
+    problems.extend(f"line {line}: {message}" for line, message in priced.problems)
+    for charge in priced.charges:  # the month's payroll must be able to cap everyone charged
+        month = payroll.month_of(charge.at, book)
+        try:
+            check_floor(book, people, charge.staff_id, posting_month(store, month) or month)
+        except DisciplineError as exc:
+            problems.append(f"line {charge.event_id}: {exc}")
+    if problems:
+        raise FileRefused("events file", sorted(problems, key=_line_number))
+    if not drafts:
+        raise DisciplineError("the events file has a header but no rows; nothing was logged")
+    return drafts
 
 
 def _without_duplicates(store: Store, drafts: list[Event], table: RuleTable

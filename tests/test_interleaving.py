@@ -138,3 +138,49 @@ def test_a_version_published_while_a_derive_waited_prices_it():
     card = data("scorecard", "C02", "--month", "2026-11", "--json")
     assert card["fines"] == "30.00", card
     assert invoke("verify").exit_code == 0
+
+
+def leave_c02(store: Store) -> None:
+    """C02 left on 31 October, recorded while the import was being checked."""
+    now = dt.datetime(2026, 11, 10, 10, 0, tzinfo=TZ)
+    from discipline import roster_history
+
+    roster_history.set_fields(store, versions.book(store), "C02", {"left": "2026-10-31"},
+                              effective=dt.date(2026, 10, 1), now=now, by=None, dry_run=False)
+
+
+def test_an_events_file_checked_before_a_roster_change_is_checked_again_inside_the_lock():
+    """The rows are checked before the lock; C02 leaving meanwhile makes a November row of hers wrong, and
+    the check inside the lock (the seals' head moved) refuses the file."""
+    Path("nov.csv").write_text("staff,rule,at\nC01,showroom.late,2026-11-03 08:50\nC02,showroom.late,"
+                               "2026-11-04 08:50\n", encoding="utf-8")
+    before = run("events", "--json").stdout
+    with first_lock_goes_to(leave_c02) as done:
+        result = invoke("events", "import", "nov.csv")
+    assert done
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert "line 3" in result.stderr and "left on 2026-10-31" in result.stderr
+    assert run("events", "--json").stdout == before
+
+
+def test_an_events_import_priced_in_steps_says_what_it_changed_as_one_priced_at_once(monkeypatch):
+    """Above ``cache.CHUNK`` keys the import's re-pricing runs after its commit, a transaction per chunk;
+    what it reports (and what payroll then says) is what the import priced at once reports."""
+    from discipline import cache
+
+    run("log", "C01", "showroom.late", "--at", "2026-11-05 08:45")  # the file's row moves this one up the ladder
+    Path("nov.csv").write_text("staff,rule,at\nC01,showroom.late,2026-11-03 08:50\nC02,showroom.late,"
+                               "2026-11-04 08:50\nGA1,showroom.late,2026-11-04 08:50\n", encoding="utf-8")
+    at_once = data("events", "import", "nov.csv", "--json")
+    payroll = run("payroll", "2026-11", "--format", "csv").stdout
+    run("undo", str(at_once["batch"]), "--reason", "again, in steps")
+    Path("nov2.csv").write_bytes(Path("nov.csv").read_bytes() + b"\n")  # other bytes, the same rows
+    monkeypatch.setattr(cache, "CHUNK", 1)
+    in_steps = data("events", "import", "nov2.csv", "--json")
+    def moved(result: dict) -> list[tuple]:  # the new events' ids differ: 3 and 4 the first time, 9 and 10 then
+        return sorted((c["staff_id"], c["rule"], c["before"], c["after"], c["event_id"] > 2) for c in result["changed"])
+
+    assert moved(in_steps) == moved(at_once)
+    assert ("C01", "showroom.late", "20.00", "40.00", False) in moved(at_once)  # the logged one, moved up
+    assert run("payroll", "2026-11", "--format", "csv").stdout == payroll
+    assert invoke("verify").exit_code == 0
