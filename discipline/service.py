@@ -257,12 +257,8 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
         posted = posting_month(store, min(payroll.month_of(e.at, book) for e in drafts))
         keys = {e.staff for e in drafts}
         deferred = not posted and len(keys) > cache.CHUNK
-        if deferred:  # priced after this commits, a few thousand keys per transaction
-            since: dict[str, dt.datetime] = {}
-            for event in drafts:
-                since[event.staff] = min(since.get(event.staff, event.at), event.at)
-            for key, at in since.items():
-                store.charges.mark_stale(at, [key])
+        if deferred:  # priced after this commits, a few thousand keys per transaction (from one time, so that
+            store.charges.mark_stale(min(e.at for e in drafts), keys)  # a chunk is priced in one go, as inline)
             diff = changes.ChargeDiff()
         else:
             diff = cache.reprice(store, book, keys=keys, since=min(e.at for e in drafts))
