@@ -168,20 +168,19 @@ def settle_all(store: Store, book_of: Callable[[Store], RuleBook], *, chunk: int
     return steps
 
 
-def settle_keys(store: Store, book_of: Callable[[Store], RuleBook], keys: Sequence[str], *,
-                chunk: int | None = None) -> ChargeDiff:
-    """Price these stale keys, ``chunk`` per transaction (outside any transaction), and return what moved: a
-    command that deferred its own re-pricing says what it changed. A key another command priced first is
-    no longer stale, and what it moved is that command's to say."""
-    diff = ChargeDiff()
+def settle_keys(store: Store, book_of: Callable[[Store], RuleBook], keys: Sequence[str],
+                each: Callable[[ChargeDiff], None], *, chunk: int | None = None) -> None:
+    """Price these stale keys, ``chunk`` per transaction (outside any transaction), handing what each step
+    moved to ``each``: a command that deferred its own re-pricing says what it changed, without holding
+    every moved row at once. A key another command priced first is no longer stale, and what it moved is
+    that command's to say."""
     step = chunk or CHUNK
     for start in range(0, len(keys), step):
         with store.write():
             book = book_of(store)
             if store.charges.fingerprint() != fingerprint(book):
                 ensure_priced(store, book, keys=())
-            diff += _settle(store, book, store.charges.stale(keys[start:start + step]))
-    return diff
+            each(_settle(store, book, store.charges.stale(keys[start:start + step])))
 
 
 def _settle(store: Store, table: RuleTable | RuleBook, stale: Sequence[tuple[str, str]]) -> ChargeDiff:

@@ -30,7 +30,8 @@ NO = {"", "no", "n", "0", "false", "否"}
 
 
 def read_events(text: str, tz: zoneinfo.ZoneInfo) -> tuple[list[tuple[int, Event]], list[str]]:
-    """(line, event) for every good row and one ``line N: …`` sentence for every bad one."""
+    """(line, event) for every good row and one ``line N: …`` sentence for every bad one. Each event's ``id`` is
+    its line until the log gives it one, so the events are the drafts an import checks (no copy of each)."""
     try:
         found = read_csv(text)
     except ValueError as exc:
@@ -52,13 +53,13 @@ def read_events(text: str, tz: zoneinfo.ZoneInfo) -> tuple[list[tuple[int, Event
             break
         try:
             events.append((line, _event({key: shared.setdefault(text, text) for key, text in record.items()}, tz,
-                                        shared)))
+                                        shared, line)))
         except ValueError as exc:
             problems.append((line, str(exc)))
     return events, [f"line {line}: {message}" for line, message in sorted(problems)]
 
 
-def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo, shared: dict[str, str]) -> Event:
+def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo, shared: dict[str, str], line: int = 0) -> Event:
     for column in REQUIRED:
         if not record.get(column):
             raise ValueError(f"{column} is empty")
@@ -83,7 +84,7 @@ def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo, shared: dict[str, str]
         raise ValueError(f"lapse {record['lapse']!r} must be yes or no")
     parts = (part.strip() for part in record.get("items", "").split(";"))
     items = tuple(shared.setdefault(item, item) for item in parts if item)
-    return Event(id=0, staff=record["staff"], rule=record["rule"], at=at, count=count, items=items,
+    return Event(id=line, staff=record["staff"], rule=record["rule"], at=at, count=count, items=items,
                  value=amounts.get("value"), loss=amounts.get("loss"), outcome=record.get("outcome") or None,
                  lapse=lapse_text in YES, charge=record.get("charge") or None, note=note,
                  by=record.get("by") or None)

@@ -228,6 +228,8 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
         raise DisciplineError(str(exc)) from None
     book = RuleBook.single(table)
     rows, read_problems = logfile.read_events(text, book.zone)
+    read = len(rows)
+    del data, text  # the events are what is needed now
     with store.read():
         stamp, checked_with = store.seals.head(), versions.current(store, book)
         drafts = _checked_rows(store, checked_with, rows, list(read_problems), now=now, confirm=confirm)
@@ -248,7 +250,7 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
         # A batch even when every row was in the log already: it holds those events, so that undoing the
         # batch that logged them leaves them (``batches.undo``).
         batch = store.batches.add("events import", at=now, file=file, sha256=digest, by=by, events=len(drafts),
-                                  details={"rows": len(rows), "duplicates": len(duplicates)})
+                                  details={"rows": read, "duplicates": len(duplicates)})
         store.batches.hold(batch, held)
         if not drafts:
             return Imported(batch=batch, logged=0, duplicates=tuple(duplicates))
@@ -259,16 +261,21 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
         deferred = not posted and len(keys) > cache.CHUNK
         if deferred:  # priced after this commits, a few thousand keys per transaction (from one time, so that
             store.charges.mark_stale(min(e.at for e in drafts), keys)  # a chunk is priced in one go, as inline)
-            diff = changes.ChargeDiff()
+            changed: list[Change] = []
         else:
             diff = cache.reprice(store, book, keys=keys, since=min(e.at for e in drafts))
+            changed = changes.changes(diff, closed_through=latest, posted_month=posted)
         if posted:
             adjustments.post(store, book, diff, closed_through=latest or "", posted_month=posted, cause=ids[0],
                              because=f"late entries of batch {batch}", now=now, logged=set(ids))
-    if deferred:
-        diff = cache.settle_keys(store, versions.book, sorted(keys))
-    return Imported(batch=batch, logged=len(drafts), duplicates=tuple(duplicates), posted_month=posted,
-                    changed=tuple(changes.changes(diff, closed_through=latest, posted_month=posted)))
+        logged = len(drafts)
+        del drafts, rows  # the log has them now; what is left to hold is what the import changed
+    if deferred:  # in smaller steps than a rule change's: each step's rows and charges are in memory at once
+        cache.settle_keys(store, versions.book, sorted(keys), lambda diff: changed.extend(changes.changes(diff)),
+                          chunk=max(1, cache.CHUNK // 4))
+        changed.sort(key=lambda c: (c.staff_id, c.month, c.event_id))
+    return Imported(batch=batch, logged=logged, duplicates=tuple(duplicates), posted_month=posted,
+                    changed=tuple(changed))
 
 
 def _checked_rows(store: Store, book: RuleBook, rows: Sequence[tuple[int, Event]], problems: list[str], *,
@@ -293,15 +300,25 @@ def _checked_rows(store: Store, book: RuleBook, rows: Sequence[tuple[int, Event]
         except DisciplineError as exc:
             problems.append(f"line {line}: {exc}")
             continue
-        drafts.append(attrs.evolve(event, id=line))
-    priced = engine.price(drafts, book, people)
-    problems.extend(f"line {line}: {message}" for line, message in priced.problems)
-    for charge in priced.charges:  # the month's payroll must be able to cap everyone charged
-        month = payroll.month_of(charge.at, book)
-        try:
-            check_floor(book, people, charge.staff_id, posting_month(store, month) or month)
-        except DisciplineError as exc:
-            problems.append(f"line {charge.event_id}: {exc}")
+        drafts.append(event if event.id == line else attrs.evolve(event, id=line))
+    by_key: dict[str, list[Event]] = defaultdict(list)
+    for event in drafts:
+        by_key[event.staff].append(event)
+    keys = sorted(by_key)
+    floors: dict[tuple[str, str], str | None] = {}  # (person, month) → why their payroll cannot cap them
+    for start in range(0, len(keys), cache.CHUNK):  # occurrences never cross keys: priced apart, in bounded memory
+        priced = engine.price([e for key in keys[start:start + cache.CHUNK] for e in by_key[key]], book, people)
+        problems.extend(f"line {line}: {message}" for line, message in priced.problems)
+        for charge in priced.charges:  # the month's payroll must be able to cap everyone charged
+            month = payroll.month_of(charge.at, book)
+            if (charge.staff_id, month) not in floors:
+                try:
+                    check_floor(book, people, charge.staff_id, posting_month(store, month) or month)
+                    floors[(charge.staff_id, month)] = None
+                except DisciplineError as exc:
+                    floors[(charge.staff_id, month)] = str(exc)
+            if floors[(charge.staff_id, month)]:
+                problems.append(f"line {charge.event_id}: {floors[(charge.staff_id, month)]}")
     if problems:
         raise FileRefused("events file", sorted(problems, key=_line_number))
     if not drafts:
@@ -315,8 +332,11 @@ def _without_duplicates(store: Store, drafts: list[Event], table: RuleTable
     and the live events the file holds again."""
     first = min(e.at for e in drafts).replace(second=0, microsecond=0)
     last = max(e.at for e in drafts) + dt.timedelta(minutes=1)
-    live = {identity(e, table): e.id for e in store.log.between(sorted({e.staff for e in drafts}), first, last)
-            if not e.voided}
+    keys = sorted({e.staff for e in drafts})
+    live: dict[tuple[object, ...], int] = {}
+    for start in range(0, len(keys), 500):  # a few hundred people's events at a time, kept as identities only
+        live.update((identity(e, table), e.id) for e in store.log.between(keys[start:start + 500], first, last)
+                    if not e.voided)
     seen: dict[tuple[object, ...], int] = {}
     kept, skipped, held = [], [], []
     for event in drafts:  # ``id`` is the row's line
