@@ -157,15 +157,30 @@ def settle_all(store: Store, book_of: Callable[[Store], RuleBook], *, chunk: int
     """Work off the stale keys, one transaction of ``chunk`` keys at a time, with the database's rule book
     (``book_of``, read in each: another version may be published in between). Outside any transaction.
     Returns how many transactions it took."""
-    steps = 0
+    steps, roster = 0, _Roster()
     while store.charges.any_stale():
         with store.write():
             book = book_of(store)
             if store.charges.fingerprint() != fingerprint(book):
                 ensure_priced(store, book, keys=())
-            settle(store, book, chunk=chunk or CHUNK)
+            _settle(store, book, store.charges.stale(limit=chunk or CHUNK), roster(store))
         steps += 1
     return steps
+
+
+class _Roster:
+    """The roster with its history, read again only when the seals' head moved (a roster change seals it):
+    a chain's 30,000 people are read once for all the steps of a re-pricing, not once a step."""
+
+    def __init__(self) -> None:
+        self._head: tuple[int, str] | None = None
+        self._history: StaffHistory | None = None
+
+    def __call__(self, store: Store) -> StaffHistory:
+        head = store.seals.head()
+        if self._history is None or head != self._head:
+            self._head, self._history = head, store.staff.history()
+        return self._history
 
 
 def settle_keys(store: Store, book_of: Callable[[Store], RuleBook], keys: Sequence[str],
@@ -174,20 +189,21 @@ def settle_keys(store: Store, book_of: Callable[[Store], RuleBook], keys: Sequen
     moved to ``each``: a command that deferred its own re-pricing says what it changed, without holding
     every moved row at once. A key another command priced first is no longer stale, and what it moved is
     that command's to say."""
-    step = chunk or CHUNK
+    step, roster = chunk or CHUNK, _Roster()
     for start in range(0, len(keys), step):
         with store.write():
             book = book_of(store)
             if store.charges.fingerprint() != fingerprint(book):
                 ensure_priced(store, book, keys=())
-            each(_settle(store, book, store.charges.stale(keys[start:start + step])))
+            each(_settle(store, book, store.charges.stale(keys[start:start + step]), roster(store)))
 
 
-def _settle(store: Store, table: RuleTable | RuleBook, stale: Sequence[tuple[str, str]]) -> ChargeDiff:
+def _settle(store: Store, table: RuleTable | RuleBook, stale: Sequence[tuple[str, str]],
+            roster: StaffHistory | None = None) -> ChargeDiff:
     diff = ChargeDiff()
     if not stale:
         return diff
-    history = store.staff.history() if len(stale) > 1 else None
+    history = roster if roster is not None else store.staff.history() if len(stale) > 1 else None
     by_since: dict[str, list[str]] = {}
     for key, since in stale:
         by_since.setdefault(since, []).append(key)

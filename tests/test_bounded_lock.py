@@ -78,18 +78,18 @@ def test_a_log_gets_in_between_the_steps_of_a_rule_change(monkeypatch):
 
 def test_a_rule_change_killed_half_way_is_finished_by_the_next_command(monkeypatch):
     monkeypatch.setattr(cache, "CHUNK", 2)
-    original, calls = cache.settle, []
+    original, calls = cache._settle, []
 
-    def settle(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        if len(calls) == 2:
+    def settle(store, table, stale, *args, **kwargs):  # type: ignore[no-untyped-def]  # one step's keys
+        calls.append(len(stale))
+        if len([n for n in calls if n]) == 2:
             raise KeyboardInterrupt  # Ctrl-C, or the machine going down, after the first step
-        return original(*args, **kwargs)
+        return original(store, table, stale, *args, **kwargs)
 
-    monkeypatch.setattr(cache, "settle", settle)
+    monkeypatch.setattr(cache, "_settle", settle)
     result = invoke("rules", "publish", "v2.toml", "--effective", "2026-11-12", "--published", "2026-11-05")
     assert result.exit_code != 0
-    monkeypatch.setattr(cache, "settle", original)
+    monkeypatch.setattr(cache, "_settle", original)
     store = Store(Path("discipline.db"))
     assert store.versions.latest_number() == 2  # the version itself is committed
     assert store.charges.any_stale()  # and some keys still wait

@@ -172,28 +172,30 @@ class Store:
 
     def _begin(self) -> None:
         """BEGIN IMMEDIATE; after ``PATIENT_MS`` of waiting, say who holds the lock (``<db>-writer``), and wait on."""
-        self.db.execute(f"PRAGMA busy_timeout = {PATIENT_MS}")
         try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
-            if self.on_wait is not None:
-                self.on_wait(self.holder())
-            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS - PATIENT_MS}")
-            try:
-                self.db.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as again:
-                if "locked" not in str(again) and "busy" not in str(again):
-                    raise
-                raise DisciplineError(f"the database is still busy after {BUSY_TIMEOUT_MS // 1000} s "
-                                      f"({self.holder()}); nothing was changed, try again later") from None
+            if not self._begun_within(PATIENT_MS):
+                if self.on_wait is not None:
+                    self.on_wait(self.holder())
+                if not self._begun_within(BUSY_TIMEOUT_MS - PATIENT_MS):
+                    raise DisciplineError(f"the database is still busy after {BUSY_TIMEOUT_MS // 1000} s "
+                                          f"({self.holder()}); nothing was changed, try again later")
         finally:
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if self.command:
             note = {"command": self.command, "pid": os.getpid(), "since": clock.now(dt.UTC).isoformat()}
             with contextlib.suppress(OSError):  # a read-only folder: the note is a courtesy
                 self._writer_note().write_text(json.dumps(note), encoding="utf-8")
+
+    def _begun_within(self, milliseconds: int) -> bool:
+        """BEGIN IMMEDIATE, waiting at most ``milliseconds`` for another writer; False when it still holds the lock."""
+        self.db.execute(f"PRAGMA busy_timeout = {milliseconds}")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                return False
+            raise
+        return True
 
     def _writer_note(self) -> Path:
         return self.path.with_name(self.path.name + "-writer")
