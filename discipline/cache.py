@@ -21,8 +21,10 @@ since payroll reads it and not the chained log::
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -35,9 +37,17 @@ from .model import Charge, Event, RuleBook, RuleTable, Staff, StaffHistory
 from .storage import CHARGE_COLUMNS, Store, utc_text
 
 EVENT_ID = CHARGE_COLUMNS.index("event_id")
-#: Keys re-priced per transaction by ``settle_all``: about a second's work at chain scale, so a store lead's
-#: ``log`` waits at most that long behind a rule-table change (bench/ measures it).
+#: Keys priced at once where memory is the limit (an import's checks), and the most ``settle_all`` and
+#: ``settle_keys`` re-price in one transaction.
 CHUNK = 2000
+#: Seconds one step of ``settle_all`` / ``settle_keys`` should hold the write lock: a lead's ``log`` waits
+#: behind at most one step. A key's work depends on how much of the log its re-pricing reaches (a version
+#: from yesterday, or from five months ago), so the steps are sized by how long the last one took.
+STEP_S = 1.0
+#: Seconds between two such transactions. SQLite does not queue writers: one that has waited a while
+#: polls the lock every 100 ms, and a command that begins its next step at once would win every time
+#: (a lead's log waited 13 s behind a rule change at 2,000 stores). A pause longer than a poll lets it in.
+PAUSE_S = 0.12
 
 
 def fingerprint(table: RuleTable | RuleBook) -> str:
@@ -157,15 +167,34 @@ def settle_all(store: Store, book_of: Callable[[Store], RuleBook], *, chunk: int
     """Work off the stale keys, one transaction of ``chunk`` keys at a time, with the database's rule book
     (``book_of``, read in each: another version may be published in between). Outside any transaction.
     Returns how many transactions it took."""
-    steps, roster = 0, _Roster()
+    steps, roster, size = 0, _Roster(), _Size(chunk)
     while store.charges.any_stale():
-        with store.write():
+        if steps:
+            time.sleep(PAUSE_S)
+        with size.step(), store.write():
             book = book_of(store)
             if store.charges.fingerprint() != fingerprint(book):
                 ensure_priced(store, book, keys=())
-            _settle(store, book, store.charges.stale(limit=chunk or CHUNK), roster(store))
+            _settle(store, book, store.charges.stale(limit=size.keys), roster(store))
         steps += 1
     return steps
+
+
+class _Size:
+    """How many keys the next step re-prices: ``fixed``, else as many as take about ``STEP_S`` by the last
+    step's pace (from a few hundred, at most ``CHUNK``)."""
+
+    def __init__(self, fixed: int | None) -> None:
+        self.fixed = fixed
+        self.keys = fixed or max(1, CHUNK // 4)
+
+    @contextlib.contextmanager
+    def step(self) -> Iterator[None]:
+        started = time.perf_counter()  # a duration, not the time of day (``clock``)
+        yield
+        took = time.perf_counter() - started
+        if self.fixed is None and took > 0:
+            self.keys = max(1, min(CHUNK, int(self.keys * STEP_S / took)))
 
 
 class _Roster:
@@ -189,13 +218,17 @@ def settle_keys(store: Store, book_of: Callable[[Store], RuleBook], keys: Sequen
     moved to ``each``: a command that deferred its own re-pricing says what it changed, without holding
     every moved row at once. A key another command priced first is no longer stale, and what it moved is
     that command's to say."""
-    step, roster = chunk or CHUNK, _Roster()
-    for start in range(0, len(keys), step):
-        with store.write():
+    roster, size, start = _Roster(), _Size(chunk), 0
+    while start < len(keys):
+        if start:
+            time.sleep(PAUSE_S)
+        with size.step(), store.write():
             book = book_of(store)
             if store.charges.fingerprint() != fingerprint(book):
                 ensure_priced(store, book, keys=())
-            each(_settle(store, book, store.charges.stale(keys[start:start + step]), roster(store)))
+            part = keys[start:start + size.keys]
+            each(_settle(store, book, store.charges.stale(part), roster(store)))
+        start += len(part)
 
 
 def _settle(store: Store, table: RuleTable | RuleBook, stale: Sequence[tuple[str, str]],

@@ -216,8 +216,8 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
     The write lock is held as briefly as the batch allows, so that store leads can log meanwhile: the rows
     are checked before it, in one snapshot (again inside it only if the roster, a rule version or a closed
     month changed in between, which the seals' head tells); once the events are appended, the keys they
-    reach are re-priced ``cache.CHUNK`` keys per transaction (inline when few, or when a closed month's
-    changes must be posted with the batch).
+    reach are re-priced in steps of about a second each (``cache.settle_keys``; inline when few, or when a
+    closed month's changes must be posted with the batch).
     """
     from . import logfile
 
@@ -271,8 +271,7 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
         logged = len(drafts)
         del drafts, rows  # the log has them now; what is left to hold is what the import changed
     if deferred:  # in smaller steps than a rule change's: each step's rows and charges are in memory at once
-        cache.settle_keys(store, versions.book, sorted(keys), lambda diff: changed.extend(changes.changes(diff)),
-                          chunk=max(1, cache.CHUNK // 4))
+        cache.settle_keys(store, versions.book, sorted(keys), lambda diff: changed.extend(changes.changes(diff)))
         changed.sort(key=lambda c: (c.staff_id, c.month, c.event_id))
     return Imported(batch=batch, logged=logged, duplicates=tuple(duplicates), posted_month=posted,
                     changed=tuple(changed))
