@@ -155,12 +155,22 @@ def reads(fn: Callable[..., Any]) -> Callable[..., Any]:
         except NoDatabase:  # the command says so, or reads the rule table at hand
             return fn(head, *args, **kwargs)
         from discipline import cache, versions
+        from discipline.model import DisciplineError
+        from discipline.rules import RulesError
 
-        if not store.read_only:
+        try:
+            book, wanted = app.book, cache.fingerprint(app.book)
+        except (DisciplineError, RulesError):  # no versions, or one altered by hand: the command says so
+            book = wanted = None
+        if book is not None and not store.read_only:
+            if store.charges.fingerprint() != wanted:  # a new release, or a new version
+                with store.write():  # every key marked stale at once, then priced in steps below, not in one write
+                    cache.ensure_priced(store, versions.current(store, book), keys=())
             cache.settle_all(store, versions.book)  # what a rule change left to re-price, a few thousand at a time
         try:
             with store.read():
-                app.__dict__.pop("book", None)  # read in the snapshot, not before it
+                if book is None or store.versions.latest_number() != book.latest.number:  # published since
+                    app.__dict__.pop("book", None)
                 return fn(head, *args, **kwargs)
         except NeedsWrite:
             app.__dict__.pop("book", None)

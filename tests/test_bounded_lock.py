@@ -175,3 +175,27 @@ def test_a_log_of_a_key_left_stale_is_priced_before_it_is_logged():
         assert store.charges.stale(["C01"]) == []
     finally:
         store.close()
+
+
+def test_a_reader_after_a_new_release_reprices_in_steps(monkeypatch):
+    """A cache made by other code (its fingerprint differs): the first payroll marks every key stale and
+    prices them a step at a time, not the whole log inside one write."""
+    before = fines()
+    store = Store(Path("discipline.db"))
+    with store.write():
+        store.charges.set_fingerprint("made by another release")
+    store.close()
+    monkeypatch.setattr(cache, "CHUNK", 1)
+    original, writes = Store.write, []
+
+    @contextlib.contextmanager
+    def write(self: Store, **options):  # type: ignore[no-untyped-def]
+        if not self.writing:
+            writes.append(1)
+        with original(self, **options) as inner:
+            yield inner
+
+    monkeypatch.setattr(Store, "write", write)
+    assert fines() == before  # shipped table: C01 20 + 40, the others 20
+    assert before == {"C01": "60.00", "C02": "20.00", "GA1": "20.00", "GB1": "20.00", "SM1": "20.00"}
+    assert len(writes) >= 1 + 5  # the marking, then a step per key
