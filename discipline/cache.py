@@ -21,7 +21,6 @@ since payroll reads it and not the chained log::
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import time
@@ -167,49 +166,10 @@ def settle_all(store: Store, book_of: Callable[[Store], RuleBook], *, chunk: int
     """Work off the stale keys, one transaction of ``chunk`` keys at a time, with the database's rule book
     (``book_of``, read in each: another version may be published in between). Outside any transaction.
     Returns how many transactions it took."""
-    steps, roster, size = 0, _Roster(), _Size(chunk)
+    steps = _Steps(book_of, chunk)
     while store.charges.any_stale():
-        if steps:
-            time.sleep(PAUSE_S)
-        with size.step(), store.write():
-            book = book_of(store)
-            if store.charges.fingerprint() != fingerprint(book):
-                ensure_priced(store, book, keys=())
-            _settle(store, book, store.charges.stale(limit=size.keys), roster(store))
-        steps += 1
-    return steps
-
-
-class _Size:
-    """How many keys the next step re-prices: ``fixed``, else as many as take about ``STEP_S`` by the last
-    step's pace (from a few hundred, at most ``CHUNK``)."""
-
-    def __init__(self, fixed: int | None) -> None:
-        self.fixed = fixed
-        self.keys = fixed or max(1, CHUNK // 4)
-
-    @contextlib.contextmanager
-    def step(self) -> Iterator[None]:
-        started = time.perf_counter()  # a duration, not the time of day (``clock``)
-        yield
-        took = time.perf_counter() - started
-        if self.fixed is None and took > 0:
-            self.keys = max(1, min(CHUNK, int(self.keys * STEP_S / took)))
-
-
-class _Roster:
-    """The roster with its history, read again only when the seals' head moved (a roster change seals it):
-    a chain's 30,000 people are read once for all the steps of a re-pricing, not once a step."""
-
-    def __init__(self) -> None:
-        self._head: tuple[int, str] | None = None
-        self._history: StaffHistory | None = None
-
-    def __call__(self, store: Store) -> StaffHistory:
-        head = store.seals.head()
-        if self._history is None or head != self._head:
-            self._head, self._history = head, store.staff.history()
-        return self._history
+        steps.step(store, lambda size: store.charges.stale(limit=size))
+    return steps.count
 
 
 def settle_keys(store: Store, book_of: Callable[[Store], RuleBook], keys: Sequence[str],
@@ -218,17 +178,50 @@ def settle_keys(store: Store, book_of: Callable[[Store], RuleBook], keys: Sequen
     moved to ``each``: a command that deferred its own re-pricing says what it changed, without holding
     every moved row at once. A key another command priced first is no longer stale, and what it moved is
     that command's to say."""
-    roster, size, start = _Roster(), _Size(chunk), 0
+    steps, start = _Steps(book_of, chunk), 0
     while start < len(keys):
-        if start:
+        size = steps.keys
+        each(steps.step(store, lambda size, start=start: store.charges.stale(keys[start:start + size])))
+        start += size
+
+
+class _Steps:
+    """The transactions ``settle_all`` and ``settle_keys`` re-price in, one ``step`` each.
+
+    A step prices the stale keys ``pick`` gives (at most ``keys`` of them) with the rule book then in
+    force, after a pause of ``PAUSE_S`` that lets a waiting lead in. ``keys`` is ``fixed``, else as many as
+    take about ``STEP_S`` by the last step's pace (from a few hundred, at most ``CHUNK``). The roster with
+    its history is read again only when the seals' head moved (a roster change seals it): a chain's 30,000
+    people are read once for all the steps, not once a step.
+    """
+
+    def __init__(self, book_of: Callable[[Store], RuleBook], fixed: int | None) -> None:
+        self.book_of, self.fixed = book_of, fixed
+        self.keys = fixed or max(1, CHUNK // 4)
+        self.count = 0
+        self._head: tuple[int, str] | None = None
+        self._history: StaffHistory | None = None
+
+    def step(self, store: Store, pick: Callable[[int], Sequence[tuple[str, str]]]) -> ChargeDiff:
+        if self.count:
             time.sleep(PAUSE_S)
-        with size.step(), store.write():
-            book = book_of(store)
+        started = time.perf_counter()  # a duration, not the time of day (``clock``)
+        with store.write():
+            book = self.book_of(store)
             if store.charges.fingerprint() != fingerprint(book):
                 ensure_priced(store, book, keys=())
-            part = keys[start:start + size.keys]
-            each(_settle(store, book, store.charges.stale(part), roster(store)))
-        start += len(part)
+            diff = _settle(store, book, pick(self.keys), self._roster(store))
+        took = time.perf_counter() - started
+        if self.fixed is None and took > 0:
+            self.keys = max(1, min(CHUNK, int(self.keys * STEP_S / took)))
+        self.count += 1
+        return diff
+
+    def _roster(self, store: Store) -> StaffHistory:
+        head = store.seals.head()
+        if self._history is None or head != self._head:
+            self._head, self._history = head, store.staff.history()
+        return self._history
 
 
 def _settle(store: Store, table: RuleTable | RuleBook, stale: Sequence[tuple[str, str]],
