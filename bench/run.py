@@ -56,7 +56,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -255,9 +255,12 @@ def measure(runner: Runner, figures: dict[str, object], repeat: int, fresh: bool
         figures.update(import_punches_first_s=first, import_punches_s=round(median(runs), 3))
 
     def derive() -> None:
-        first, runs = twice(runner, repeat, ("attendance", "derive", MONTH), r": (\d+) events derived", "derive",
-                            "derive_s", fresh)
-        figures.update(derive_first_s=first, derive_s=round(median(runs), 3))
+        with lead_logging(runner) as waits:  # how long does a lead's log wait behind a derive?
+            first, runs = twice(runner, repeat, ("attendance", "derive", MONTH), r": (\d+) events derived",
+                                "derive", "derive_s", fresh)
+        say(f"  {len(waits)} logs meanwhile, the longest {max(waits, default=0) * 1000:.0f} ms")
+        figures.update(derive_first_s=first, derive_s=round(median(runs), 3), logs_during_derive=len(waits),
+                       log_during_derive_max_ms=round(max(waits, default=0) * 1000, 1))
 
     def counts() -> None:
         with contextlib.closing(sqlite3.connect(db)) as con:
@@ -323,18 +326,9 @@ def measure(runner: Runner, figures: dict[str, object], repeat: int, fresh: bool
         text = (PROJECT / "rules.toml").read_text(encoding="utf-8").replace("\nfine = [20, 40]\n",
                                                                            "\nfine = [30, 60]\n", 1)
         (runner.directory / "rules-v2.toml").write_text(text, encoding="utf-8")
-        # A store lead logs, one after another, all the while: how long does a log wait behind it?
-        waits: list[float] = []
-        stop = runner.directory / "publish-done"
-        stop.unlink(missing_ok=True)
-        lead = subprocess.Popen([sys.executable, "-c", LEAD, runner.discipline, str(stop)], cwd=runner.directory,
-                                env=runner.env, stdout=subprocess.PIPE, text=True)
-        try:
+        with lead_logging(runner) as waits:  # how long does a lead's log wait behind it?
             seconds, rss, stdout, _ = runner.cli("rules", "publish", "rules-v2.toml", "--effective", f"{MONTH}-01",
                                                  "--published", f"{MONTH}-01", "--retroactive", label="publish_s")
-        finally:
-            stop.touch()
-            waits = [float(line) for line in lead.communicate(timeout=300)[0].split()]
         say(f"rules publish from {MONTH}-01: {seconds:.2f} s, {rss:.0f} MB peak: {stdout.strip()}")
         say(f"  {len(waits)} logs meanwhile, the longest {max(waits, default=0) * 1000:.0f} ms")
         figures.update(publish_s=round(seconds, 3), publish_rss_mb=round(rss, 1), logs_during_publish=len(waits),
@@ -352,8 +346,24 @@ def measure(runner: Runner, figures: dict[str, object], repeat: int, fresh: bool
         figures["failures"] = failures
 
 
-#: A store lead logging during ``rules publish``: one ``log`` after another until told to stop; prints each one's
-#: wall-clock seconds.
+@contextlib.contextmanager
+def lead_logging(runner: Runner) -> Iterator[list[float]]:
+    """A store lead logs, one ``log`` after another, all the while; the list holds each one's wall-clock
+    seconds once the block is over."""
+    waits: list[float] = []
+    stop = runner.directory / "lead-stop"
+    stop.unlink(missing_ok=True)
+    lead = subprocess.Popen([sys.executable, "-c", LEAD, runner.discipline, str(stop)], cwd=runner.directory,
+                            env=runner.env, stdout=subprocess.PIPE, text=True)
+    try:
+        yield waits
+    finally:
+        stop.touch()
+        waits.extend(float(line) for line in lead.communicate(timeout=300)[0].split())
+
+
+#: A store lead logging during a long command: one ``log`` after another until told to stop; prints each
+#: one's wall-clock seconds.
 LEAD = """
 import os, subprocess, sys, time
 discipline, stop = sys.argv[1], sys.argv[2]
@@ -362,7 +372,7 @@ while not os.path.exists(stop):
     n += 1
     started = time.perf_counter()
     subprocess.run([discipline, "log", "S0001-03", "conduct.reception", "--at",
-                    f"2026-11-{1 + n % 28:02d} 11:{n % 60:02d}", "--note", f"during publish {n}"],
+                    f"2026-11-{1 + n % 28:02d} 11:{n % 60:02d}", "--note", f"meanwhile {n}"],
                    check=True, capture_output=True)
     print(time.perf_counter() - started, flush=True)
 """

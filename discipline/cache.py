@@ -43,9 +43,10 @@ CHUNK = 2000
 #: behind at most one step. A key's work depends on how much of the log its re-pricing reaches (a version
 #: from yesterday, or from five months ago), so the steps are sized by how long the last one took.
 STEP_S = 1.0
-#: Seconds between two such transactions. SQLite does not queue writers: one that has waited a while
-#: polls the lock every 100 ms, and a command that begins its next step at once would win every time
-#: (a lead's log waited 13 s behind a rule change at 2,000 stores). A pause longer than a poll lets it in.
+#: Seconds between two such transactions, once another write has waited for the lock (``Store.waiting_mark``).
+#: SQLite does not queue writers: one that has waited a while polls the lock every 100 ms, and a command
+#: that begins its next step at once would win every time (a lead's log waited 13 s behind a rule change
+#: at 2,000 stores). A pause longer than a poll lets it in; with nobody waiting, the steps run back to back.
 PAUSE_S = 0.12
 
 
@@ -189,10 +190,11 @@ class _Steps:
     """The transactions ``settle_all`` and ``settle_keys`` re-price in, one ``step`` each.
 
     A step prices the stale keys ``pick`` gives (at most ``keys`` of them) with the rule book then in
-    force, after a pause of ``PAUSE_S`` that lets a waiting lead in. ``keys`` is ``fixed``, else as many as
-    take about ``STEP_S`` by the last step's pace (from a few hundred, at most ``CHUNK``). The roster with
-    its history is read again only when the seals' head moved (a roster change seals it): a chain's 30,000
-    people are read once for all the steps, not once a step.
+    force; once another write has waited for the lock, each step begins with a pause of ``PAUSE_S`` that
+    lets it in. ``keys`` is ``fixed``, else as many as take about ``STEP_S`` by the last step's pace (from
+    a few hundred, at most ``CHUNK``). The roster with its history is read again only when the seals' head
+    moved (a roster change seals it): a chain's 30,000 people are read once for all the steps, not once a
+    step.
     """
 
     def __init__(self, book_of: Callable[[Store], RuleBook], fixed: int | None) -> None:
@@ -201,10 +203,15 @@ class _Steps:
         self.count = 0
         self._head: tuple[int, str] | None = None
         self._history: StaffHistory | None = None
+        self._mark: str | None = None
+        self._pausing = False
 
     def step(self, store: Store, pick: Callable[[int], Sequence[tuple[str, str]]]) -> ChargeDiff:
-        if self.count:
+        mark = store.waiting_mark()
+        if self.count and (self._pausing or mark != self._mark):  # someone waited: from now on, let them in
+            self._pausing = True
             time.sleep(PAUSE_S)
+        self._mark = mark
         started = time.perf_counter()  # a duration, not the time of day (``clock``)
         with store.write():
             book = self.book_of(store)

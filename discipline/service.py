@@ -503,55 +503,37 @@ def derive_attendance(store: Store, table: RuleTable | RuleBook, month: str, *, 
     Only what the punches cover is judged (``attendance.derive``). A derive that would judge more than
     ``attendance.ABSENCE_ALARM`` of a store's staff-days absent is refused unless ``yes``; a ``dry_run``
     does everything, says what it did, and rolls it back.
-    """
-    from . import attendance
 
+    The write lock is held only to append what was judged: the month is judged before it, in one
+    snapshot, and judged again inside it only when what it was judged from moved meanwhile (the roster,
+    a rule version or a close, which the seals' head tells; punches, schedule or leave; an attendance
+    event logged or voided). Above ``cache.CHUNK`` people, the events are priced after the append commits,
+    in steps of about a second (``cache.settle_keys``), and the derive still says what they cost.
+    """
     first, last = payroll.month_bounds(month)
     if first > now.date():
         raise DisciplineError(f"{month} has not started yet (today is {now:%Y-%m-%d})")
     book = RuleBook.single(table)
-    tz = book.zone
     until = min(last, now.date() - dt.timedelta(days=1))
+    with store.read():
+        judged_with = versions.current(store, book)
+        _refuse_closed(store, month)
+        stamp = _attendance_stamp(store)
+        judged = _judge_month(store, judged_with, month, until)
+    if judged.alarm and not yes and not dry_run:
+        raise DisciplineError(f"refused: {judged.alarm}")
+    if store.charges.any_stale():  # keys a rule change left to be priced are priced first, in steps, so that
+        cache.settle_keys(store, lambda now_: versions.current(now_, book),  # what the append moves is the
+                          sorted(judged.keys()), lambda diff: None)  # derive's alone, and the lock is not spent on them
     with store.write(dry_run=dry_run):
         book = versions.current(store, book)
-        if posting_month(store, month):  # checked inside the transaction: a close may have just committed
-            raise DisciplineError(f"{month} is closed for payroll, so its attendance can no longer be derived")
-        people = store.staff.history()
-        since = dt.datetime.combine(first, dt.time(), tz)
-        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz)
-        punches = [attendance.StoredPunch(id=i, staff_id=s, at=at.astimezone(tz))
-                   for i, s, at in store.attendance.punches(since, end)]
-        leave = [attendance.Leave(staff_id=s, day=d, part=p) for s, d, p in store.attendance.leave(first, last)]
-        result = attendance.derive(month, punches=punches, roster=people, table=book,
-                                   schedule=store.attendance.schedule(first, last), leave=leave, until=until,
-                                   logged=_logged_by_hand(store, book, since, end))
-        cache.ensure_priced(store, book)
-        known = store.log.derived_keys()
-        already = 0
-        refused = []
-        new: list[tuple[Event, str, tuple[int, ...]]] = []
-        for item in result.events:
-            if item.key in known:
-                already += 1
-                continue
-            event = Event(id=0, staff=item.staff_id, rule=item.rule, at=item.at, count=item.count,
-                          note=item.note, derived=True)
-            day = item.at.date()
-            try:
-                engine.resolve(event, book.at(day), people.at(day))
-                check_floor(book, people, item.staff_id, month)
-            except DisciplineError as exc:
-                refused.append(f"{item.staff_id} {item.at:%Y-%m-%d}: {exc}")
-                continue
-            new.append((event, item.key, item.punch_ids))
-        alarm = attendance.absence_alarm(result, [key for _, key, _ in new], people)
-        if alarm and not yes and not dry_run:
-            raise DisciplineError(f"refused: {alarm}")
-        # Punches imported late (a forgotten export) can undo an absence derived before: withdraw it.
-        judged_until = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tz)
-        wanted = {item.key for item in result.events}
-        stale = {event_id: key for key, event_id in store.log.live_derived(since, judged_until).items()
-                 if key not in wanted}
+        _refuse_closed(store, month)  # again inside the transaction: a close may have just committed
+        if _moved_since(store, stamp, book, judged_with, month):
+            judged = _judge_month(store, book, month, until)
+            if judged.alarm and not yes and not dry_run:
+                raise DisciplineError(f"refused: {judged.alarm}")
+        new, stale = judged.new, judged.stale
+        cache.ensure_priced(store, book, keys=judged.keys())
         batch = None
         if new or stale:
             batch = store.batches.add("attendance derive", at=now, by=by, events=len(new),
@@ -562,18 +544,121 @@ def derive_attendance(store: Store, table: RuleTable | RuleBook, month: str, *, 
                                logged_at=now, source="derive", batch=batch)
         withdrawn = store.log.events_by_id(sorted(stale))
         moved = [e for e, _, _ in new] + withdrawn
+        keys = {e.staff for e in moved}
+        deferred = not dry_run and len(keys) > cache.CHUNK
         diff = changes.ChargeDiff()
-        if moved:
-            diff = cache.reprice(store, book, keys={e.staff for e in moved}, since=min(e.at for e in moved),
-                                 roster=people)
-        roster = people.latest()
-        rules_of = {event_id: (roster[e.staff].store, e.rule) for event_id, (e, _, _) in zip(ids, new, strict=True)}
-        return Derived(len(new), already, len(stale), result.missing, result.notes, tuple(refused),
-                       derivation=result, by_rule=_by_rule(diff.after, rules_of),
-                       withdrawn_by_rule=_by_rule(diff.before, {e.id: (roster[e.staff].store, e.rule)
-                                                                for e in withdrawn if e.staff in roster}),
-                       batch=None if dry_run else batch, diff=diff, dry_run=dry_run,
-                       alarm=alarm if not yes else None)
+        if deferred:  # priced after this commits, from one time, so that a step prices each key in one go
+            store.charges.mark_stale(min(e.at for e in moved), keys)
+        elif moved:
+            diff = cache.reprice(store, book, keys=keys, since=min(e.at for e in moved), roster=judged.people)
+    if deferred:
+        steps: list[changes.ChargeDiff] = []
+        cache.settle_keys(store, lambda now_: versions.current(now_, book), sorted(keys), steps.append)
+        for step in steps:
+            diff += step
+    roster = judged.people.latest()
+    rules_of = {event_id: (roster[e.staff].store, e.rule) for event_id, (e, _, _) in zip(ids, new, strict=True)}
+    result = judged.result
+    return Derived(len(new), judged.already, len(stale), result.missing, result.notes, judged.refused,
+                   derivation=result, by_rule=_by_rule(diff.after, rules_of),
+                   withdrawn_by_rule=_by_rule(diff.before, {e.id: (roster[e.staff].store, e.rule)
+                                                            for e in withdrawn if e.staff in roster}),
+                   batch=None if dry_run else batch, diff=diff, dry_run=dry_run,
+                   alarm=judged.alarm if not yes else None)
+
+
+@attrs.frozen
+class _Judged:
+    """A month's attendance as judged from the punches, before anything is written."""
+
+    result: Any
+    """The ``attendance.Derivation``."""
+    people: StaffHistory
+    new: list[tuple[Event, str, tuple[int, ...]]]
+    """(event, derived key, punch ids) of the events to record."""
+    already: int
+    refused: tuple[str, ...]
+    stale: dict[int, str]
+    """Event id → staff of derived events the punches, schedule or leave no longer support."""
+    alarm: str | None
+
+    def keys(self) -> set[str]:
+        """The people whose charges recording what was judged moves."""
+        return {e.staff for e, _, _ in self.new} | set(self.stale.values())
+
+
+def _judge_month(store: Store, book: RuleBook, month: str, until: dt.date) -> _Judged:
+    """Judge ``month``'s punches up to ``until`` against what the log already holds."""
+    from . import attendance
+
+    first, last = payroll.month_bounds(month)
+    tz = book.zone
+    people = store.staff.history()
+    since = dt.datetime.combine(first, dt.time(), tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz)
+    punches = [attendance.StoredPunch(id=i, staff_id=s, at=at.astimezone(tz))
+               for i, s, at in store.attendance.punches(since, end)]
+    leave = [attendance.Leave(staff_id=s, day=d, part=p) for s, d, p in store.attendance.leave(first, last)]
+    result = attendance.derive(month, punches=punches, roster=people, table=book,
+                               schedule=store.attendance.schedule(first, last), leave=leave, until=until,
+                               logged=_logged_by_hand(store, book, since, end))
+    del punches
+    known = store.log.derived_keys()
+    already = 0
+    refused = []
+    new: list[tuple[Event, str, tuple[int, ...]]] = []
+    for item in result.events:
+        if item.key in known:
+            already += 1
+            continue
+        event = Event(id=0, staff=item.staff_id, rule=item.rule, at=item.at, count=item.count,
+                      note=item.note, derived=True)
+        day = item.at.date()
+        try:
+            engine.resolve(event, book.at(day), people.at(day))
+            check_floor(book, people, item.staff_id, month)
+        except DisciplineError as exc:
+            refused.append(f"{item.staff_id} {item.at:%Y-%m-%d}: {exc}")
+            continue
+        new.append((event, item.key, item.punch_ids))
+    alarm = attendance.absence_alarm(result, [key for _, key, _ in new], people)
+    # Punches imported late (a forgotten export) can undo an absence derived before: withdraw it.
+    judged_until = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tz)
+    wanted = {item.key for item in result.events}
+    stale = {event_id: staff for key, (event_id, staff) in store.log.live_derived(since, judged_until).items()
+             if key not in wanted}
+    return _Judged(result, people, new, already, tuple(refused), stale, alarm)
+
+
+def _refuse_closed(store: Store, month: str) -> None:
+    if posting_month(store, month):
+        raise DisciplineError(f"{month} is closed for payroll, so its attendance can no longer be derived")
+
+
+def _attendance_stamp(store: Store) -> tuple[object, ...]:
+    """What a month's attendance is judged from, as far as it can move: the seals' head (roster, rule
+    versions, closes), the count of writes to punches, schedule and leave, and the log's head."""
+    return store.seals.head(), store.attendance.changes(), store.log.head()[0]
+
+
+def _moved_since(store: Store, stamp: tuple[object, ...], book: RuleBook, judged_with: RuleBook,
+                 month: str) -> bool:
+    """Whether what ``month`` was judged from (``stamp``, with ``judged_with``) has moved: anything sealed,
+    any punch, schedule or leave written, or a log entry since that is an attendance event or its void."""
+    from . import attendance
+
+    head, written, log_head = stamp
+    now_head, now_written, now_log_head = _attendance_stamp(store)
+    if (head, written) != (now_head, now_written) or book.latest.number != judged_with.latest.number:
+        return True
+    if log_head == now_log_head:
+        return False
+    first, last = payroll.month_bounds(month)
+    codes = sorted({code for version in book.in_force(first, last)
+                    for code in attendance.attendance_rules(version.table)})
+    since = dt.datetime.combine(first, dt.time(), book.zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), book.zone)
+    return store.log.touches_attendance(int(log_head), codes, since, end)
 
 
 def _logged_by_hand(store: Store, table: RuleTable | RuleBook, since: dt.datetime,

@@ -76,6 +76,45 @@ def test_a_log_gets_in_between_the_steps_of_a_rule_change(monkeypatch):
     assert invoke("verify").exit_code == 0
 
 
+def test_the_steps_pause_for_whoever_waited_and_run_back_to_back_while_nobody_does(monkeypatch):
+    """Between two steps a pause of ``PAUSE_S`` lets a waiting lead in; a lock nobody waited for is taken
+    again at once (a derive of a chain's month would otherwise spend seconds sleeping for nobody)."""
+    monkeypatch.setattr(cache, "CHUNK", 1)
+    pauses: list[float] = []
+
+    class Timing:  # the steps' pace as measured, the pauses counted instead of slept
+        perf_counter = staticmethod(time.perf_counter)
+
+        @staticmethod
+        def sleep(seconds: float) -> None:
+            pauses.append(seconds)
+
+    monkeypatch.setattr(cache, "time", Timing)
+    first = invoke("rules", "publish", "v2.toml", "--effective", "2026-11-12", "--published", "2026-11-05")
+    assert first.exit_code == 0, first.stderr
+    assert pauses == []  # five steps, nobody waiting
+    assert fines() == V2
+
+    original, steps = Store.write, []
+
+    @contextlib.contextmanager
+    def write(self: Store, **options):  # type: ignore[no-untyped-def]
+        if not self.writing and self.command == "rules publish" and self.charges.any_stale():
+            steps.append(1)
+            if len(steps) == 2:  # a lead starts waiting during the second step
+                self._mark_waiting()
+        with original(self, **options) as store:
+            yield store
+
+    monkeypatch.setattr(Store, "write", write)
+    v3 = Path("v2.toml").read_text(encoding="utf-8").replace("fine = [30, 60]", "fine = [25, 50]")
+    Path("v3.toml").write_text(v3, encoding="utf-8")
+    again = invoke("rules", "publish", "v3.toml", "--effective", "2026-11-12", "--published", "2026-11-05")
+    assert again.exit_code == 0, again.stderr
+    assert len(steps) == 5 and pauses == [cache.PAUSE_S] * 3  # before the third, fourth and fifth step
+    assert fines()["C01"] == "75.00"
+
+
 def test_a_rule_change_killed_half_way_is_finished_by_the_next_command(monkeypatch):
     monkeypatch.setattr(cache, "CHUNK", 2)
     original, calls = cache._settle, []
@@ -147,6 +186,7 @@ def test_a_lead_who_waits_is_told_who_holds_the_lock(monkeypatch):
             in result.stderr)
     assert "event 7" in result.stdout
     assert not Path("discipline.db-writer").exists()  # the log's own note is gone with its lock
+    assert Path("discipline.db-waiting").exists()  # the mark that makes a command working in steps pause
 
 
 def test_a_lead_who_waits_too_long_is_refused_with_nothing_changed(monkeypatch):
@@ -199,3 +239,42 @@ def test_a_reader_after_a_new_release_reprices_in_steps(monkeypatch):
     assert fines() == before  # shipped table: C01 20 + 40, the others 20
     assert before == {"C01": "60.00", "C02": "20.00", "GA1": "20.00", "GB1": "20.00", "SM1": "20.00"}
     assert len(writes) >= 1 + 5  # the marking, then a step per key
+
+
+def test_a_derive_priced_in_steps_says_what_it_changed_as_one_priced_at_once(monkeypatch):
+    """Above ``cache.CHUNK`` people a derive's events are priced after its commit, a transaction per chunk;
+    what it reports (per rule, and per charge moved) and what payroll then says are what a derive priced
+    at once says. C01's derived lateness of 3 November is his first that month, so the one logged on the
+    13th moves from 20 to 40."""
+    Path("punches.csv").write_text("staff,time\n" + "".join(
+        f"{who},2026-11-{day:02d} {start}\n{who},2026-11-{day:02d} 17:40:00\n"
+        for who, day, start in (("C01", 3, "08:45:00"), ("C02", 4, "08:50:00"), ("GA1", 3, "08:20:00"),
+                                ("GA1", 4, "08:20:00"), ("GB1", 3, "08:20:00"), ("SM1", 4, "08:20:00"))),
+        encoding="utf-8")
+    run("punches", "import", "punches.csv")
+    at_once = data("attendance", "derive", "2026-11", "--yes", "--json")
+    payroll = run("payroll", "2026-11", "--format", "csv").stdout
+    run("undo", str(at_once["batch"]), "--reason", "again, in steps")
+    monkeypatch.setattr(cache, "CHUNK", 1)
+    settled: list[int] = []
+    original = cache.settle_keys
+
+    def settle_keys(store, book_of, keys, each, **options):  # type: ignore[no-untyped-def]
+        settled.append(len(keys))
+        return original(store, book_of, keys, each, **options)
+
+    monkeypatch.setattr(cache, "settle_keys", settle_keys)
+    in_steps = data("attendance", "derive", "2026-11", "--yes", "--json")
+    assert settled == [4]  # everyone but GA1 (on time both days), after the commit, a step each
+
+    def moved(result: dict) -> list[tuple]:  # the derived events' ids differ between the two runs
+        return sorted((c["staff_id"], c["rule"], c["before"], c["after"], c["event_id"] > 6)
+                      for c in result["changed"])
+
+    assert in_steps["derived"] == at_once["derived"] > 2
+    assert in_steps["by_rule"] == at_once["by_rule"]
+    assert moved(in_steps) == moved(at_once)
+    assert ("C01", "showroom.late", "20.00", "40.00", False) in moved(at_once)  # the logged one, moved up
+    assert ("C01", "showroom.late", "0.00", "20.00", True) in moved(at_once)  # the derived one, first in November
+    assert run("payroll", "2026-11", "--format", "csv").stdout == payroll
+    assert invoke("verify").exit_code == 0

@@ -24,6 +24,7 @@ from conftest import TZ, data, invoke, run, shop_at
 from test_versions import ROSTER, version_2
 
 from discipline import service, versions
+from discipline.model import Event
 from discipline.storage import Store
 
 NOW = "2026-11-10 10:00:00+08:00"
@@ -80,7 +81,7 @@ def frozen_october() -> bytes:
 
 
 @pytest.mark.parametrize(("command", "sentence"), [
-    (["attendance", "derive", "2026-10"], "2026-10 is closed for payroll"),
+    (["attendance", "derive", "2026-10", "--yes"], "2026-10 is closed for payroll"),
     (["staff", "set", "C01", "base_wage=5000", "--effective", "2026-10-15"], "2026-10"),
     (["rules", "publish", "v2.toml", "--effective", "2026-10-20", "--published", "2026-10-01"], "closed"),
     (["close", "2026-10"], "2026-10 is already closed"),
@@ -184,3 +185,70 @@ def test_an_events_import_priced_in_steps_says_what_it_changed_as_one_priced_at_
     assert ("C01", "showroom.late", "20.00", "40.00", False) in moved(at_once)  # the logged one, moved up
     assert run("payroll", "2026-11", "--format", "csv").stdout == payroll
     assert invoke("verify").exit_code == 0
+
+
+def derive_october(store: Store) -> None:
+    """Another lead's derive of October, committed while this one was judging the month."""
+    service.derive_attendance(store, versions.book(store), "2026-10", now=dt.datetime(2026, 11, 10, 10, 0, tzinfo=TZ),
+                              yes=True)
+
+
+def log_c02_late_by_hand(store: Store) -> None:
+    """A lead logs C02's lateness of 13 October by hand while the derive was judging the month."""
+    service.log(store, versions.book(store), Event(id=0, staff="C02", rule="showroom.late",
+                                                   at=dt.datetime(2026, 10, 13, 8, 50, tzinfo=TZ)),
+                now=dt.datetime(2026, 11, 10, 10, 0, tzinfo=TZ))
+
+
+def punch_c02_late_on_the_15th(store: Store) -> None:
+    """A forgotten export of 15 October (C02 in at 08:55) imported while the derive was judging."""
+    Path("late15.csv").write_text("staff,time\nC02,2026-10-15 08:55:00\nC02,2026-10-15 17:40:00\n", encoding="utf-8")
+    service.import_punches(store, versions.book(store), Path("late15.csv"), None,
+                           now=dt.datetime(2026, 11, 10, 10, 0, tzinfo=TZ))
+
+
+def c02_lateness() -> list[tuple[str, str, str]]:
+    return sorted((e["at"][:10], e["rule"], e.get("source") or "") for e in data("events", "--json")
+                  if e["staff_id"] == "C02" and not e.get("voided"))
+
+
+@pytest.mark.parametrize(("intruder", "days"), [
+    (derive_october, ["2026-10-13"]),  # derived once, by the first derive, not twice
+    (log_c02_late_by_hand, ["2026-10-13"]),  # the lead's entry stands for the day, nothing derived beside it
+    (punch_c02_late_on_the_15th, ["2026-10-13", "2026-10-15"]),  # the late export is judged too
+], ids=["another-derive", "logged-by-hand", "punches-imported"])
+def test_a_derive_judges_again_inside_the_lock_what_moved_while_it_judged(intruder, days):
+    """The month is judged outside the write lock; what a second connection commits between that and the
+    lock is what the derive records against (without judging again: C02's 13 October twice)."""
+    with first_lock_goes_to(intruder) as done:
+        result = invoke("attendance", "derive", "2026-10", "--yes")
+    assert done, "the intruder never ran"
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    assert [day for day, _, _ in c02_lateness()] == days
+    card = data("scorecard", "C02", "--month", "2026-10", "--json")
+    assert card["fines"] == {1: "20.00", 2: "60.00"}[len(days)]  # 20, then 40 for the 2nd in the month
+    assert invoke("verify").exit_code == 0
+
+
+def test_a_derive_with_nothing_moved_meanwhile_records_what_it_judged(monkeypatch):
+    """A log of another rule (not attendance) between judging and the lock does not make the derive judge
+    the month again."""
+    judged: list[int] = []
+    original = service._judge_month
+
+    def judge(*args, **kwargs):  # type: ignore[no-untyped-def]
+        judged.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(service, "_judge_month", judge)
+
+    def log_reception(store: Store) -> None:
+        service.log(store, versions.book(store), Event(id=0, staff="C01", rule="conduct.reception",
+                                                       at=dt.datetime(2026, 11, 9, 10, 0, tzinfo=TZ)),
+                    now=dt.datetime(2026, 11, 10, 10, 0, tzinfo=TZ))
+
+    with first_lock_goes_to(log_reception) as done:
+        result = invoke("attendance", "derive", "2026-10", "--yes")
+    assert done and result.exit_code == 0, (result.stdout, result.stderr)
+    assert len(judged) == 1
+    assert [day for day, _, _ in c02_lateness()] == ["2026-10-13"]

@@ -173,7 +173,9 @@ class Store:
     def _begin(self) -> None:
         """BEGIN IMMEDIATE; after ``PATIENT_MS`` of waiting, say who holds the lock (``<db>-writer``), and wait on."""
         try:
-            if not self._begun_within(PATIENT_MS):
+            if not self._begun_within(0):
+                self._mark_waiting()
+            if not self.db.conn.in_transaction and not self._begun_within(PATIENT_MS):
                 if self.on_wait is not None:
                     self.on_wait(self.holder())
                 if not self._begun_within(BUSY_TIMEOUT_MS - PATIENT_MS):
@@ -199,6 +201,22 @@ class Store:
 
     def _writer_note(self) -> Path:
         return self.path.with_name(self.path.name + "-writer")
+
+    def _waiting_note(self) -> Path:
+        return self.path.with_name(self.path.name + "-waiting")
+
+    def _mark_waiting(self) -> None:
+        """Leave a new mark in ``<db>-waiting``: a command writing in steps pauses between them from now on."""
+        with contextlib.suppress(OSError):  # a read-only folder: the steps then run on without pauses
+            self._waiting_note().write_text(os.urandom(8).hex(), encoding="ascii")
+
+    def waiting_mark(self) -> str | None:
+        """The mark the last write that had to wait for the lock left (None when none ever did): a command
+        working in steps that sees it change knows someone is waiting, and lets them in between steps."""
+        try:
+            return self._waiting_note().read_text(encoding="ascii")
+        except (OSError, ValueError):
+            return None
 
     def holder(self) -> str:
         """Who holds the write lock, in words, from the note its command left beside the database."""

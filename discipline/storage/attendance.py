@@ -17,7 +17,16 @@ class AttendanceData:
     """The ``punches``, ``schedule`` and ``leave`` tables."""
 
     def __init__(self, store: Store) -> None:
+        self._store = store
         self.db = store.db
+
+    def changes(self) -> int:
+        """How many times punches, schedule or leave were written: a derive that judged them outside the
+        write lock knows by this whether they are still what it judged."""
+        return int(self._store.meta("attendance_changes") or 0)
+
+    def _changed(self) -> None:
+        self._store.set_meta("attendance_changes", str(self.changes() + 1))
 
     def add_punches(self, punches: Iterable[tuple[str, dt.datetime, str]], *, zone: dt.tzinfo, source: str,
                     imported_at: dt.datetime, batch: int | None = None) -> int:
@@ -31,6 +40,7 @@ class AttendanceData:
         index order, so a bigger one saves little, and a 50 MB attlog imports in under 200 MB.
         """
         stored = _stored_time(zone)
+        self._changed()
         cache = self.db.execute("pragma cache_size").fetchone()[0]
         self.db.execute(f"pragma cache_size = {-IMPORT_CACHE_KIB}")
         try:
@@ -67,6 +77,7 @@ class AttendanceData:
     def withdraw_batch(self, batch: int, *, undo: int) -> tuple[int, list[str]]:
         """Undo ``batch``'s hold on its punches; withdraw (keep, marked with ``undo``) those no other live
         batch holds: (how many were withdrawn, their days)."""
+        self._changed()
         self.db.execute("update punch_batches set undone = ? where batch = ?", [undo, batch])
         orphans = ("select m.punch from punch_batches m where m.batch = ? and not exists (select 1 from "
                    "punch_batches o where o.punch = m.punch and o.undone is null)")
@@ -78,6 +89,7 @@ class AttendanceData:
         return count, days
 
     def set_schedule(self, entries: list[tuple[str, dt.date, str | None]]) -> None:
+        self._changed()
         self.db.conn.executemany(
             "insert into schedule (staff, day, shift) values (?, ?, ?) "
             "on conflict(staff, day) do update set shift = excluded.shift",
@@ -89,6 +101,7 @@ class AttendanceData:
         return {(row[0], dt.date.fromisoformat(row[1])): row[2] for row in rows}
 
     def add_leave(self, entries: list[tuple[str, dt.date, str]]) -> None:
+        self._changed()
         self.db.conn.executemany("insert into leave (staff, day, part) values (?, ?, ?) on conflict do nothing",
                                  [(staff, day.isoformat(), part) for staff, day, part in entries])
 

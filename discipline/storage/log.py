@@ -207,13 +207,24 @@ class EventLog:
             "select e.derived_key from events e where e.derived_key is not null and not exists (select 1 from "
             f"events v where v.type = 'void' and v.target = e.id and v.source in ({marks}))", SYSTEM_VOIDS)}
 
-    def live_derived(self, since: dt.datetime, until: dt.datetime) -> dict[str, int]:
-        """derived key → event id of derived events in [since, until) that nobody has withdrawn."""
+    def live_derived(self, since: dt.datetime, until: dt.datetime) -> dict[str, tuple[int, str]]:
+        """derived key → (event id, staff) of derived events in [since, until) that nobody has withdrawn."""
         rows = self.db.execute(
-            "select e.derived_key, e.id from events e where e.derived_key is not null and e.at >= ? and e.at < ? "
-            "and not exists (select 1 from events v where v.type = 'void' and v.target = e.id)",
+            "select e.derived_key, e.id, e.staff from events e where e.derived_key is not null and e.at >= ? "
+            "and e.at < ? and not exists (select 1 from events v where v.type = 'void' and v.target = e.id)",
             [since.isoformat(), until.isoformat()]).fetchall()
-        return {row[0]: row[1] for row in rows}
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    def touches_attendance(self, after: int, rules: list[str], since: dt.datetime, until: dt.datetime) -> bool:
+        """Whether an entry after ``after`` is derived, an event of ``rules`` in [since, until), or the void
+        of such an event: what a derive judged outside the write lock is then no longer what the log says."""
+        marks = ", ".join("?" for _ in rules)
+        row = self.db.execute(
+            f"select 1 from events e where e.id > ? and (e.derived_key is not null or (e.type = 'violation' and "
+            f"e.at >= ? and e.at < ? and e.rule in ({marks})) or (e.type = 'void' and exists (select 1 from events t "
+            f"where t.id = e.target and (t.derived_key is not null or t.rule in ({marks}))))) limit 1",
+            [after, since.isoformat(), until.isoformat(), *rules, *rules]).fetchone()
+        return row is not None
 
     # -- integrity ------------------------------------------------------------------------
     def verify(self) -> tuple[int, list[str]]:
