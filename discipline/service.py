@@ -214,10 +214,12 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
     keep their times and post their changes into the first open month.
 
     The write lock is held as briefly as the batch allows, so that store leads can log meanwhile: the rows
-    are checked before it, in one snapshot (again inside it only if the roster, a rule version or a closed
-    month changed in between, which the seals' head tells); once the events are appended, the keys they
-    reach are re-priced in steps of about a second each (``cache.settle_keys``; inline when few, or when a
-    closed month's changes must be posted with the batch).
+    are checked, and told from duplicates, before it, in one snapshot (checked again inside it only if the
+    roster, a rule version or a closed month changed in between, which the seals' head tells; told from
+    duplicates again only if one of the file's people was logged meanwhile, or an event it repeats was
+    voided); once the events are appended, the keys they reach are re-priced in steps of about a second
+    each (``cache.settle_keys``; inline when few, or when a closed month's changes must be posted with the
+    batch).
     """
     from . import logfile
 
@@ -231,22 +233,29 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
     read = len(rows)
     del data, text  # the events are what is needed now
     with store.read():
-        stamp, checked_with = store.seals.head(), versions.current(store, book)
-        drafts = _checked_rows(store, checked_with, rows, list(read_problems), now=now, confirm=confirm)
+        stamp, checked_with, log_head = store.seals.head(), versions.current(store, book), store.log.head()[0]
+        checked = _checked_rows(store, checked_with, rows, list(read_problems), now=now, confirm=confirm)
+        drafts, duplicates, held = checked, [], []
+        if not allow_duplicates:
+            drafts, duplicates, held = _without_duplicates(store, checked, checked_with)
+    keys = {e.staff for e in checked}
+    if store.charges.any_stale():  # what a rule change left to price among these people is priced first, in
+        cache.settle_keys(store, lambda now_: versions.current(now_, book), sorted(keys),  # steps, not in the
+                          lambda diff: None)  # lock below
     with store.write():
-        held = store.batches.with_file("events import", digest)
-        if held is not None:
-            return Imported(batch=held["id"], logged=0, duplicates=(), already=True)
+        batch = store.batches.with_file("events import", digest)
+        if batch is not None:
+            return Imported(batch=batch["id"], logged=0, duplicates=(), already=True)
         book = versions.current(store, book)
-        if store.seals.head() != stamp or book.latest.number != checked_with.latest.number:
-            drafts = _checked_rows(store, book, rows, list(read_problems), now=now, confirm=confirm)
-        keys = {e.staff for e in drafts}
+        rechecked = store.seals.head() != stamp or book.latest.number != checked_with.latest.number
+        if rechecked:
+            checked = drafts = _checked_rows(store, book, rows, list(read_problems), now=now, confirm=confirm)
+            keys = {e.staff for e in checked}
+        if not allow_duplicates and (rechecked or store.log.moved_for(log_head, keys, set(held))):
+            drafts, duplicates, held = _without_duplicates(store, checked, book)
+        del checked
         cache.ensure_priced(store, book, keys=keys)
         latest = latest_closed(store)
-        duplicates: list[str] = []
-        held: list[int] = []
-        if not allow_duplicates:
-            drafts, duplicates, held = _without_duplicates(store, drafts, book)
         # A batch even when every row was in the log already: it holds those events, so that undoing the
         # batch that logged them leaves them (``batches.undo``).
         batch = store.batches.add("events import", at=now, file=file, sha256=digest, by=by, events=len(drafts),
@@ -254,16 +263,16 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
         store.batches.hold(batch, held)
         if not drafts:
             return Imported(batch=batch, logged=0, duplicates=tuple(duplicates))
-        ids = store.log.append_events([attrs.evolve(e, id=0, batch=batch) for e in drafts], logged_at=now,
-                                      source="import")
-        posted = posting_month(store, min(payroll.month_of(e.at, book) for e in drafts))
+        ids = store.log.append_events(drafts, logged_at=now, source="import", batch=batch)
+        earliest = min(e.at for e in drafts)
+        posted = posting_month(store, payroll.month_of(earliest, book))
         keys = {e.staff for e in drafts}
         deferred = not posted and len(keys) > cache.CHUNK
         if deferred:  # priced after this commits, a few thousand keys per transaction (from one time, so that
-            store.charges.mark_stale(min(e.at for e in drafts), keys)  # a chunk is priced in one go, as inline)
+            store.charges.mark_stale(earliest, keys)  # a chunk is priced in one go, as inline)
             changed: list[Change] = []
         else:
-            diff = cache.reprice(store, book, keys=keys, since=min(e.at for e in drafts))
+            diff = cache.reprice(store, book, keys=keys, since=earliest)
             changed = changes.changes(diff, closed_through=latest, posted_month=posted)
         if posted:
             adjustments.post(store, book, diff, closed_through=latest or "", posted_month=posted, cause=ids[0],
@@ -271,7 +280,8 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
         logged = len(drafts)
         del drafts, rows  # the log has them now; what is left to hold is what the import changed
     if deferred:  # in smaller steps than a rule change's: each step's rows and charges are in memory at once
-        cache.settle_keys(store, versions.book, sorted(keys), lambda diff: changed.extend(changes.changes(diff)))
+        cache.settle_keys(store, lambda now_: versions.current(now_, book), sorted(keys),
+                          lambda diff: changed.extend(changes.changes(diff)))
         changed.sort(key=lambda c: (c.staff_id, c.month, c.event_id))
     return Imported(batch=batch, logged=logged, duplicates=tuple(duplicates), posted_month=posted,
                     changed=tuple(changed))

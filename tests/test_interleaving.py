@@ -252,3 +252,28 @@ def test_a_derive_with_nothing_moved_meanwhile_records_what_it_judged(monkeypatc
     assert done and result.exit_code == 0, (result.stdout, result.stderr)
     assert len(judged) == 1
     assert [day for day, _, _ in c02_lateness()] == ["2026-10-13"]
+
+
+def test_an_events_file_told_from_duplicates_before_the_lock_is_told_again_when_its_people_moved():
+    """The file's rows are told from the log's events before the lock; a lead logging one of them by hand
+    meanwhile makes that row a duplicate (logged once, not twice), and voiding the event another row repeats
+    makes that row new again."""
+    Path("nov.csv").write_text("staff,rule,at\nC01,showroom.late,2026-11-03 08:50\nC02,showroom.late,"
+                               "2026-11-04 08:50\n", encoding="utf-8")
+    repeated = data("log", "C01", "showroom.late", "--at", "2026-11-03 08:50", "--json")["event_id"]
+
+    def meanwhile(store: Store) -> None:
+        now = dt.datetime(2026, 11, 10, 10, 0, tzinfo=TZ)
+        service.log(store, versions.book(store), Event(id=0, staff="C02", rule="showroom.late",
+                                                       at=dt.datetime(2026, 11, 4, 8, 50, tzinfo=TZ)), now=now)
+        service.void(store, versions.book(store), repeated, reason="wrong day", by=None, now=now)
+
+    with first_lock_goes_to(meanwhile) as done:
+        result = data("events", "import", "nov.csv", "--json")
+    assert done
+    assert (result["logged"], result["duplicates"]) == (1, 1), result
+    assert "line 3: the same as event" in result["skipped"][0]
+    live = sorted((e["staff_id"], e["at"][:16]) for e in data("events", "--json")
+                  if e["at"] >= "2026-11" and not e.get("voided"))
+    assert live == [("C01", "2026-11-03T08:50"), ("C02", "2026-11-04T08:50")]
+    assert invoke("verify").exit_code == 0

@@ -53,19 +53,19 @@ class EventLog:
         head_id = int(self._store.meta("chain_head_id") or 0)
         prev_hash = self._store.meta("chain_head_hash") or GENESIS
         first, stamp = head_id + 1, logged_at.isoformat()
+        at_id, at_logged, at_prev = HASHED.index("id"), HASHED.index("logged_at"), HASHED.index("prev_hash")
         fields_of = iter(many)
         while chunk := list(itertools.islice(fields_of, 2000)):
             later = [column for column in HASHED_LATER if any(fields.get(column) is not None for fields in chunk)]
-            columns = (*HASHED, *later)
             values = []
-            for fields in chunk:
+            for fields in chunk:  # what ``row_hash`` hashes, without a dict per row: this runs under the lock
                 head_id += 1
-                row = dict.fromkeys(columns)
-                row.update((column, value) for column, value in fields.items() if column in row)
-                row.update(id=head_id, logged_at=stamp, prev_hash=prev_hash)
-                row["hash"] = prev_hash = row_hash(row)
-                values.append(list(row.values()))
-            names = ", ".join(f'"{c}"' for c in (*columns, "hash"))
+                hashed = [fields.get(column) for column in HASHED]
+                hashed[at_id], hashed[at_logged], hashed[at_prev] = head_id, stamp, prev_hash
+                added = [fields.get(column) for column in later]
+                prev_hash = _digest(hashed + [[c, v] for c, v in zip(later, added, strict=True) if v is not None])
+                values.append(hashed + added + [prev_hash])
+            names = ", ".join(f'"{c}"' for c in (*HASHED, *later, "hash"))
             self.db.conn.executemany(f"insert into events ({names}) values ({', '.join('?' for _ in values[0])})",
                                      values)
         if head_id >= first:
@@ -78,8 +78,11 @@ class EventLog:
         return self.append(_event_fields(event, source=source, derived_key=derived_key, punch_ids=punch_ids),
                            logged_at=logged_at)
 
-    def append_events(self, events: list[Event], *, logged_at: dt.datetime, source: str) -> list[int]:
-        return self.append_many((_event_fields(e, source=source) for e in events), logged_at=logged_at)
+    def append_events(self, events: list[Event], *, logged_at: dt.datetime, source: str,
+                      batch: int | None = None) -> list[int]:
+        """Append ``events`` (their ids are ignored), each held by ``batch`` when given."""
+        return self.append_many(({**_event_fields(e, source=source), **({"batch": batch} if batch else {})}
+                                 for e in events), logged_at=logged_at)
 
     def append_derived(self, items: list[tuple[Event, str, tuple[int, ...]]], *, logged_at: dt.datetime) -> list[int]:
         """Append derived events, each with its derived key and the punches it came from."""
@@ -169,6 +172,14 @@ class EventLog:
             out.extend(self.events(where=f"e.staff in ({', '.join('?' for _ in chunk)}) and e.at >= ? and e.at < ?",
                                    params=[*chunk, since.isoformat(), until.isoformat()]))
         return out
+
+    def moved_for(self, after: int, keys: set[str], events: set[int]) -> bool:
+        """Whether an entry after ``after`` is a violation of one of ``keys`` or the void of one of ``events``:
+        what an import told from duplicates outside the write lock may then be a duplicate no longer."""
+        for kind, staff, target in self.db.execute("select type, staff, target from events where id > ?", [after]):
+            if (staff in keys) if kind == "violation" else (target in events):
+                return True
+        return False
 
     def logged_by_hand(self, rules: list[str], since: dt.datetime, until: dt.datetime
                        ) -> list[tuple[int, str, str, str | None, dt.date]]:
@@ -270,8 +281,16 @@ class EventLog:
 def row_hash(row: dict[str, Any]) -> str:
     values: list[Any] = [row.get(column) for column in HASHED]
     values += [[column, row[column]] for column in HASHED_LATER if row.get(column) is not None]
-    payload = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return _digest(values)
+
+
+#: ``json.dumps(values, ensure_ascii=False, separators=(",", ":"))`` without a new encoder for every row.
+_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _digest(values: list[Any]) -> str:
+    """SHA-256 of the row's values (``HASHED``, then the later columns set, as pairs) as compact JSON."""
+    return hashlib.sha256(_compact_json(values).encode("utf-8")).hexdigest()
 
 
 def _text(value: Decimal | None) -> str | None:
