@@ -70,6 +70,8 @@ class Undone:
     changed: tuple[Change, ...] = ()
     kept: tuple[tuple[int, int], ...] = ()
     """(event, batch): the batch's events left live because another batch, not undone, holds them too."""
+    later: cache.Later = attrs.field(factory=cache.Later)
+    """People whose re-pricing ``undo`` leaves to after its commit (``changed`` then lists their moves)."""
 
 
 def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: str, by: str | None,
@@ -96,7 +98,14 @@ def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: st
             months = sorted({day[:7] for day in days})
             return Undone(batch_id, undo_id, command, punches=count, months=tuple(m for m in months if m > latest),
                           closed_months=tuple(m for m in months if m <= latest))
-        return _withdraw_events(store, table, batch_id, undo_id, command, reason=reason.strip(), by=by, now=now)
+        undone = _withdraw_events(store, table, batch_id, undo_id, command, reason=reason.strip(), by=by, now=now)
+    if undone.later.keys:  # an undo that reaches many people: priced in steps after the commit, and still said
+        changed = list(undone.changed)
+        undone.later.settle(store, lambda now_: versions.current(now_, table),
+                            lambda diff: changed.extend(changes.changes(diff)))
+        changed.sort(key=lambda c: (c.staff_id, c.month, c.event_id))
+        undone = attrs.evolve(undone, changed=tuple(changed), later=cache.Later())
+    return undone
 
 
 def _cannot_undo(batch_id: int, batch: dict[str, Any]) -> str:
@@ -120,7 +129,7 @@ def _withdraw_events(store: Store, table: RuleTable | RuleBook, batch_id: int, u
     store.batches.set_counts(undo_id, events=len(live), details={"withdrawn": len(live), "kept": len(kept)})
     if not live:
         return Undone(batch_id, undo_id, command, kept=tuple(sorted(kept.items())))
-    cache.ensure_priced(store, table)
+    cache.ensure_priced(store, table, keys={e.staff for e in live})
     latest = store.months.latest()
     months = {e.id: payroll.month_of(e.at, table) for e in live}
     closed = {event_id: month for event_id, month in months.items() if latest is not None and month <= latest}
@@ -128,7 +137,9 @@ def _withdraw_events(store: Store, table: RuleTable | RuleBook, batch_id: int, u
     void_ids = store.log.append_voids([e.id for e in live], reason=f"batch {batch_id} undone: {reason}",
                                       logged_at=now, source="undo", batch=undo_id, by=by,
                                       posted_months=dict.fromkeys(closed, posted) if posted else None)
-    diff = cache.reprice(store, table, keys={e.staff for e in live}, since=min(e.at for e in live))
+    # A closed month's reversals are posted with the undo; else many people's are priced after the commit.
+    diff, later = cache.reprice_or_later(store, table, keys={e.staff for e in live}, since=min(e.at for e in live),
+                                         later=posted is None)
     changed = changes.changes(diff, closed_through=latest, posted_month=posted)
     if posted is not None and latest is not None:
         taken_back = adjustments.post(store, table, diff, closed_through=latest, posted_month=posted,
@@ -136,7 +147,7 @@ def _withdraw_events(store: Store, table: RuleTable | RuleBook, batch_id: int, u
                                       reason=f"batch {batch_id} undone: {reason}")
         changed = changes.replaced(changed, taken_back)
     return Undone(batch_id, undo_id, command, events=len(live), posted_month=posted, changed=tuple(changed),
-                  kept=tuple(sorted(kept.items())))
+                  kept=tuple(sorted(kept.items())), later=later)
 
 
 def listing(store: Store) -> Sequence[dict[str, Any]]:

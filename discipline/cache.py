@@ -173,6 +173,37 @@ def settle_all(store: Store, book_of: Callable[[Store], RuleBook], *, chunk: int
     return steps.count
 
 
+@attrs.frozen
+class Later:
+    """Keys a write marked stale to be priced after it commits (``reprice_or_later``), in steps of their own."""
+
+    keys: tuple[str, ...] = ()
+
+    def __add__(self, other: Later) -> Later:
+        return Later(tuple(sorted({*self.keys, *other.keys})))
+
+    def settle(self, store: Store, book_of: Callable[[Store], RuleBook], each: Callable[[ChargeDiff], None]) -> None:
+        """Price them now, a step at a time, handing what each step moved to ``each``. Outside any transaction."""
+        if self.keys:
+            settle_keys(store, book_of, self.keys, each)
+
+
+def reprice_or_later(store: Store, table: RuleTable | RuleBook, *, keys: Iterable[str], since: dt.datetime | None,
+                     roster: Mapping[str, Staff] | StaffHistory | None = None, later: bool = True
+                     ) -> tuple[ChargeDiff, Later]:
+    """Re-price ``keys`` from ``since`` on now, inside ``write()``, when they are few (``CHUNK`` or fewer) or
+    ``later`` is False (a dry run, or a change whose moves must be posted with it); else mark them stale
+    and leave them to ``Later.settle`` after the commit, so that a lead's log never waits behind a change
+    that reaches a chain's people. What moves is the same either way, and the command still says it."""
+    keys = sorted(keys)
+    if later and len(keys) > CHUNK:
+        store.charges.mark_stale(since, keys)
+        return ChargeDiff(), Later(tuple(keys))
+    if not keys:
+        return ChargeDiff(), Later()
+    return reprice(store, table, keys=keys, since=since, roster=roster), Later()
+
+
 def settle_keys(store: Store, book_of: Callable[[Store], RuleBook], keys: Sequence[str],
                 each: Callable[[ChargeDiff], None], *, chunk: int | None = None) -> None:
     """Price these stale keys, ``chunk`` per transaction (outside any transaction), handing what each step

@@ -132,7 +132,6 @@ def _apply(store: Store, table: RuleTable | RuleBook, rows: Callable[[StaffHisto
             raise FileRefused(what, problems)
         if not people:
             raise DisciplineError("the roster file has a header but no rows; nothing was imported")
-        cache.ensure_priced(store, book)
         if known:  # someone new to a roster in use joins on the day added, unless the file says when
             people = [attrs.evolve(p, hired=effective) if p.id not in known and p.hired is None else p
                       for p in people]
@@ -147,11 +146,17 @@ def _apply(store: Store, table: RuleTable | RuleBook, rows: Callable[[StaffHisto
         store.staff.record([(p, None) for p in added] + [(p, effective) for p in updated]
                            + _carried_forward(history, updated, existing, effective), recorded_at=now, batch=batch)
         personal = any(change.personal for change in fields)
-        diff = _reprice(store, book, added, updated, existing, None if personal else effective)
+        diff, later = _reprice(store, book, added, updated, existing, None if personal else effective,
+                               later=not dry_run)
         latest = (store.months.latest() or "")  # a closed month never changes: not paid, not said
-        return RosterChange(effective, tuple(p.id for p in added), fields, unchanged, None if dry_run else batch,
-                            changed=tuple(c for c in changes.changes(diff) if c.month > latest), dry_run=dry_run,
-                            hired_on_adding=tuple(p.id for p in added if known and p.hired == effective))
+        changed = [c for c in changes.changes(diff) if c.month > latest]
+    if later.keys:  # a change that reaches many people is priced after it commits, in steps, and still said
+        later.settle(store, lambda now_: versions.current(now_, table),
+                     lambda step: changed.extend(c for c in changes.changes(step) if c.month > latest))
+        changed.sort(key=lambda c: (c.staff_id, c.month, c.event_id))
+    return RosterChange(effective, tuple(p.id for p in added), fields, unchanged, None if dry_run else batch,
+                        changed=tuple(changed), dry_run=dry_run,
+                        hired_on_adding=tuple(p.id for p in added if known and p.hired == effective))
 
 
 def _carried_forward(history: StaffHistory, updated: Sequence[Staff], before: Mapping[str, Staff],
@@ -169,21 +174,26 @@ def _carried_forward(history: StaffHistory, updated: Sequence[Staff], before: Ma
 
 
 def _reprice(store: Store, book: RuleBook, added: Sequence[Staff], updated: Sequence[Staff],
-             before: Mapping[str, Staff], effective: dt.date | None) -> changes.ChargeDiff:
+             before: Mapping[str, Staff], effective: dt.date | None, *, later: bool
+             ) -> tuple[changes.ChargeDiff, cache.Later]:
     """Re-price the stores the change touches: from ``effective`` for changes (from the beginning for a
     name, hired or left date, which hold whatever the day), from the beginning where someone new joins
-    (who pays for a store's events can depend on who is in it)."""
-    diff = changes.ChargeDiff()
+    (who pays for a store's events can depend on who is in it). Many people's keys are left to be priced
+    after the commit (``cache.reprice_or_later``)."""
     history = store.staff.history()
     from_date = dt.datetime.combine(effective, dt.time(), book.zone) if effective else None
+    passes = []
     for people, since in ((updated, from_date), (added, None)):
-        if not people:
-            continue
-        stores = {p.store for p in people} | {before[p.id].store for p in people if p.id in before}
-        keys = {staff_id for staff_id, versions in history.versions.items()
-                if any(person.store in stores for _, person in versions)} | store.log.team_keys()
-        diff = diff + cache.reprice(store, book, keys=keys, since=since, roster=history)
-    return diff
+        if people:
+            stores = {p.store for p in people} | {before[p.id].store for p in people if p.id in before}
+            passes.append((since, {staff_id for staff_id, versions in history.versions.items()
+                                   if any(person.store in stores for _, person in versions)} | store.log.team_keys()))
+    cache.ensure_priced(store, book, keys={key for _, keys in passes for key in keys})  # before: what moves is ours
+    diff, pending = changes.ChargeDiff(), cache.Later()
+    for since, keys in passes:
+        moved, left = cache.reprice_or_later(store, book, keys=keys, since=since, roster=history, later=later)
+        diff, pending = diff + moved, pending + left
+    return diff, pending
 
 
 def _refuse_closed(store: Store, effective: dt.date) -> None:

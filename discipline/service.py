@@ -266,22 +266,18 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
         ids = store.log.append_events(drafts, logged_at=now, source="import", batch=batch)
         earliest = min(e.at for e in drafts)
         posted = posting_month(store, payroll.month_of(earliest, book))
-        keys = {e.staff for e in drafts}
-        deferred = not posted and len(keys) > cache.CHUNK
-        if deferred:  # priced after this commits, a few thousand keys per transaction (from one time, so that
-            store.charges.mark_stale(earliest, keys)  # a chunk is priced in one go, as inline)
-            changed: list[Change] = []
-        else:
-            diff = cache.reprice(store, book, keys=keys, since=earliest)
-            changed = changes.changes(diff, closed_through=latest, posted_month=posted)
+        # A closed month's moves are posted with the batch; else many people's are priced after the commit.
+        diff, later = cache.reprice_or_later(store, book, keys={e.staff for e in drafts}, since=earliest,
+                                             later=not posted)
+        changed = changes.changes(diff, closed_through=latest, posted_month=posted)
         if posted:
             adjustments.post(store, book, diff, closed_through=latest or "", posted_month=posted, cause=ids[0],
                              because=f"late entries of batch {batch}", now=now, logged=set(ids))
         logged = len(drafts)
         del drafts, rows  # the log has them now; what is left to hold is what the import changed
-    if deferred:  # in smaller steps than a rule change's: each step's rows and charges are in memory at once
-        cache.settle_keys(store, lambda now_: versions.current(now_, book), sorted(keys),
-                          lambda diff: changed.extend(changes.changes(diff)))
+    if later.keys:  # each step's moves are said as it goes: a chain's month of them is never held as rows
+        later.settle(store, lambda now_: versions.current(now_, book),
+                     lambda diff: changed.extend(changes.changes(diff)))
         changed.sort(key=lambda c: (c.staff_id, c.month, c.event_id))
     return Imported(batch=batch, logged=logged, duplicates=tuple(duplicates), posted_month=posted,
                     changed=tuple(changed))
@@ -554,18 +550,13 @@ def derive_attendance(store: Store, table: RuleTable | RuleBook, month: str, *, 
                                logged_at=now, source="derive", batch=batch)
         withdrawn = store.log.events_by_id(sorted(stale))
         moved = [e for e, _, _ in new] + withdrawn
-        keys = {e.staff for e in moved}
-        deferred = not dry_run and len(keys) > cache.CHUNK
-        diff = changes.ChargeDiff()
-        if deferred:  # priced after this commits, from one time, so that a step prices each key in one go
-            store.charges.mark_stale(min(e.at for e in moved), keys)
-        elif moved:
-            diff = cache.reprice(store, book, keys=keys, since=min(e.at for e in moved), roster=judged.people)
-    if deferred:
-        steps: list[changes.ChargeDiff] = []
-        cache.settle_keys(store, lambda now_: versions.current(now_, book), sorted(keys), steps.append)
-        for step in steps:
-            diff += step
+        diff, later = cache.reprice_or_later(store, book, keys={e.staff for e in moved},
+                                             since=min((e.at for e in moved), default=None), roster=judged.people,
+                                             later=not dry_run)
+    steps: list[changes.ChargeDiff] = []
+    later.settle(store, lambda now_: versions.current(now_, book), steps.append)
+    for step in steps:
+        diff += step
     roster = judged.people.latest()
     rules_of = {event_id: (roster[e.staff].store, e.rule) for event_id, (e, _, _) in zip(ids, new, strict=True)}
     result = judged.result

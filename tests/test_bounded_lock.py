@@ -19,6 +19,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -277,4 +278,60 @@ def test_a_derive_priced_in_steps_says_what_it_changed_as_one_priced_at_once(mon
     assert ("C01", "showroom.late", "20.00", "40.00", False) in moved(at_once)  # the logged one, moved up
     assert ("C01", "showroom.late", "0.00", "20.00", True) in moved(at_once)  # the derived one, first in November
     assert run("payroll", "2026-11", "--format", "csv").stdout == payroll
+    assert invoke("verify").exit_code == 0
+
+
+def spy_on_settle_keys(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """How many keys each ``cache.settle_keys`` call was given (a change priced after its commit)."""
+    settled: list[int] = []
+    original = cache.settle_keys
+
+    def settle_keys(store, book_of, keys, each, **options):  # type: ignore[no-untyped-def]
+        settled.append(len(keys))
+        return original(store, book_of, keys, each, **options)
+
+    monkeypatch.setattr(cache, "settle_keys", settle_keys)
+    return settled
+
+
+def test_a_roster_change_priced_in_steps_says_what_its_dry_run_says(monkeypatch):
+    """C02 absent on 10 November costs a day's wage; a raise from 1 November moves it. Above ``cache.CHUNK``
+    people the raise is priced after its commit; it says what the dry run (priced at once) says."""
+    run("log", "C02", "attendance.absenteeism", "--at", "2026-11-10 09:00")
+    before = data("scorecard", "C02", "--month", "2026-11", "--json")["salary_penalties"]
+    monkeypatch.setattr(cache, "CHUNK", 1)
+    settled = spy_on_settle_keys(monkeypatch)
+    raise_ = ("staff", "set", "C02", "base_wage=6525", "--effective", "2026-11-01", "--json")
+    dry = data(*raise_, "--dry-run")
+    assert settled == []
+    done = data(*raise_)
+    assert settled == [5]  # the five people of the store, after the commit
+    assert done["changed"] == dry["changed"] != []
+    absent = [c for c in done["changed"] if c["rule"] == "attendance.absenteeism"]
+    # a day's wage: 4,350 / 21.75 = 200.00 before, 6,525 / 21.75 = 300.00 after
+    assert [(c["before"], c["after"]) for c in absent] == [("200.00", "300.00")]
+    after = data("scorecard", "C02", "--month", "2026-11", "--json")["salary_penalties"]
+    assert Decimal(after) - Decimal(before) == Decimal("100.00")
+    assert invoke("verify").exit_code == 0
+
+
+def test_an_undo_priced_in_steps_takes_back_exactly_what_its_import_changed(monkeypatch):
+    """The import (priced at once) moves C01's logged 13 November lateness up the ladder; its undo, priced
+    after the commit in steps, moves every charge back: the same changes, before and after swapped."""
+    Path("nov.csv").write_text("staff,rule,at\nC01,showroom.late,2026-11-03 08:50\nC02,showroom.late,"
+                               "2026-11-04 08:50\n", encoding="utf-8")
+    fines_before = fines()
+    imported = data("events", "import", "nov.csv", "--json")
+    monkeypatch.setattr(cache, "CHUNK", 1)
+    settled = spy_on_settle_keys(monkeypatch)
+    undone = data("undo", str(imported["batch"]), "--reason", "wrong file", "--json")
+    assert settled == [2]
+
+    def moves(changed: list[dict], swap: bool) -> list[tuple]:
+        sides = ("after", "before") if swap else ("before", "after")
+        return sorted((c["staff_id"], c["event_id"], c[sides[0]], c[sides[1]]) for c in changed)
+
+    assert moves(undone["changed"], swap=True) == moves(imported["changed"], swap=False)
+    assert ("C01", 1, "20.00", "40.00") in moves(imported["changed"], swap=False)
+    assert fines() == fines_before
     assert invoke("verify").exit_code == 0
