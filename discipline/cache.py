@@ -234,15 +234,12 @@ class _Steps:
         self.count = 0
         self._head: tuple[int, str] | None = None
         self._history: StaffHistory | None = None
-        self._mark: str | None = None
         self._pausing = False
 
     def step(self, store: Store, pick: Callable[[int], Sequence[tuple[str, str]]]) -> ChargeDiff:
-        mark = store.waiting_mark()
-        if self.count and (self._pausing or mark != self._mark):  # someone waited: from now on, let them in
-            self._pausing = True
+        if self._pausing or store.waiting_mark() != store.mark_when_locked:  # someone waited for our last lock:
+            self._pausing = True  # from now on, let them in between two steps
             time.sleep(PAUSE_S)
-        self._mark = mark
         started = time.perf_counter()  # a duration, not the time of day (``clock``)
         with store.write():
             book = self.book_of(store)

@@ -119,9 +119,59 @@ def add(store: Store, table: RuleTable | RuleBook, values: Mapping[str, str], *,
 def _apply(store: Store, table: RuleTable | RuleBook, rows: Callable[[StaffHistory], str], *, effective: dt.date,
            now: dt.datetime, command: str, by: str | None, dry_run: bool, what: str, file: str | None = None,
            sha256: str | None = None, confirm: bool = False) -> RosterChange:
+    """Read the rows against the roster in one snapshot, before the write lock, and record them inside it
+    (read again there only when the seals' head moved: another roster change, a rule version or a close
+    committed meanwhile), so that a chain's whole roster holds a lead's log up only while it is written."""
+    with store.read():
+        book = versions.current(store, table)
+        _refuse_closed(store, effective)
+        stamp = store.seals.head()
+        planned = _Planned.read(store, book, rows, effective=effective, what=what, confirm=confirm)
     with store.write(dry_run=dry_run):
         book = versions.current(store, table)  # inside the lock: a version may have been published meanwhile
         _refuse_closed(store, effective)
+        if store.seals.head() != stamp:
+            planned = _Planned.read(store, book, rows, effective=effective, what=what, confirm=confirm)
+        added, updated, fields, existing = planned.added, planned.updated, planned.fields, planned.existing
+        if not added and not updated:
+            return RosterChange(effective, (), (), planned.unchanged, None, dry_run=dry_run)
+        batch = store.batches.add(command, at=now, file=file, sha256=sha256, by=by, details={
+            "added": len(added), "updated": len(updated), "unchanged": planned.unchanged,
+            "effective": effective.isoformat()})
+        store.staff.record([(p, None) for p in added] + [(p, effective) for p in updated]
+                           + _carried_forward(planned.history, updated, existing, effective), recorded_at=now,
+                           batch=batch)
+        personal = any(change.personal for change in fields)
+        diff, later = _reprice(store, book, added, updated, existing, None if personal else effective,
+                               later=not dry_run)
+        latest = (store.months.latest() or "")  # a closed month never changes: not paid, not said
+        changed = [c for c in changes.changes(diff) if c.month > latest]
+    if later.keys:  # a change that reaches many people is priced after it commits, in steps, and still said
+        later.settle(store, lambda now_: versions.current(now_, table),
+                     lambda step: changed.extend(c for c in changes.changes(step) if c.month > latest))
+        changed.sort(key=lambda c: (c.staff_id, c.month, c.event_id))
+    return RosterChange(effective, tuple(p.id for p in added), fields, planned.unchanged,
+                        None if dry_run else batch, changed=tuple(changed), dry_run=dry_run,
+                        hired_on_adding=tuple(p.id for p in added if planned.known and p.hired == effective))
+
+
+@attrs.frozen
+class _Planned:
+    """What a roster change would record, read against the roster as it is."""
+
+    history: StaffHistory
+    existing: Mapping[str, Staff]
+    """Everyone as they are on the effective day."""
+    known: Mapping[str, Staff]
+    """Everyone as they are in their latest version."""
+    added: list[Staff]
+    updated: list[Staff]
+    fields: tuple[FieldChange, ...]
+    unchanged: int
+
+    @classmethod
+    def read(cls, store: Store, book: RuleBook, rows: Callable[[StaffHistory], str], *, effective: dt.date,
+             what: str, confirm: bool) -> _Planned:
         history = store.staff.history()
         existing = history.at(effective)
         known = history.latest()
@@ -138,25 +188,7 @@ def _apply(store: Store, table: RuleTable | RuleBook, rows: Callable[[StaffHisto
         added = [p for p in people if p.id not in known]
         updated = [p for p in people if p.id in known and existing.get(p.id) != p]
         fields = tuple(change for p in updated for change in field_changes(existing[p.id], p))
-        unchanged = len(people) - len(added) - len(updated)
-        if not added and not updated:
-            return RosterChange(effective, (), (), unchanged, None, dry_run=dry_run)
-        batch = store.batches.add(command, at=now, file=file, sha256=sha256, by=by, details={
-            "added": len(added), "updated": len(updated), "unchanged": unchanged, "effective": effective.isoformat()})
-        store.staff.record([(p, None) for p in added] + [(p, effective) for p in updated]
-                           + _carried_forward(history, updated, existing, effective), recorded_at=now, batch=batch)
-        personal = any(change.personal for change in fields)
-        diff, later = _reprice(store, book, added, updated, existing, None if personal else effective,
-                               later=not dry_run)
-        latest = (store.months.latest() or "")  # a closed month never changes: not paid, not said
-        changed = [c for c in changes.changes(diff) if c.month > latest]
-    if later.keys:  # a change that reaches many people is priced after it commits, in steps, and still said
-        later.settle(store, lambda now_: versions.current(now_, table),
-                     lambda step: changed.extend(c for c in changes.changes(step) if c.month > latest))
-        changed.sort(key=lambda c: (c.staff_id, c.month, c.event_id))
-    return RosterChange(effective, tuple(p.id for p in added), fields, unchanged, None if dry_run else batch,
-                        changed=tuple(changed), dry_run=dry_run,
-                        hired_on_adding=tuple(p.id for p in added if known and p.hired == effective))
+        return cls(history, existing, known, added, updated, fields, len(people) - len(added) - len(updated))
 
 
 def _carried_forward(history: StaffHistory, updated: Sequence[Staff], before: Mapping[str, Staff],

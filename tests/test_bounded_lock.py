@@ -96,24 +96,38 @@ def test_the_steps_pause_for_whoever_waited_and_run_back_to_back_while_nobody_do
     assert pauses == []  # five steps, nobody waiting
     assert fines() == V2
 
-    original, steps = Store.write, []
+    original, steps = cache._settle, []
 
-    @contextlib.contextmanager
-    def write(self: Store, **options):  # type: ignore[no-untyped-def]
-        if not self.writing and self.command == "rules publish" and self.charges.any_stale():
+    def settle(store, table, stale, *args, **kwargs):  # type: ignore[no-untyped-def]  # one step's keys
+        if stale:
             steps.append(1)
-            if len(steps) == 2:  # a lead starts waiting during the second step
-                self._mark_waiting()
-        with original(self, **options) as store:
-            yield store
+            if len(steps) == 2:  # a lead starts waiting for the lock the second step holds
+                store._mark_waiting()
+        return original(store, table, stale, *args, **kwargs)
 
-    monkeypatch.setattr(Store, "write", write)
+    monkeypatch.setattr(cache, "_settle", settle)
     v3 = Path("v2.toml").read_text(encoding="utf-8").replace("fine = [30, 60]", "fine = [25, 50]")
     Path("v3.toml").write_text(v3, encoding="utf-8")
     again = invoke("rules", "publish", "v3.toml", "--effective", "2026-11-12", "--published", "2026-11-05")
     assert again.exit_code == 0, again.stderr
     assert len(steps) == 5 and pauses == [cache.PAUSE_S] * 3  # before the third, fourth and fifth step
     assert fines()["C01"] == "75.00"
+
+    # A lead who starts waiting while the version itself is being committed: a pause before every step.
+    monkeypatch.setattr(cache, "_settle", original)
+    marked_from = cache.reprice_from
+
+    def reprice_from(store, *args, **kwargs):  # type: ignore[no-untyped-def]  # inside publish's own write
+        store._mark_waiting()
+        return marked_from(store, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "reprice_from", reprice_from)
+    pauses.clear()
+    Path("v4.toml").write_text(v3.replace("fine = [25, 50]", "fine = [20, 40]"), encoding="utf-8")
+    last = invoke("rules", "publish", "v4.toml", "--effective", "2026-11-12", "--published", "2026-11-05")
+    assert last.exit_code == 0, last.stderr
+    assert pauses == [cache.PAUSE_S] * 5
+    assert fines()["C01"] == "60.00"
 
 
 def test_a_rule_change_killed_half_way_is_finished_by_the_next_command(monkeypatch):

@@ -277,3 +277,21 @@ def test_an_events_file_told_from_duplicates_before_the_lock_is_told_again_when_
                   if e["at"] >= "2026-11" and not e.get("voided"))
     assert live == [("C01", "2026-11-03T08:50"), ("C02", "2026-11-04T08:50")]
     assert invoke("verify").exit_code == 0
+
+
+def test_a_roster_change_read_before_the_lock_keeps_the_change_committed_meanwhile():
+    """``staff set`` reads C01's row before the lock; another lead's change of C01's bonus committed
+    meanwhile moves the seals' head, so the row is read again inside: both changes hold (without the
+    second read, the raise would write back the old bonus)."""
+    def bonus(store: Store) -> None:
+        from discipline import roster_history
+
+        roster_history.set_fields(store, versions.book(store), "C01", {"bonus": "2000"},
+                                  effective=dt.date(2026, 11, 1), now=dt.datetime(2026, 11, 10, 10, 0, tzinfo=TZ))
+
+    with first_lock_goes_to(bonus) as done:
+        result = invoke("staff", "set", "C01", "base_wage=5000", "--effective", "2026-11-01")
+    assert done and result.exit_code == 0, (result.stdout, result.stderr)
+    c01 = next(p for p in data("staff", "list", "--json") if p["id"] == "C01")
+    assert (c01["base_wage"], c01["bonus"]) == ("5000.00", "2000.00"), c01
+    assert invoke("verify").exit_code == 0

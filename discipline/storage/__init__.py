@@ -113,6 +113,9 @@ class Store:
         """Inside ``write()``: a write nested in it (a statement re-pricing the cache) joins it."""
         self.command = ""
         """What the command is (``staff import``), written beside the database while it holds the write lock."""
+        self.mark_when_locked: str | None = None
+        """``waiting_mark()`` as it was when this connection last took the write lock: another mark since
+        means someone has waited for a lock this connection held."""
         self.on_wait: Callable[[str], None] | None = None
         """Told, in a sentence, who holds the lock when a write has waited ``PATIENT_MS`` for it."""
 
@@ -183,6 +186,7 @@ class Store:
                                           f"({self.holder()}); nothing was changed, try again later")
         finally:
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.mark_when_locked = self.waiting_mark()
         if self.command:
             note = {"command": self.command, "pid": os.getpid(), "since": clock.now(dt.UTC).isoformat()}
             with contextlib.suppress(OSError):  # a read-only folder: the note is a courtesy
