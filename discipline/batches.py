@@ -26,7 +26,7 @@ import attrs
 
 from . import adjustments, cache, changes, payroll, versions
 from .changes import Change
-from .model import DisciplineError, RuleBook, RuleTable
+from .model import DisciplineError, Event, RuleBook, RuleTable
 from .storage import Store
 
 #: The commands that record batches, as ``discipline batches`` names them.
@@ -76,11 +76,22 @@ class Undone:
 
 def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: str, by: str | None,
          now: dt.datetime) -> Undone:
-    """Withdraw everything batch ``batch_id`` added, in one transaction; bad input changes nothing."""
+    """Withdraw everything batch ``batch_id`` added, in one transaction; bad input changes nothing.
+
+    The events to withdraw are read before the write lock, in one snapshot, and again inside it only
+    when a batch was added or undone meanwhile (the seals' head) or one of them was voided: a chain's
+    month of them holds a lead's log up only while the voids are appended."""
     if not reason.strip():
         raise DisciplineError("--reason must say why the batch is undone")
+    with store.read():
+        stamp = store.seals.head(), store.log.head()[0]
+        found = store.batches.get(batch_id)
+        planned = _to_withdraw(store, batch_id) if found is not None and found["command"] in EVENT_COMMANDS else None
     with store.write():
         table = versions.current(store, table)
+        if planned is not None and (store.seals.head() != stamp[0] or store.log.moved_for(
+                stamp[1], set(), {e.id for e in planned[0]} | set(planned[1]))):
+            planned = None  # read again below
         batch = store.batches.get(batch_id)  # read inside the transaction: another undo may just have committed
         if batch is None:
             raise DisciplineError(f"there is no batch {batch_id}; 'discipline batches' lists them")
@@ -98,7 +109,8 @@ def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: st
             months = sorted({day[:7] for day in days})
             return Undone(batch_id, undo_id, command, punches=count, months=tuple(m for m in months if m > latest),
                           closed_months=tuple(m for m in months if m <= latest))
-        undone = _withdraw_events(store, table, batch_id, undo_id, command, reason=reason.strip(), by=by, now=now)
+        undone = _withdraw_events(store, table, batch_id, undo_id, command, planned or _to_withdraw(store, batch_id),
+                                  reason=reason.strip(), by=by, now=now)
     if undone.later.keys:  # an undo that reaches many people: priced in steps after the commit, and still said
         changed = list(undone.changed)
         undone.later.settle(store, lambda now_: versions.current(now_, table),
@@ -118,14 +130,20 @@ def _cannot_undo(batch_id: int, batch: dict[str, Any]) -> str:
     return f"batch {batch_id} is a {batch['command']}, which cannot be undone"
 
 
-def _withdraw_events(store: Store, table: RuleTable | RuleBook, batch_id: int, undo_id: int, command: str, *,
-                     reason: str, by: str | None, now: dt.datetime) -> Undone:
+def _to_withdraw(store: Store, batch_id: int) -> tuple[list[Event], dict[int, int]]:
+    """The live events undoing ``batch_id`` withdraws, and (event → batch) those another batch holds too."""
     live = [e for e in store.log.of_batch(batch_id) if not e.voided]
     # Events it held that a batch since undone logged: they stayed for this batch's sake only.
     undone = {b["id"] for b in store.batches.all() if b["undone_by"] is not None}
     live += [e for e in store.log.events_by_id(store.batches.held_by(batch_id)) if not e.voided and e.batch in undone]
     kept = store.batches.held_elsewhere([e.id for e in live], but=batch_id)  # another file holds them too
-    live = [e for e in live if e.id not in kept]
+    return [e for e in live if e.id not in kept], kept
+
+
+def _withdraw_events(store: Store, table: RuleTable | RuleBook, batch_id: int, undo_id: int, command: str,
+                     planned: tuple[list[Event], dict[int, int]], *, reason: str, by: str | None,
+                     now: dt.datetime) -> Undone:
+    live, kept = planned
     store.batches.set_counts(undo_id, events=len(live), details={"withdrawn": len(live), "kept": len(kept)})
     if not live:
         return Undone(batch_id, undo_id, command, kept=tuple(sorted(kept.items())))

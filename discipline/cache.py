@@ -240,6 +240,9 @@ class _Steps:
         if self._pausing or store.waiting_mark() != store.mark_when_locked:  # someone waited for our last lock:
             self._pausing = True  # from now on, let them in between two steps
             time.sleep(PAUSE_S)
+        if self._history is None or store.seals.head() != self._head:  # read before the lock, not in it
+            with store.read():
+                self._head, self._history = store.seals.head(), store.staff.history()
         started = time.perf_counter()  # a duration, not the time of day (``clock``)
         with store.write():
             book = self.book_of(store)

@@ -295,3 +295,28 @@ def test_a_roster_change_read_before_the_lock_keeps_the_change_committed_meanwhi
     c01 = next(p for p in data("staff", "list", "--json") if p["id"] == "C01")
     assert (c01["base_wage"], c01["bonus"]) == ("5000.00", "2000.00"), c01
     assert invoke("verify").exit_code == 0
+
+
+def test_an_undo_read_before_the_lock_leaves_an_event_voided_meanwhile_to_its_void():
+    """``undo`` reads its batch's live events before the lock; a lead voiding one of them meanwhile is seen
+    inside (the log moved for one of its events): that event is not withdrawn a second time."""
+    Path("nov.csv").write_text("staff,rule,at\nC01,showroom.late,2026-11-03 08:50\nC02,showroom.late,"
+                               "2026-11-04 08:50\n", encoding="utf-8")
+    imported = data("events", "import", "nov.csv", "--json")
+    first = min(e["event_id"] for e in data("events", "--json") if e["at"].startswith("2026-11-03"))
+
+    def void_one(store: Store) -> None:
+        service.void(store, versions.book(store), first, reason="logged twice", by=None,
+                     now=dt.datetime(2026, 11, 10, 10, 0, tzinfo=TZ))
+
+    with first_lock_goes_to(void_one) as done:
+        result = invoke("undo", str(imported["batch"]), "--reason", "wrong file")
+    assert done and result.exit_code == 0, (result.stdout, result.stderr)
+    assert "1 events withdrawn" in result.stdout, result.stdout
+    store = Store(Path("discipline.db"))
+    try:
+        voids = store.db.execute("select count(*) from events where type = 'void' and target = ?", [first]).fetchone()
+    finally:
+        store.close()
+    assert voids[0] == 1
+    assert invoke("verify").exit_code == 0

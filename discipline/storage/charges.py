@@ -110,9 +110,11 @@ class ChargesCache:
         """(key, since) of stale keys: these (those of them that are stale), else the first ``limit``."""
         if keys is None:
             return self.db.execute("select key, since from stale_keys order by key limit ?", [limit]).fetchall()
-        out = []
-        for key in keys:
-            out += self.db.execute("select key, since from stale_keys where key = ?", [key]).fetchall()
+        keys, out = list(keys), []
+        for start in range(0, len(keys), 500):  # a chain's 30,000 keys in 60 queries, not 30,000
+            chunk = keys[start:start + 500]
+            out += self.db.execute(f"select key, since from stale_keys where key in ({', '.join('?' for _ in chunk)})"
+                                   " order by key", chunk).fetchall()
         return out
 
     def any_stale(self) -> bool:
