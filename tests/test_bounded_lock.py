@@ -271,14 +271,7 @@ def test_a_derive_priced_in_steps_says_what_it_changed_as_one_priced_at_once(mon
     payroll = run("payroll", "2026-11", "--format", "csv").stdout
     run("undo", str(at_once["batch"]), "--reason", "again, in steps")
     monkeypatch.setattr(cache, "CHUNK", 1)
-    settled: list[int] = []
-    original = cache.settle_keys
-
-    def settle_keys(store, book_of, keys, each, **options):  # type: ignore[no-untyped-def]
-        settled.append(len(keys))
-        return original(store, book_of, keys, each, **options)
-
-    monkeypatch.setattr(cache, "settle_keys", settle_keys)
+    settled = spy_on_settle_keys(monkeypatch)
     in_steps = data("attendance", "derive", "2026-11", "--yes", "--json")
     assert settled == [4]  # everyone but GA1 (on time both days), after the commit, a step each
 
