@@ -204,6 +204,13 @@ def reprice_or_later(store: Store, table: RuleTable | RuleBook, *, keys: Iterabl
     return reprice(store, table, keys=keys, since=since, roster=roster), Later()
 
 
+def settle_first(store: Store, book_of: Callable[[Store], RuleBook], keys: Iterable[str]) -> None:
+    """Price those of ``keys`` a rule change left stale, in steps, before a command takes the write lock
+    to change them: what its change then moves is its own to say, and its lock is not spent on them."""
+    if store.charges.any_stale():
+        settle_keys(store, book_of, sorted(keys), lambda diff: None)
+
+
 def settle_keys(store: Store, book_of: Callable[[Store], RuleBook], keys: Sequence[str],
                 each: Callable[[ChargeDiff], None], *, chunk: int | None = None) -> None:
     """Price these stale keys, ``chunk`` per transaction (outside any transaction), handing what each step

@@ -239,9 +239,7 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
         if not allow_duplicates:
             drafts, duplicates, held = _without_duplicates(store, checked, checked_with)
     keys = {e.staff for e in checked}
-    if store.charges.any_stale():  # what a rule change left to price among these people is priced first, in
-        cache.settle_keys(store, lambda now_: versions.current(now_, book), sorted(keys),  # steps, not in the
-                          lambda diff: None)  # lock below
+    cache.settle_first(store, lambda now_: versions.current(now_, book), keys)
     with store.write():
         batch = store.batches.with_file("events import", digest)
         if batch is not None:
@@ -528,9 +526,7 @@ def derive_attendance(store: Store, table: RuleTable | RuleBook, month: str, *, 
         judged = _judge_month(store, judged_with, month, until)
     if judged.alarm and not yes and not dry_run:
         raise DisciplineError(f"refused: {judged.alarm}")
-    if store.charges.any_stale():  # keys a rule change left to be priced are priced first, in steps, so that
-        cache.settle_keys(store, lambda now_: versions.current(now_, book),  # what the append moves is the
-                          sorted(judged.keys()), lambda diff: None)  # derive's alone, and the lock is not spent on them
+    cache.settle_first(store, lambda now_: versions.current(now_, book), judged.keys())
     with store.write(dry_run=dry_run):
         book = versions.current(store, book)
         _refuse_closed(store, month)  # again inside the transaction: a close may have just committed
