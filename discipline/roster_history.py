@@ -146,13 +146,14 @@ def _apply(store: Store, table: RuleTable | RuleBook, rows: Callable[[StaffHisto
                                later=not dry_run)
         latest = (store.months.latest() or "")  # a closed month never changes: not paid, not said
         changed = [c for c in changes.changes(diff) if c.month > latest]
+        unchanged, hired = planned.unchanged, tuple(p.id for p in added if planned.known and p.hired == effective)
+        del planned, existing, diff  # a chain's roster history: the steps below read their own
     if later.keys:  # a change that reaches many people is priced after it commits, in steps, and still said
         later.settle(store, lambda now_: versions.current(now_, table),
                      lambda step: changed.extend(c for c in changes.changes(step) if c.month > latest))
         changed.sort(key=lambda c: (c.staff_id, c.month, c.event_id))
-    return RosterChange(effective, tuple(p.id for p in added), fields, planned.unchanged,
-                        None if dry_run else batch, changed=tuple(changed), dry_run=dry_run,
-                        hired_on_adding=tuple(p.id for p in added if planned.known and p.hired == effective))
+    return RosterChange(effective, tuple(p.id for p in added), fields, unchanged, None if dry_run else batch,
+                        changed=tuple(changed), dry_run=dry_run, hired_on_adding=hired)
 
 
 @attrs.frozen
