@@ -87,6 +87,8 @@ def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: st
         stamp = store.seals.head(), store.log.head()[0]
         found = store.batches.get(batch_id)
         planned = _to_withdraw(store, batch_id) if found is not None and found["command"] in EVENT_COMMANDS else None
+    if planned is not None:
+        cache.settle_first(store, lambda now_: versions.current(now_, table), {e.staff for e in planned[0]})
     with store.write():
         table = versions.current(store, table)
         if planned is not None and (store.seals.head() != stamp[0] or store.log.moved_for(

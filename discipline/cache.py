@@ -204,10 +204,21 @@ def reprice_or_later(store: Store, table: RuleTable | RuleBook, *, keys: Iterabl
     return reprice(store, table, keys=keys, since=since, roster=roster), Later()
 
 
-def settle_first(store: Store, book_of: Callable[[Store], RuleBook], keys: Iterable[str]) -> None:
-    """Price those of ``keys`` a rule change left stale, in steps, before a command takes the write lock
-    to change them: what its change then moves is its own to say, and its lock is not spent on them."""
-    if store.charges.any_stale():
+def settle_first(store: Store, book_of: Callable[[Store], RuleBook], keys: Iterable[str] | None) -> None:
+    """Price those of ``keys`` (every key when None) a rule change or a new release left stale, in steps,
+    before a command takes the write lock to change them: what its change then moves is its own to say,
+    and its lock is not spent on them (a whole roster's import after an upgrade re-priced the chain's log
+    inside its lock: 234 s and 6.9 GB at 2,000 stores)."""
+    if store.charges.fingerprint() != fingerprint(book_of(store)):
+        with store.write():  # every key stale, in one short write; the steps below price them
+            book = book_of(store)
+            if store.charges.fingerprint() != fingerprint(book):
+                ensure_priced(store, book, keys=())
+    if not store.charges.any_stale():
+        return
+    if keys is None:
+        settle_all(store, book_of)
+    else:
         settle_keys(store, book_of, sorted(keys), lambda diff: None)
 
 

@@ -122,6 +122,7 @@ def _apply(store: Store, table: RuleTable | RuleBook, rows: Callable[[StaffHisto
     """Read the rows against the roster in one snapshot, before the write lock, and record them inside it
     (read again there only when the seals' head moved: another roster change, a rule version or a close
     committed meanwhile), so that a chain's whole roster holds a lead's log up only while it is written."""
+    cache.settle_first(store, lambda now_: versions.current(now_, table), None)  # a change may reach any store
     with store.read():
         book = versions.current(store, table)
         _refuse_closed(store, effective)
