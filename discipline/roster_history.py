@@ -142,13 +142,15 @@ def _apply(store: Store, table: RuleTable | RuleBook, rows: Callable[[StaffHisto
         store.staff.record([(p, None) for p in added] + [(p, effective) for p in updated]
                            + _carried_forward(planned.history, updated, existing, effective), recorded_at=now,
                            batch=batch)
+        unchanged, hired = planned.unchanged, tuple(p.id for p in added if planned.known and p.hired == effective)
+        before = {p.id: existing[p.id] for p in updated}
+        del planned, existing  # the roster as it was (a chain's is 200 MB): ``_reprice`` reads it as it is now
         personal = any(change.personal for change in fields)
-        diff, later = _reprice(store, book, added, updated, existing, None if personal else effective,
+        diff, later = _reprice(store, book, added, updated, before, None if personal else effective,
                                later=not dry_run)
         latest = (store.months.latest() or "")  # a closed month never changes: not paid, not said
         changed = [c for c in changes.changes(diff) if c.month > latest]
-        unchanged, hired = planned.unchanged, tuple(p.id for p in added if planned.known and p.hired == effective)
-        del planned, existing, diff  # a chain's roster history: the steps below read their own
+        del diff
     if later.keys:  # a change that reaches many people is priced after it commits, in steps, and still said
         later.settle(store, lambda now_: versions.current(now_, table),
                      lambda step: changed.extend(c for c in changes.changes(step) if c.month > latest))

@@ -53,12 +53,13 @@ class StaffTable:
         quoted = ", ".join(f'"{c}"' for c in columns)
         self.db.conn.executemany(f"insert into staff_versions (staff, seq, effective, {quoted}, batch, recorded_at) "
                                  f"values ({', '.join('?' for _ in range(len(columns) + 5))})", rows)
-        latest = self.history(sorted({person.id for person, _ in versions})).latest()
         updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns)
         marks = ", ".join("?" for _ in range(len(columns) + 1))
-        self.db.conn.executemany(f"insert into staff (id, {quoted}) values ({marks}) on conflict(id) do update set "
-                                 f"{updates}",
-                                 [list(staff_row(person).values()) for person in latest.values()])
+        ids = sorted({person.id for person, _ in versions})
+        for start in range(0, len(ids), 500):  # a few hundred people's history at a time, not a chain's at once
+            latest = self.history(ids[start:start + 500]).latest()
+            self.db.conn.executemany(f"insert into staff (id, {quoted}) values ({marks}) on conflict(id) do update "
+                                     f"set {updates}", [list(staff_row(person).values()) for person in latest.values()])
 
     def history(self, ids: list[str] | None = None) -> StaffHistory:
         """Everyone's (or these people's) versions."""
