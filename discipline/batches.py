@@ -88,7 +88,7 @@ def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: st
         found = store.batches.get(batch_id)
         planned = _to_withdraw(store, batch_id) if found is not None and found["command"] in EVENT_COMMANDS else None
     if planned is not None:
-        cache.settle_first(store, lambda now_: versions.current(now_, table), {e.staff for e in planned[0]})
+        cache.settle_first(store, versions.follow(table), {e.staff for e in planned[0]})
     with store.write():
         table = versions.current(store, table)
         if planned is not None and (store.seals.head() != stamp[0] or store.log.moved_for(
@@ -114,10 +114,7 @@ def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: st
         undone = _withdraw_events(store, table, batch_id, undo_id, command, planned or _to_withdraw(store, batch_id),
                                   reason=reason.strip(), by=by, now=now)
     if undone.later.keys:  # an undo that reaches many people: priced in steps after the commit, and still said
-        changed = list(undone.changed)
-        undone.later.settle(store, lambda now_: versions.current(now_, table),
-                            lambda diff: changed.extend(changes.changes(diff)))
-        changed.sort(key=lambda c: (c.staff_id, c.month, c.event_id))
+        changed = undone.later.moved(store, versions.follow(table), undone.changed)
         undone = attrs.evolve(undone, changed=tuple(changed), later=cache.Later())
     return undone
 

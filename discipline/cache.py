@@ -30,8 +30,8 @@ from typing import Any
 
 import attrs
 
-from . import engine, payroll
-from .changes import ChargeDiff
+from . import changes, engine, payroll
+from .changes import Change, ChargeDiff
 from .model import Charge, Event, RuleBook, RuleTable, Staff, StaffHistory
 from .storage import CHARGE_COLUMNS, Store, utc_text
 
@@ -186,6 +186,14 @@ class Later:
         """Price them now, a step at a time, handing what each step moved to ``each``. Outside any transaction."""
         if self.keys:
             settle_keys(store, book_of, self.keys, each)
+
+    def moved(self, store: Store, book_of: Callable[[Store], RuleBook], before: Iterable[Change] = ()
+              ) -> list[Change]:
+        """Price them now (``settle``) and say what moved, after what the command moved ``before`` them, per
+        person, month and event: each step's rows are let go as soon as they are said."""
+        out = list(before)
+        self.settle(store, book_of, lambda diff: out.extend(changes.changes(diff)))
+        return sorted(out, key=lambda c: (c.staff_id, c.month, c.event_id))
 
 
 def reprice_or_later(store: Store, table: RuleTable | RuleBook, *, keys: Iterable[str], since: dt.datetime | None,

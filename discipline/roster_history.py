@@ -122,7 +122,7 @@ def _apply(store: Store, table: RuleTable | RuleBook, rows: Callable[[StaffHisto
     """Read the rows against the roster in one snapshot, before the write lock, and record them inside it
     (read again there only when the seals' head moved: another roster change, a rule version or a close
     committed meanwhile), so that a chain's whole roster holds a lead's log up only while it is written."""
-    cache.settle_first(store, lambda now_: versions.current(now_, table), None)  # a change may reach any store
+    cache.settle_first(store, versions.follow(table), None)  # a change may reach any store
     with store.read():
         book = versions.current(store, table)
         _refuse_closed(store, effective)
@@ -152,9 +152,7 @@ def _apply(store: Store, table: RuleTable | RuleBook, rows: Callable[[StaffHisto
         changed = [c for c in changes.changes(diff) if c.month > latest]
         del diff
     if later.keys:  # a change that reaches many people is priced after it commits, in steps, and still said
-        later.settle(store, lambda now_: versions.current(now_, table),
-                     lambda step: changed.extend(c for c in changes.changes(step) if c.month > latest))
-        changed.sort(key=lambda c: (c.staff_id, c.month, c.event_id))
+        changed = [c for c in later.moved(store, versions.follow(table), changed) if c.month > latest]
     return RosterChange(effective, tuple(p.id for p in added), fields, unchanged, None if dry_run else batch,
                         changed=tuple(changed), dry_run=dry_run, hired_on_adding=hired)
 

@@ -239,7 +239,7 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
         if not allow_duplicates:
             drafts, duplicates, held = _without_duplicates(store, checked, checked_with)
     keys = {e.staff for e in checked}
-    cache.settle_first(store, lambda now_: versions.current(now_, book), keys)
+    cache.settle_first(store, versions.follow(book), keys)
     with store.write():
         batch = store.batches.with_file("events import", digest)
         if batch is not None:
@@ -274,9 +274,7 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
         logged = len(drafts)
         del drafts, rows  # the log has them now; what is left to hold is what the import changed
     if later.keys:  # each step's moves are said as it goes: a chain's month of them is never held as rows
-        later.settle(store, lambda now_: versions.current(now_, book),
-                     lambda diff: changed.extend(changes.changes(diff)))
-        changed.sort(key=lambda c: (c.staff_id, c.month, c.event_id))
+        changed = later.moved(store, versions.follow(book), changed)
     return Imported(batch=batch, logged=logged, duplicates=tuple(duplicates), posted_month=posted,
                     changed=tuple(changed))
 
@@ -526,7 +524,7 @@ def derive_attendance(store: Store, table: RuleTable | RuleBook, month: str, *, 
         judged = _judge_month(store, judged_with, month, until)
     if judged.alarm and not yes and not dry_run:
         raise DisciplineError(f"refused: {judged.alarm}")
-    cache.settle_first(store, lambda now_: versions.current(now_, book), judged.keys())
+    cache.settle_first(store, versions.follow(book), judged.keys())
     with store.write(dry_run=dry_run):
         book = versions.current(store, book)
         _refuse_closed(store, month)  # again inside the transaction: a close may have just committed
@@ -550,7 +548,7 @@ def derive_attendance(store: Store, table: RuleTable | RuleBook, month: str, *, 
                                              since=min((e.at for e in moved), default=None), roster=judged.people,
                                              later=not dry_run)
     steps: list[changes.ChargeDiff] = []
-    later.settle(store, lambda now_: versions.current(now_, book), steps.append)
+    later.settle(store, versions.follow(book), steps.append)
     for step in steps:
         diff += step
     roster = judged.people.latest()

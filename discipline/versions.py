@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 
@@ -56,6 +56,11 @@ def current(store: Store, table: RuleTable | RuleBook) -> RuleBook:
     if not given.stored or store.versions.latest_number() == given.latest.number:
         return given
     return book(store)
+
+
+def follow(table: RuleTable | RuleBook) -> Callable[[Store], RuleBook]:
+    """``current`` for ``table``, as work in steps asks for it: each step prices with the book then in force."""
+    return lambda store: current(store, table)
 
 
 def first(store: Store, text: str, *, name: str, now: dt.datetime) -> RuleVersion | None:
