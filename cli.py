@@ -239,12 +239,12 @@ def chosen(fmt: str, as_json: bool) -> str:
 LIST_LIMIT = 50
 
 
-class Streamed(list):  # type: ignore[type-arg]
+class Streamed:
     """A list in a document for ``print_json`` whose items are made as they are written: what an import
-    of 300,000 rows changed, as dicts, would take hundreds of megabytes at once."""
+    of 300,000 rows changed, as dicts, would take hundreds of megabytes at once. Not a ``list``: any other
+    encoder refuses it rather than write it empty."""
 
     def __init__(self, items: Sequence[Any], convert: Callable[[Any], Any]) -> None:
-        super().__init__()
         self.items, self.convert = items, convert
 
 
@@ -804,7 +804,7 @@ def clock_text(moment: Any) -> str:
     return f"{moment:%Y-%m-%d %H:%M:%S}" if moment.second else f"{moment:%Y-%m-%d %H:%M}"
 
 
-def changes_json(changed: Any) -> list[dict[str, Any]]:
+def changes_json(changed: Any) -> Streamed:
     from discipline.changes import to_json
 
     return Streamed(changed, to_json)
