@@ -148,12 +148,14 @@ def _apply(store: Store, table: RuleTable | RuleBook, rows: Callable[[StaffHisto
         personal = any(change.personal for change in fields)
         diff, later = _reprice(store, book, added, updated, before, None if personal else effective,
                                later=not dry_run)
+        added_ids = tuple(p.id for p in added)
+        del added, updated, before  # 30,000 people each, twice, while the steps below read the roster again
         latest = (store.months.latest() or "")  # a closed month never changes: not paid, not said
         changed = [c for c in changes.changes(diff) if c.month > latest]
         del diff
     if later.keys:  # a change that reaches many people is priced after it commits, in steps, and still said
         changed = [c for c in later.moved(store, versions.follow(table), changed) if c.month > latest]
-    return RosterChange(effective, tuple(p.id for p in added), fields, unchanged, None if dry_run else batch,
+    return RosterChange(effective, added_ids, fields, unchanged, None if dry_run else batch,
                         changed=tuple(changed), dry_run=dry_run, hired_on_adding=hired)
 
 
@@ -213,18 +215,20 @@ def _reprice(store: Store, book: RuleBook, added: Sequence[Staff], updated: Sequ
     """Re-price the stores the change touches: from ``effective`` for changes (from the beginning for a
     name, hired or left date, which hold whatever the day), from the beginning where someone new joins
     (who pays for a store's events can depend on who is in it). Many people's keys are left to be priced
-    after the commit (``cache.reprice_or_later``)."""
-    history = store.staff.history()
+    after the commit (``cache.reprice_or_later``), and the roster's history is read only to price now."""
     from_date = dt.datetime.combine(effective, dt.time(), book.zone) if effective else None
     passes = []
+    team_keys = store.log.team_keys()
     for people, since in ((updated, from_date), (added, None)):
         if people:
             stores = {p.store for p in people} | {before[p.id].store for p in people if p.id in before}
-            passes.append((since, {staff_id for staff_id, versions in history.versions.items()
-                                   if any(person.store in stores for _, person in versions)} | store.log.team_keys()))
+            passes.append((since, store.staff.ever_in(stores) | team_keys))
     cache.ensure_priced(store, book, keys={key for _, keys in passes for key in keys})  # before: what moves is ours
     diff, pending = changes.ChargeDiff(), cache.Later()
+    history = None
     for since, keys in passes:
+        if history is None and not (later and len(keys) > cache.CHUNK):
+            history = store.staff.history()
         moved, left = cache.reprice_or_later(store, book, keys=keys, since=since, roster=history, later=later)
         diff, pending = diff + moved, pending + left
     return diff, pending

@@ -210,7 +210,7 @@ def test_a_schema_2_cache_without_line_texts_is_priced_again_after_init(table, t
         old.set_meta("charges_fingerprint", cache.fingerprint(table))
     old.close()
     store = Store(path)
-    assert store.migrate() == len(MIGRATIONS) == 7
+    assert store.migrate() == len(MIGRATIONS) == 8
     store = service.open_store(path)
     assert store.log.verify() == (1, [])
     statement = statements.month_statements(store, table, "2026-11", staff="C01")[0]
@@ -218,6 +218,31 @@ def test_a_schema_2_cache_without_line_texts_is_priced_again_after_init(table, t
     assert (line["rule_name"], line["amount"]) == ("迟到", "20.00")
     assert line["explanation"] == "1st lateness in 2026-11 → 20 yuan"
     assert sqlite3.connect(path).execute("select count(*) from charges where line_json is null").fetchone() == (0,)
+
+
+def test_schema_8_indexes_voids_only_and_a_void_is_still_found_by_it(tmp_path):
+    """Migration 8 keeps violations (no target) out of the voids' index; looking a void up still uses it,
+    and an event voided before the migration is still voided after it."""
+    from conftest import data, run, shop_at
+
+    with shop_at("2026-11-20 12:00", ROSTER):
+        for minute in ("40", "41"):
+            run("log", "C01", "showroom.late", "--at", f"2026-11-03 08:{minute}")
+        run("void", "1", "--reason", "typo")
+        db = sqlite3.connect("discipline.db")  # as schema 7 left it: violations' NULLs indexed too
+        db.execute("drop index idx_events_target")
+        db.execute("create index idx_events_target on events (target)")
+        db.execute("update meta set value = '7' where key = 'schema_version'")
+        db.commit()
+        assert run("init").stdout == "database discipline.db ready (schema version 8)\n"
+        assert "where target is not null" in db.execute(
+            "select sql from sqlite_master where name = 'idx_events_target'").fetchone()[0]
+        assert db.execute("select count(*) from events indexed by idx_events_target where target is not null"
+                          ).fetchone() == (1,)
+        plan = db.execute("explain query plan select 1 from events where type = 'void' and target = 1").fetchall()
+        assert "idx_events_target" in plan[0][-1]
+        assert "the chain is intact" in run("verify").stdout
+        assert data("scorecard", "C01", "--month", "2026-11", "--json")["fines"] == "20.00"  # the 1st voided
 
 
 def test_lines_across_a_clock_change_keep_time_order(table, tmp_path):

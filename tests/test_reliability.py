@@ -859,3 +859,29 @@ def test_editing_a_kept_balance_of_an_open_month_is_named(ten_events, tmp_path):
     result = invoke("--db", str(path), "verify")
     assert result.exit_code == 1
     assert "the balance kept for c01 at the end of 2026-10" in result.stderr
+
+
+def test_appended_rows_hash_as_row_hash_does_whatever_their_text(tmp_path):
+    """The append puts each row's hashed JSON together from its columns' (``log._append``): it must be the
+    bytes ``row_hash`` hashes for every row, with quotes, backslashes, line breaks, Chinese, an emoji,
+    items and a batch, or ``verify`` would call an honest log forged."""
+    from discipline.model import Event
+    from discipline.storage import Store, row_hash
+
+    store = Store(tmp_path / "d.db", create=True)
+    store.migrate()
+    zone = dt.timezone(dt.timedelta(hours=8))
+    notes = ['说 "你好"', "back\\slash", "line\nbreak", "迟到 😀", "", "\u2028\x1f"]
+    events = [Event(id=0, staff=f"C{i:02d}", rule="conduct.quality", at=dt.datetime(2026, 11, 3, 9, i, tzinfo=zone),
+                    items=("衣着", 'a"b') if i % 2 else (), note=note, by="组长" if i % 3 else None)
+              for i, note in enumerate(notes)]
+    logged_at = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
+    with store.write():
+        store.log.append_events(events[:3], logged_at=logged_at, source="import", batch=7)
+        store.log.append_events(events[3:], logged_at=logged_at, source="manual")
+        store.log.append_voids([2], reason="错了 \"typo\"", logged_at=logged_at, by="店长")
+    rows = list(store.db.query("select * from events order by id"))
+    assert [row["batch"] for row in rows] == [7, 7, 7, None, None, None, None]
+    assert [row["hash"] for row in rows] == [row_hash(row) for row in rows]
+    assert [row["prev_hash"] for row in rows[1:]] == [row["hash"] for row in rows[:-1]]
+    assert store.log.verify() == (7, [])

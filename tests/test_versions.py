@@ -74,7 +74,7 @@ def test_init_publishes_the_table_at_hand_as_version_1_from_the_beginning():
     (version,) = data("rules", "versions", "--json")
     assert (version["version"], version["effective"], version["published"]) == (1, None, "2026-11-20")
     assert version["sha256"] == hashlib.sha256(SHIPPED.encode("utf-8")).hexdigest()
-    assert run("init").stdout == "database discipline.db ready (schema version 7)\n"  # said once
+    assert run("init").stdout == "database discipline.db ready (schema version 8)\n"  # said once
 
 
 def test_a_fine_raised_mid_month_charges_later_events_only():
@@ -271,7 +271,7 @@ def test_a_database_from_before_versions_is_migrated_by_init(tmp_path):
     old.close()
     assert "run 'discipline init' to migrate it" in refused_all("--db", str(path), "payroll", "2026-11")
     out = run("--db", str(path), "init").stdout.splitlines()
-    assert out == ["database " + str(path) + " ready (schema version 7)",
+    assert out == ["database " + str(path) + " ready (schema version 8)",
                    "rule table rules.toml is version 1 (" + hashlib.sha256(SHIPPED.encode()).hexdigest()[:8]
                    + "), in force from the beginning; 'discipline rules publish' adds later versions",
                    "the roster as it stands is each person's first version, from the beginning"]

@@ -77,6 +77,17 @@ class StaffTable:
             versions[row[0]].append((dt.date.fromisoformat(row[1]) if row[1] else None, _staff((row[0], *row[2:]))))
         return StaffHistory(versions)
 
+    def ever_in(self, stores: Iterable[str]) -> set[str]:
+        """Everyone who was ever in one of ``stores``, in any version (a query: a chain's history as objects
+        is a hundred megabytes)."""
+        stores = sorted(set(stores))
+        ids: set[str] = set()
+        for start in range(0, len(stores), 500):
+            chunk = stores[start:start + 500]
+            ids |= {row[0] for row in self.db.execute(
+                f"select distinct staff from staff_versions where store in ({', '.join('?' for _ in chunk)})", chunk)}
+        return ids
+
     def around(self, key: str, extra: Iterable[str] = ()) -> StaffHistory:
         """The people an event of ``key`` can involve, whenever it happened: everyone ever in its stores (or
         team), whoever supervised them, and ``extra``."""
