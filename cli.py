@@ -709,7 +709,8 @@ def rules_export(app: App, at: Any, out: str | None) -> None:
 @cli.command("log")
 @click.argument("staff_id", metavar="STAFF")
 @click.argument("rule")
-@click.option("--at", "at_text", help="Local time, e.g. 2026-11-03T08:42 or '2026-11-03 08:42' (default: now).")
+@click.option("--at", "at_text", help="Local time: '2026-11-03 08:42', '2026/11/3 8:42', '11-03 8:42' (this year) "
+              "or 08:42 (today); a date needs its time of day (default: now).")
 @click.option("--count", type=int, help="Units, for rules priced per unit (cards, days, contacts…).")
 @click.option("--item", "items", multiple=True, help="A missing item, for item-list rules (repeat it).")
 @click.option("--value", help="Value in yuan, for rules priced as a multiple of a value.")
@@ -744,7 +745,7 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
 
     book = app.book
     now = app.now()
-    at = service.parse_time(at_text, book) if at_text else now.replace(microsecond=0)
+    at = service.parse_time(at_text, book, now=now) if at_text else now.replace(microsecond=0)
     version = book.version_at(at.date())
     if not version.table.has_rule(rule.strip()):
         elsewhere = [v.number for v in book.versions if v.table.has_rule(rule.strip())]

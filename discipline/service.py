@@ -37,12 +37,13 @@ def parse_month(text: str) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def parse_time(text: str, table: RuleTable) -> dt.datetime:
-    """``2026-11-03T08:42`` or ``2026-11-03 08:42`` as local time in the store's zone (aware)."""
+def parse_time(text: str, table: RuleTable | RuleBook, *, now: dt.datetime | None = None) -> dt.datetime:
+    """A time as a lead types it (``typed.local_time``: ``2026-11-03 8:42``, ``11/3 8:42``, ``08:42``…) as
+    local time in the store's zone (aware); the forms without a year or a date need ``now``."""
     from .typed import local_time
 
     try:
-        return local_time(text, table.zone)
+        return local_time(text, table.zone, now=now)
     except ValueError as exc:
         raise DisciplineError(f"time {exc}") from None
 

@@ -1,13 +1,16 @@
 """What people type: a time, a reason, a note, a name. Read here once, for the command line and files alike.
 
-A store lead types fast, on a shop PC; what they type decides pay. So nothing is guessed: a time
-keeps the seconds it is given and a date without a time is refused (a bare date would be read as
-midnight, a made-up time that moves ladders); text that would rewrite a terminal or a printed
-scorecard (control characters) or cannot be meant (pages long) is refused in one sentence::
+A store lead types fast, on a shop PC or a phone, the way people write times here (``11/3 8:42``,
+full-width digits from a Chinese input method); what they type decides pay. So a time is read in every
+form that can mean only one moment, and nothing is guessed: it keeps the seconds it is given, and a date
+without a time is refused (a bare date would be read as midnight, a made-up time that moves ladders);
+text that would rewrite a terminal or a printed scorecard (control characters) or cannot be meant
+(pages long) is refused in one sentence::
 
-    >>> local_time("2026-11-03 08:42:30", zone)
+    >>> zone = zoneinfo.ZoneInfo("Asia/Shanghai")
+    >>> local_time("2026/11/3 8:42:30", zone)
     datetime.datetime(2026, 11, 3, 8, 42, 30, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai'))
-    >>> plain_text("迟到 \\x1b[2J", what="--note")
+    >>> plain_text("迟到 \\x1b[2J", what="--note", limit=2000)
     Traceback (most recent call last):
     ValueError: --note holds a control character (\\x1b); type plain text
 """
@@ -15,6 +18,7 @@ scorecard (control characters) or cannot be meant (pages long) is refused in one
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 import zoneinfo
 
@@ -22,16 +26,40 @@ import zoneinfo
 EARLIEST, LATEST = dt.datetime(2000, 1, 1), dt.datetime(2100, 1, 1)
 
 
-def local_time(text: str, tz: zoneinfo.ZoneInfo) -> dt.datetime:
-    """A time a person typed (``--at``, the ``at`` column): ``2026-11-03 08:42`` or ``2026-11-03T08:42``, seconds
-    kept when given, as an aware time in the store's zone; ``ValueError`` with the allowed form."""
-    text = text.strip()
+#: A time as people type it: a date (year first, or no year) with ``-``, ``/``, ``.`` or 年月日, then the
+#: hour and minute (seconds optional); or the hour and minute alone. Full-width digits and colons are
+#: read as their ASCII forms first (NFKC), as a Chinese input method types them.
+_TYPED = re.compile(r"""
+    (?:
+        (?:(?P<year>\d{4})\s*[-/.年]\s*)?
+        (?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?
+        (?:\s*T\s*|\s+|(?<=日))
+    )?
+    (?P<hour>\d{1,2})\s*[:点點时時]\s*(?P<minute>\d{2})\s*(?:[:分]\s*(?P<second>\d{2})\s*秒?|分)?
+    """, re.VERBOSE)
+#: A date alone, which must be refused: order decides ladder steps, and midnight is a made-up time.
+_DATE_ONLY = re.compile(r"(?:\d{4}\s*[-/.年]\s*)?(?:0?[1-9]|1[0-2])\s*[-/.月]\s*(?:0?[1-9]|[12]\d|3[01])\s*日?|\d{8}")
+#: How the refusal says a time may be typed.
+FORMS = "2026-11-03 08:42, 2026/11/3 8:42, 11-03 08:42 (this year) or 08:42 (today)"
+
+
+def local_time(text: str, tz: zoneinfo.ZoneInfo, *, now: dt.datetime | None = None) -> dt.datetime:
+    """A time a person typed (``--at``, the ``at`` column), as an aware time in the store's zone; seconds
+    kept when given; ``ValueError`` saying what was wrong and the forms allowed.
+
+    ``2026-11-03 08:42``, ``2026-11-03 8:42``, ``2026/11/3 8:42``, ``2026.11.3 8:42``, ``2026年11月3日 8:42``
+    and ISO forms (``2026-11-03T08:42:05+08:00``) anywhere; given ``now`` (the command line, not a file),
+    also ``11-03 08:42`` and ``11/3 8:42`` (this year, or last year when this year's would be in the
+    future) and ``08:42`` (today). A date without a time of day is refused."""
+    text = unicodedata.normalize("NFKC", text).strip()
     try:
-        at = dt.datetime.fromisoformat(text)
+        at = dt.datetime.fromisoformat(text)  # the usual form, and the only one with an offset
     except ValueError:
-        raise ValueError(f"{text!r} is not a local time like 2026-11-03T08:42 or '2026-11-03 08:42'") from None
-    if _date_only(text):  # fromisoformat reads a bare date as midnight: a made-up time that moves ladders
-        raise ValueError(f"{text!r} has no time of day; give it as '{at:%Y-%m-%d} 08:42'")
+        at = _typed(text, tz, now)
+    else:
+        if _DATE_ONLY.fullmatch(text):  # fromisoformat reads a bare date as midnight: a made-up time
+            raise ValueError(f"{text!r} has no time of day; give it as '{at:%Y-%m-%d} 08:42' (the order of "
+                             "the day's violations decides their steps)")
     if at.microsecond:
         raise ValueError(f"{text!r} has parts of a second; give the time to the second, like '{at:%Y-%m-%d %H:%M:%S}'")
     if not EARLIEST <= at.replace(tzinfo=None) < LATEST:
@@ -39,12 +67,33 @@ def local_time(text: str, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     return at.replace(tzinfo=tz) if at.tzinfo is None else at.astimezone(tz)
 
 
-def _date_only(text: str) -> bool:
+def _typed(text: str, tz: zoneinfo.ZoneInfo, now: dt.datetime | None) -> dt.datetime:
+    """The forms ``fromisoformat`` does not read (``local_time``), as a naive local time."""
+    found = _TYPED.fullmatch(text)
+    if found is None:
+        if _DATE_ONLY.fullmatch(text):
+            raise ValueError(f"{text!r} has no time of day; add it, like '{text} 08:42' (the order of the "
+                             "day's violations decides their steps)")
+        raise ValueError(f"{text!r} is not a time; type it like {FORMS if now else '2026-11-03 08:42'}")
+    part = {name: int(value) for name, value in found.groupdict().items() if value is not None}
+    if "year" not in part and now is None:  # a file's rows are read the same whenever it is imported
+        raise ValueError(f"{text!r} has no {'date' if 'month' not in part else 'year'}; a file gives the whole "
+                         "date, like 2026-11-03 08:42")
+    today = now.astimezone(tz).date() if now else dt.date.min
+    year, month, day = part.get("year"), part.get("month", today.month), part.get("day", today.day)
     try:
-        dt.date.fromisoformat(text)
+        clock = dt.time(part["hour"], part["minute"], part.get("second", 0))
+        if year is not None or "month" not in part:
+            return dt.datetime.combine(dt.date(year or today.year, month, day), clock)
+        this_year = dt.datetime.combine(dt.date(today.year, month, day), clock)
     except ValueError:
-        return False
-    return True
+        raise ValueError(f"{text!r} is not a date and time that exist; type it like {FORMS}") from None
+    if now is not None and this_year.replace(tzinfo=tz) > now:  # 12-30 typed on 2 January: last year's
+        try:
+            return this_year.replace(year=today.year - 1)
+        except ValueError:  # 29 February
+            raise ValueError(f"{text!r} is not a date and time that exist; type it like {FORMS}") from None
+    return this_year
 
 
 def unsafe(ch: str) -> bool:

@@ -393,6 +393,52 @@ def test_gift_value_times_ten_and_missing_value_refused(shop):
     assert (statement["due"], statement["deducted"], statement["carried_out"]) == ("800.00", "800.00", "0.00")
 
 
+# ─── times as a lead types them ─────────────────────────────────────────────────────────────────
+
+TYPED_TIMES = [  # the clock: 2026-12-05 10:00 in Shanghai
+    ("2026-11-03 08:42", "2026-11-03T08:42:00+08:00"),
+    ("2026-11-03 8:42", "2026-11-03T08:42:00+08:00"),
+    ("2026/11/3 8:42", "2026-11-03T08:42:00+08:00"),
+    ("2026.11.3 8:42", "2026-11-03T08:42:00+08:00"),
+    ("11-03 08:42", "2026-11-03T08:42:00+08:00"),
+    ("11/3 8:42", "2026-11-03T08:42:00+08:00"),
+    ("11/3 8:42:07", "2026-11-03T08:42:07+08:00"),
+    ("08:42", "2026-12-05T08:42:00+08:00"),
+    ("8:42:30", "2026-12-05T08:42:30+08:00"),
+    ("2026-11-03T08:42:05", "2026-11-03T08:42:05+08:00"),
+    ("2026-11-03T09:42+09:00", "2026-11-03T08:42:00+08:00"),
+    ("2026-11-03T00:42:00Z", "2026-11-03T08:42:00+08:00"),
+    ("１１／３　８：４２", "2026-11-03T08:42:00+08:00"),  # a Chinese input method's full-width forms
+    ("2026年11月3日 8:42", "2026-11-03T08:42:00+08:00"),
+    ("11月3日8点42分", "2026-11-03T08:42:00+08:00"),
+    ("12-30 17:00", "2025-12-30T17:00:00+08:00"),  # this year's would be in the future: last year's
+    ("12/5 09:59", "2026-12-05T09:59:00+08:00"),
+]
+
+
+@pytest.mark.parametrize(("typed", "meant"), TYPED_TIMES, ids=[t for t, _ in TYPED_TIMES])
+def test_log_reads_the_time_as_a_lead_types_it(shop, typed, meant):
+    """Every form of ``--at`` the issue lists is the same moment as the ISO form, on the event and its charge."""
+    logged = log("C01", "showroom.late", typed)
+    event = next(e for e in data("events", "--json") if e["event_id"] == logged["event_id"])
+    assert event["at"] == meant
+
+
+def test_a_file_gives_the_whole_date(shop):
+    """An events file is read the same whenever it is imported: year-first forms are read, a row without a
+    year or a date is refused naming its line, and nothing is logged."""
+    Path("ok.csv").write_text("staff,rule,at\nC01,showroom.late,2026/11/3 8:42\nC01,showroom.late,2026.11.4 8:45\n",
+                              encoding="utf-8")
+    run("events", "import", "ok.csv")
+    assert [e["at"] for e in data("events", "--json")] == ["2026-11-03T08:42:00+08:00", "2026-11-04T08:45:00+08:00"]
+    before = snapshot()
+    Path("bad.csv").write_text("staff,rule,at\nC01,showroom.late,11-05 08:42\n", encoding="utf-8")
+    result = invoke("events", "import", "bad.csv")
+    assert result.exit_code == 2
+    assert "line 2: at '11-05 08:42' has no year; a file gives the whole date, like 2026-11-03 08:42" in result.stderr
+    assert snapshot() == before
+
+
 # ─── bad input: exit 2, one sentence, nothing changed ──────────────────────────────────────────
 
 BAD_INPUT = [
@@ -405,8 +451,13 @@ BAD_INPUT = [
     (("log", "C01", "showroom.late", "--at", "2026-12-06 08:40"), "is in the future"),
     (("log", "C01", "showroom.late", "--at", "2026-11-03"), "has no time of day; give it as '2026-11-03 08:42'"),
     (("log", "C01", "showroom.late", "--at", "0001-01-01 08:42"), "is not a time of this century"),
-    (("log", "C01", "showroom.late", "--at", "2026-11-31 08:42"), "is not a local time like 2026-11-03T08:42"),
-    (("log", "C01", "showroom.late", "--at", "yesterday 8:42"), "is not a local time"),
+    (("log", "C01", "showroom.late", "--at", "2026-11-31 08:42"), "'2026-11-31 08:42' is not a date and time that "
+     "exist; type it like 2026-11-03 08:42, 2026/11/3 8:42, 11-03 08:42 (this year) or 08:42 (today)"),
+    (("log", "C01", "showroom.late", "--at", "yesterday 8:42"), "'yesterday 8:42' is not a time; type it like"),
+    (("log", "C01", "showroom.late", "--at", "11-03"), "'11-03' has no time of day; add it, like '11-03 08:42'"),
+    (("log", "C01", "showroom.late", "--at", "2026/11/3"), "'2026/11/3' has no time of day"),
+    (("log", "C01", "showroom.late", "--at", "10:01"), "is in the future"),  # today, 10:00 now
+    (("log", "C01", "showroom.late", "--at", "8.42"), "'8.42' is not a time"),
     (("log", "C02", "keyaccount.gift_undelivered", "--at", "2026-11-05 18:00", "--value", "NaN"),
      "--value must be a finite number"),
     (("log", "C02", "keyaccount.gift_undelivered", "--at", "2026-11-05 18:00", "--value", "-5"),
