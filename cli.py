@@ -522,9 +522,12 @@ def staff_list(app: App, store_name: str | None, at: Any, fmt: str, as_json: boo
         click.echo(shown(f"nobody at {store_name}; stores: {', '.join(stores)}") if store_name and stores else
                    "nobody on the roster yet; add people with 'discipline staff import FILE.csv'")
         return
-    roles = {key: zh for key, zh, _ in app.book.at(day).roles}
+    table = app.book.at(day)  # each in the words the roster accepts back: 导购, 展厅, 上海
+    roles = {key: zh for key, zh, _ in table.roles}
+    shifts, cities = table.shift_names(), table.city_names()
     rows = [[p.id, p.name, p.store, p.team, roles.get(p.role, p.role), p.supervisor or "", f"{p.base_wage:.2f}",
-             f"{p.bonus:.2f}", p.shift or "", p.city or "", p.left.isoformat() if p.left else "",
+             f"{p.bonus:.2f}", next(iter(shifts.get(p.shift or "", ())), p.shift or ""),
+             next(iter(cities.get(p.city or "", ())), p.city or ""), p.left.isoformat() if p.left else "",
              p.machine_number if p.clock else "不打卡 no"] for p in people]
     click.echo(text_table(["id", "name", "store", "team", "role", "supervisor", "base", "bonus", "shift", "city",
                            "left", "clock"], rows, right=(6, 7)))
@@ -747,6 +750,7 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
     now = app.now()
     at = service.parse_time(at_text, book, now=now) if at_text else now.replace(microsecond=0)
     version = book.version_at(at.date())
+    rule = next((r.code for r in version.table.rules if r.code.casefold() == rule.strip().casefold()), rule)
     if not version.table.has_rule(rule.strip()):
         elsewhere = [v.number for v in book.versions if v.table.has_rule(rule.strip())]
         if elsewhere:
@@ -783,13 +787,11 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
 
 
 def unknown_rule(code: str, table: Any) -> str:
-    """'unknown rule …; did you mean …?' — store leads type fast."""
-    import difflib
+    """'unknown rule …; did you mean showroom.late 迟到?', by code or by name — store leads type fast."""
+    from discipline import lookup
 
-    codes = [r.code for r in table.rules]
-    by_name = [r.code for r in table.rules if code in (r.name_zh, r.name_en.lower())]
-    close = by_name or difflib.get_close_matches(code, codes, n=3, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    hint = lookup.did_you_mean(code, {r.code: (r.name_zh, r.name_en) for r in table.rules},
+                               {r.code: r.name_zh for r in table.rules})
     return f"unknown rule {code!r}{hint} ('discipline rules list' shows every code)"
 
 
@@ -900,7 +902,7 @@ def events(ctx: click.Context, staff_id: str | None, month: str | None, fmt: str
     where, params = [], []
     if staff_id:
         where.append("staff = ?")
-        params.append(staff_id)
+        params.append(staff_id if staff_id.startswith("team:") else app.store().staff.known(staff_id))
     selected = app.store().log.events(where=" and ".join(where), params=params)
     if month:
         month = service.parse_month(month)

@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import attrs
 import chinese_calendar
 
+from . import lookup
 from .model import DisciplineError, RuleBook, RuleTable, Shift, Staff, StaffHistory
 from .textfile import read_csv
 from .typed import far_from_today, year_after
@@ -627,12 +628,15 @@ def _read_rows(text: str, roster: Mapping[str, Staff], columns: tuple[str, str, 
     problems = [(line, message) for line, message in found.problems]
     rows: list[tuple[str, dt.date, str | None]] = []
     seen: dict[tuple, int] = {}
+    known = lookup.Ids(roster)
     for line, record in found.records:
-        staff_id, date_text, third = (record[column] for column in columns)
+        typed, date_text, third = (record[column] for column in columns)
+        staff_id = known(typed) or typed  # as a lead's log matches it: g01 is G01
         found_problems: list[str] = []
-        if staff_id not in roster:
-            what_staff = "the staff is empty" if not staff_id else f"unknown staff {staff_id!r}"
-            found_problems.append(f"{what_staff}; give the id of someone on the roster")
+        if not staff_id:
+            found_problems.append("the staff is empty; give the id of someone on the roster")
+        elif staff_id not in roster:
+            found_problems.append(str(lookup.unknown_staff(staff_id, roster)))
         day = _parse_date(date_text)
         if day is None:
             found_problems.append(f"{date_text!r} is not a date like 2026-11-03")

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 import attrs
 
+from . import lookup
 from .model import Charge, DisciplineError, Event, IndexedRoster, Price, Rule, RuleBook, RuleTable, Staff, StaffHistory
 from .money import ZERO, fen, number, ordinal, yuan
 
@@ -259,7 +260,7 @@ def resolve(event: Event, table: RuleTable, roster: Mapping[str, Staff]) -> tupl
         if not any(True for _ in _team_members(roster, team)):
             raise DisciplineError(f"no team {team!r} on the roster")
     elif event.staff not in roster:
-        raise DisciplineError(f"unknown staff {event.staff!r}; 'discipline staff list' shows the ids")
+        raise lookup.unknown_staff(event.staff, roster)
     elif not roster[event.staff].employed_on(day := event.at.astimezone(table.zone).date()):
         person = roster[event.staff]
         when = f"left on {person.left}" if person.left and day > person.left else f"was hired on {person.hired}"
@@ -393,7 +394,7 @@ def find_payer(event: Event, rule: Rule, offender: Staff | None,
     if event.charge is not None:
         named = roster.get(event.charge)
         if named is None:
-            raise DisciplineError(f"unknown staff {event.charge!r} given with --charge")
+            raise lookup.unknown_staff(event.charge, roster, " given with --charge")
         if named not in candidates:
             allowed = ", ".join(s.id for s in candidates) or "nobody on the roster"
             raise DisciplineError(f"{named.id} is not {where} (who may pay: {allowed})")

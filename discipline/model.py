@@ -159,6 +159,8 @@ class MinimumWage:
     city: str
     since: dt.date
     amount: Decimal
+    name_zh: str = ""
+    """The city's Chinese name (``上海``), which the roster accepts as well as ``city``."""
 
 
 @attrs.frozen
@@ -184,6 +186,8 @@ class Shift:
     absent_late_minutes: int | None = None
     absent_post: str | None = None
     """The rule for being away from one's post; logged by hand, it shows the person came to work."""
+    name_zh: str = ""
+    """The shift's Chinese name (``展厅``), which the roster accepts as well as ``name``."""
 
 
 @attrs.frozen
@@ -234,6 +238,22 @@ class RuleTable:
 
     def role_keys(self) -> tuple[str, ...]:
         return tuple(key for key, _, _ in self.roles)
+
+    def role_names(self) -> dict[str, tuple[str, str]]:
+        """Each role's key → its Chinese and English names: what a roster may say instead of the key."""
+        return {key: (zh, en) for key, zh, en in self.roles}
+
+    def city_names(self) -> dict[str, tuple[str, ...]]:
+        """Each city with a minimum wage → its Chinese name (when the table gives one)."""
+        names: dict[str, tuple[str, ...]] = {}
+        for wage in self.minimum_wages:
+            if wage.name_zh or wage.city not in names:
+                names[wage.city] = (wage.name_zh,) if wage.name_zh else ()
+        return dict(sorted(names.items()))
+
+    def shift_names(self) -> dict[str, tuple[str, ...]]:
+        """Each shift → its Chinese name (when the table gives one)."""
+        return {shift.name: (shift.name_zh,) if shift.name_zh else () for shift in self.shifts}
 
     def disposition_name(self, key: str) -> tuple[str, str]:
         for k, zh, en in self.dispositions:

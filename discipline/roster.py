@@ -11,10 +11,11 @@ checks run on the merged result, so a supervisor may come from either.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
+from . import lookup
 from .model import RuleTable, Staff
 from .money import parse_decimal
 from .plausible import wage_problem
@@ -110,10 +111,7 @@ def _staff(record: dict[str, str], line: int, table: RuleTable,
     person_id = record.get("id", "")
     if person_id.startswith("team:") or any(ch.isspace() for ch in person_id):
         bad(f"id {person_id!r} may not contain spaces or start with 'team:'")
-    roles = table.role_keys()
-    role = record.get("role", "")
-    if role and role not in roles:
-        bad(f"unknown role {role!r}; roles: {', '.join(roles)}")
+    role = _named(record.get("role", ""), table.role_names(), "role", bad) or ""  # 导购 is guide
     wages = {}
     for column in ("base_wage", "bonus"):
         text = record.get(column) or "0"
@@ -125,14 +123,8 @@ def _staff(record: dict[str, str], line: int, table: RuleTable,
         if value < 0:
             bad(f"{column} must not be negative ({text})")
         wages[column] = value
-    shift = record.get("shift") or None
-    shifts = [s.name for s in table.shifts]
-    if shift and shift not in shifts:
-        bad(f"unknown shift {shift!r}; shifts: {', '.join(shifts)}")
-    city = (record.get("city") or "").lower() or None
-    cities = sorted({w.city for w in table.minimum_wages})
-    if city and city not in cities:
-        bad(f"city {city!r} has no minimum wage in the rule table; cities: {', '.join(cities)}")
+    shift = _named(record.get("shift", ""), table.shift_names(), "shift", bad)
+    city = _named(record.get("city", ""), table.city_names(), "city", bad)
     dates = {}
     for column in ("hired", "left"):
         text = record.get(column) or ""
@@ -161,6 +153,22 @@ def _staff(record: dict[str, str], line: int, table: RuleTable,
                  role=role, supervisor=record.get("supervisor") or None, base_wage=wages["base_wage"],
                  bonus=wages["bonus"], shift=shift, city=city, hired=dates["hired"], left=dates["left"],
                  clock=bool(clock), pin=pin)
+
+
+def _named(typed: str, options: Mapping[str, Sequence[str]], what: str, bad: Callable[[str], None]) -> str | None:
+    """The key a roster cell names (the key itself, or the name a list shows, like 导购 or 上海, in any
+    case); None for an empty cell; a cell naming none is a problem that names the nearest keys."""
+    if not typed:
+        return None
+    found = lookup.choose(typed, options)
+    if found is None:
+        plural = "cities" if what == "city" else what + "s"
+        if what == "city":
+            bad(f"city {typed!r} has no minimum wage in the rule table{lookup.hint(typed, options, plural)} (a city "
+                "is added with a [[minimum_wage]] entry in rules.toml)")
+        else:
+            bad(f"unknown {what} {typed!r}{lookup.hint(typed, options, plural)}")
+    return found
 
 
 def _shared_numbers(roster: Mapping[str, Staff], lines: Mapping[str, int]) -> list[RosterProblem]:

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 import attrs
 
-from . import batches, cache, changes, payroll, textfile, versions
+from . import batches, cache, changes, lookup, payroll, textfile, versions
 from .changes import Change
 from .model import DisciplineError, FileRefused, RuleBook, RuleTable, Staff, StaffHistory
 from .roster import COLUMNS, read_roster
@@ -93,10 +93,10 @@ def set_fields(store: Store, table: RuleTable | RuleBook, staff_id: str, values:
         raise DisciplineError(f"{unknown[0]!r} is not a roster field; fields: {', '.join(FIELDS)}")
 
     def rows(history: StaffHistory) -> str:  # read inside the transaction: two changes at once both hold
-        current = history.person(staff_id, effective)
+        found = lookup.staff_id(staff_id, history.versions)
+        current = history.person(found, effective) if found else None
         if current is None:
-            raise DisciplineError(f"unknown staff {staff_id!r}; 'discipline staff list' shows the ids "
-                                  "('discipline staff add' adds someone)")
+            raise lookup.unknown_staff(staff_id, history.latest(), otherwise="'discipline staff add' adds someone")
         return _csv([{**_row(current), **values}])
 
     return _apply(store, table, rows, effective=effective, now=now, command="staff set", by=by, dry_run=dry_run,
@@ -276,6 +276,4 @@ def _csv(rows: Sequence[Mapping[str, str]]) -> str:
 
 def versions_of(store: Store, staff_id: str) -> list[dict[str, object]]:
     """A person's versions as recorded, for ``staff history``."""
-    if not store.staff.exists(staff_id):
-        raise DisciplineError(f"unknown staff {staff_id!r}; 'discipline staff list' shows the ids")
-    return store.staff.recorded(staff_id)
+    return store.staff.recorded(store.staff.known(staff_id))

@@ -285,7 +285,11 @@ class _Reader:
             if not isinstance(city, str) or not isinstance(since, dt.date) or amount is None:
                 self.add(start, "", 'each [[minimum_wage]] needs city = "…", from = YYYY-MM-DD and amount')
                 continue
-            out.append(MinimumWage(city.strip().lower(), since, amount))
+            name_zh = entry.get("zh", "")
+            if not isinstance(name_zh, str):
+                self.add(start, "", f'[[minimum_wage]] {city}: zh must be the city\'s Chinese name, like zh = "上海"')
+                name_zh = ""
+            out.append(MinimumWage(city.strip().lower(), since, amount, name_zh.strip()))
         return tuple(sorted(out, key=lambda w: (w.city, w.since)))
 
     def shifts(self, raw: Any) -> tuple[Shift, ...]:
@@ -320,8 +324,13 @@ class _Reader:
                     self.add(self.line_of(key, start), "", f"shift {name}: {key} must be whole minutes 0–720")
                     ok = False
                 ints[key] = value
+            name_zh = entry.get("zh", "")
+            if not isinstance(name_zh, str):
+                self.add(self.line_of("zh", start), "", f'shift {name}: zh must be its Chinese name, like zh = "展厅"')
+                ok = False
             if ok:
-                out.append(Shift(name=name, start=times["start"], end=times["end"], **codes, **ints))
+                out.append(Shift(name=name, start=times["start"], end=times["end"], name_zh=name_zh.strip(), **codes,
+                                 **ints))
         return tuple(out)
 
     # -- one rule -------------------------------------------------------------------------

@@ -13,14 +13,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from . import adjustments, batches, cache, changes, engine, payroll, roster_history, statements, textfile, versions
+from . import (
+    adjustments,
+    batches,
+    cache,
+    changes,
+    engine,
+    lookup,
+    payroll,
+    roster_history,
+    statements,
+    textfile,
+    versions,
+)
 from .changes import Change
 from .model import Charge, DisciplineError, Event, FileRefused, RuleBook, RuleTable, StaffHistory, Statement
 from .storage import Store
@@ -79,6 +91,17 @@ def posting_month(store: Store, month: str) -> str | None:
     return payroll.next_month(latest) if latest is not None and month <= latest else None
 
 
+def _as_stored(store: Store, event: Event) -> Event:
+    """``event`` with its people's ids as the roster has them (``g01`` is ``G01``); an id nobody has is
+    refused naming the nearest people."""
+    ids = {}
+    for field, where in (("staff", ""), ("charge", " given with --charge"), ("by", " given with --by")):
+        typed = getattr(event, field)
+        if typed and not typed.startswith(engine.TEAM_PREFIX):
+            ids[field] = store.staff.known(typed, where)
+    return attrs.evolve(event, **ids) if any(getattr(event, f) != v for f, v in ids.items()) else event
+
+
 def log(store: Store, table: RuleTable | RuleBook, event: Event, *, now: dt.datetime, again: bool = False,
         confirm: bool = False) -> Logged:
     """Record one violation and return what it cost. ``event.id`` is ignored (the log assigns it).
@@ -92,13 +115,12 @@ def log(store: Store, table: RuleTable | RuleBook, event: Event, *, now: dt.date
     if event.at > now:
         raise DisciplineError(f"the time {event.at:%Y-%m-%d %H:%M:%S} is in the future (now is {now:%Y-%m-%d %H:%M}); "
                               "give --at a time that has passed")
+    event = _as_stored(store, event)
     with store.write():
         book = versions.current(store, table)  # inside the lock: a version may have been published meanwhile
         cache.ensure_priced(store, book, keys=[event.staff])
         month = payroll.month_of(event.at, book)
         posted = posting_month(store, month)
-        if event.by is not None and not store.staff.exists(event.by):
-            raise DisciplineError(f"unknown staff {event.by!r} given with --by; 'discipline staff list' shows the ids")
         history = store.log.events_of([event.staff], since=cache.history_since(book, event.at),
                                       rules=cache.history_rules(book, event.at))
         people = store.staff.around(event.staff, extra=[who for e in (*history, event) for who in (e.charge, e.by)
@@ -280,20 +302,36 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
                     changed=tuple(changed))
 
 
+def _ids_as_stored(people: StaffHistory) -> Callable[[Event], Event]:
+    """A file's event with its people's ids as the roster has them (``g01`` is ``G01``): the file's rows
+    are matched as a lead's ``log`` is. An id nobody has, or two have but for case, is left as typed, for
+    the check to refuse."""
+    known = lookup.Ids(people.versions)
+
+    def stored(event: Event) -> Event:
+        ids = {field: found for field in ("staff", "charge", "by")
+               if (typed := getattr(event, field)) and (found := known(typed)) and found != typed}
+        return attrs.evolve(event, **ids) if ids else event
+
+    return stored
+
+
 def _checked_rows(store: Store, book: RuleBook, rows: Sequence[tuple[int, Event]], problems: list[str], *,
                   now: dt.datetime, confirm: bool) -> list[Event]:
     """The file's events as drafts (``id`` is the row's line); every bad row refuses the whole file."""
     from . import plausible
 
     people = store.staff.history()
+    as_stored = _ids_as_stored(people)
     drafts = []
     for line, event in rows:
         try:
             if event.at > now:
                 raise DisciplineError(f"{event.at:%Y-%m-%d %H:%M} is in the future")
             day = event.at.astimezone(book.zone).date()
+            event = as_stored(event)
             if event.by is not None and event.by not in people.at(day):
-                raise DisciplineError(f"unknown staff {event.by!r} in column by")
+                raise lookup.unknown_staff(event.by, people.at(day), " in column by")
             engine.resolve(event, book.at(day), people.at(day))
             implausible = None if confirm else plausible.event_problem(event, book.at(day), people.at(day),
                                                                        option=False)
@@ -363,8 +401,7 @@ def _line_number(problem: str) -> int:
 # -- statements -------------------------------------------------------------------------------
 
 def scorecard(store: Store, table: RuleTable | RuleBook, staff_id: str, month: str) -> Statement:
-    if not store.staff.exists(staff_id):
-        raise DisciplineError(f"unknown staff {staff_id!r}; 'discipline staff list' shows the ids")
+    staff_id = store.staff.known(staff_id)
     for statement in statements.month_statements(store, table, month, staff=staff_id):
         return statement
     raise DisciplineError(f"{staff_id} has no statement for {month} (not yet hired, or left before it)")

@@ -221,8 +221,9 @@ def test_staff_list_text_aligns_chinese_names(shop):
     for person, line in zip(people, rows, strict=True):
         cells = {"id": person["id"], "name": person["name"], "store": person["store"], "team": person["team"],
                  "role": roles[person["role"]], "supervisor": person["supervisor"],
-                 "base": f"{person['base_wage']}.00", "bonus": f"{person['bonus']}.00", "shift": person["shift"],
-                 "city": person["city"]}
+                 "base": f"{person['base_wage']}.00", "bonus": f"{person['bonus']}.00",
+                 "shift": {"store": "门店", "showroom": "展厅"}[person["shift"]],
+                 "city": {"shanghai": "上海", "beijing": "北京"}[person["city"]]}
         shown = [c for c in columns if cells[c]]
         for column, (first, last) in zip(shown, spans(line, [cells[c] for c in shown]), strict=True):
             if column in ("base", "bonus"):
@@ -436,6 +437,91 @@ def test_a_file_gives_the_whole_date(shop):
     result = invoke("events", "import", "bad.csv")
     assert result.exit_code == 2
     assert "line 2: at '11-05 08:42' has no year; a file gives the whole date, like 2026-11-03 08:42" in result.stderr
+    assert snapshot() == before
+
+
+# ─── ids as a lead types them ───────────────────────────────────────────────────────────────────
+
+def test_staff_ids_match_whatever_their_case_end_to_end(shop):
+    """``g01`` copied from a help text is G01: logged, priced on her ladder, shown, voided and imported as
+    G01, and stored as the roster has it."""
+    first = log("c01", "showroom.late", "2026-11-03 08:45", "--by", "ga1")
+    second = log(" C01 ", "showroom.late", "2026-11-04 08:45")
+    assert [(c["staff_id"], c["amount"]) for c in first["charges"] + second["charges"]] == [
+        ("C01", "20.00"), ("C01", "40.00")]  # the 1st and 2nd lateness of one person, not two people's 1st
+    Path("more.csv").write_text("staff,rule,at,by\nc01,showroom.early_leave,2026-11-05 17:00,sm1\n", encoding="utf-8")
+    run("events", "import", "more.csv")
+    Path("leave.csv").write_text("staff,date,part\nc01,2026-11-06,full\n", encoding="utf-8")
+    run("leave", "import", "leave.csv")
+    stored = data("events", "--staff", "c01", "--json")
+    assert [(e["staff_id"], e["at"][:10]) for e in stored] == [("C01", "2026-11-03"), ("C01", "2026-11-04"),
+                                                              ("C01", "2026-11-05")]
+    assert card("c01")["staff_id"] == "C01"
+    assert card("c01")["fines"] == "80.00"  # 20 + 40 lateness, and the file's row is his 1st early leave: 20
+    run("void", str(first["event_id"]), "--reason", "typo")
+    assert card("C01")["fines"] == "40.00"  # the ladder closes up: 4 November's lateness is now his 1st
+    assert [row["base_wage"] for row in data("staff", "history", "c01", "--json")] == ["4000"]
+    with sqlite3.connect("discipline.db") as conn:
+        assert {row[0] for row in conn.execute("select staff from events where staff is not null")} == {"C01"}
+        assert {row[0] for row in conn.execute("select by from events where by is not null")} == {"GA1", "SM1"}
+        assert conn.execute("select staff from leave").fetchall() == [("C01",)]
+    conn.close()
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("log", "C1", "showroom.late", "--at", "2026-11-03 08:42"), "unknown staff 'C1'; did you mean C01 郑浩"),
+    (("log", "郑浩", "showroom.late", "--at", "2026-11-03 08:42"), "unknown staff '郑浩'; did you mean C01 郑浩?"),
+    (("log", "li wei", "showroom.late", "--at", "2026-11-03 08:42"), "did you mean C03 Li Wei?"),
+    (("log", "C01", "showroom.late", "--at", "2026-11-03 08:42", "--by", "SM2"),
+     "unknown staff 'SM2' given with --by; did you mean SM1 赵强"),
+    (("log", "C01", "showroom.late", "--at", "2026-11-03 08:42", "--by", "QQQQQ"),
+     "unknown staff 'QQQQQ' given with --by; 'discipline staff list' shows the ids"),
+    (("scorecard", "G2", "--month", "2026-11"), "unknown staff 'G2'; did you mean G02 欧阳娜娜"),
+    (("staff", "set", "欧阳娜娜", "base_wage=3100"), "unknown staff '欧阳娜娜'; did you mean G02 欧阳娜娜?"),
+    (("staff", "set", "Q9", "base_wage=3100"), "unknown staff 'Q9'; 'discipline staff add' adds someone"),
+    (("log", "C01", "迟到", "--at", "2026-11-03 08:42"),
+     "unknown rule '迟到'; did you mean attendance.late 迟到 or showroom.late 迟到?"),
+    (("log", "C01", "showroom.lat", "--at", "2026-11-03 08:42"), "did you mean showroom.late 迟到"),
+])
+def test_an_unknown_id_or_name_gets_the_nearest_people(shop, args, expected):
+    """A typo or a name where an id belongs: one sentence naming who was probably meant, exit 2, nothing
+    changed; a name is never taken for its id."""
+    before = snapshot()
+    assert expected in refused(*args)
+    assert snapshot() == before
+
+
+def test_the_roster_takes_the_words_staff_list_shows(shop):
+    """Role, shift and city as a list shows them (导购, 门店, 上海), in English or as keys in any case: stored
+    as the keys; and ``staff list`` shows them in Chinese, so what it shows can be typed back."""
+    Path("more.csv").write_text(ROSTER + "G03,王芳,南京西路店,,导购,L01,3900,200,门店,北京,2025-09-01,\n"
+                                "G04,刘洋,南京西路店,,Shopping Guide,L01,3900,200,STORE,Beijing,2025-09-01,\n"
+                                "C04,钱多,浦东展厅,A,销售顾问,GA1,4000,800,展厅,上海,2025-09-01,\n", encoding="utf-8")
+    run("staff", "import", "more.csv")
+    listed = {p["id"]: (p["role"], p["shift"], p["city"]) for p in data("staff", "list", "--json")}
+    assert listed["G03"] == listed["G04"] == ("guide", "store", "beijing")
+    assert listed["C04"] == ("consultant", "showroom", "shanghai")
+    text = run("staff", "list", "--store", "南京西路店").stdout
+    assert "G03" in text and "导购" in text and "门店" in text and "北京" in text and "beijing" not in text
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    ("guid,L01,3900,200,store,beijing", "unknown role 'guid'; did you mean guide 导购?"),
+    ("导游,L01,3900,200,store,beijing", "unknown role '导游'; did you mean guide 导购?"),
+    ("guide,L01,3900,200,展厅班,beijing", "unknown shift '展厅班'; did you mean showroom 展厅?"),
+    ("guide,L01,3900,200,store,北京市",
+     "city '北京市' has no minimum wage in the rule table; did you mean beijing 北京?"),
+    ("guide,L01,3900,200,store,shenzhen",
+     "city 'shenzhen' has no minimum wage in the rule table; cities: beijing 北京, shanghai 上海 (a city is added "
+     "with a [[minimum_wage]] entry in rules.toml)"),
+])
+def test_a_roster_typo_gets_the_nearest_names(shop, row, expected):
+    """A role, shift or city nobody has: the file is refused naming the line and what was probably meant."""
+    before = snapshot()
+    Path("typo.csv").write_text(ROSTER + "G05,何平,南京西路店,," + row + ",2025-09-01,\n", encoding="utf-8")
+    result = invoke("staff", "import", "typo.csv")
+    assert result.exit_code == 2
+    assert f"line 14: {expected}" in result.stderr
     assert snapshot() == before
 
 

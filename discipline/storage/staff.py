@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .. import lookup
 from ..model import Staff, StaffHistory
 
 if TYPE_CHECKING:
@@ -106,6 +107,24 @@ class StaffTable:
     def of(self, ids: list[str]) -> dict[str, Staff]:
         rows = self.db.execute(f"select {STAFF_COLUMNS} from staff where id in ({', '.join('?' for _ in ids)})", ids)
         return {row[0]: _staff(row) for row in rows}
+
+    def canonical(self, typed: str) -> str | None:
+        """The id as stored of the person ``typed`` names, whatever its case (``lookup.staff_id``); a query,
+        not the roster read whole: a lead's ``log`` runs it on a chain of 30,000."""
+        if self.exists(typed):
+            return typed
+        found = [row[0] for row in self.db.execute("select id from staff where id = ? collate nocase",
+                                                   [typed.strip()])]
+        if len(found) != 1:  # nocase folds ASCII only: the rest, the rare non-ASCII id, as lookup does
+            return lookup.staff_id(typed, self.roster()) if not typed.isascii() else None
+        return found[0]
+
+    def known(self, typed: str, where: str = "") -> str:
+        """``canonical``, or the refusal naming the nearest people (by id or by name)."""
+        found = self.canonical(typed)
+        if found is None:
+            raise lookup.unknown_staff(typed, self.roster(), where)
+        return found
 
     def exists(self, staff_id: str) -> bool:
         return self.db.execute("select 1 from staff where id = ?", [staff_id]).fetchone() is not None
