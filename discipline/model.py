@@ -220,6 +220,12 @@ class RuleTable:
     minimum_wages: tuple[MinimumWage, ...]
     shifts: tuple[Shift, ...]
     path: str = ""
+    unscored_roles: frozenset[str] = frozenset()
+    """Roles whose policy has no points (``scored = false``: the showroom's, priced in yuan only): their
+    scorecard says the score does not apply instead of showing a full score nobody could lose."""
+    rating_caps: tuple[tuple[str, str], ...] = ()
+    """(disposition, rating) pairs: a disposition awaiting a decision caps the rating at that band (its
+    Chinese name), whatever the score (``caps_rating``)."""
     _by_code: dict[str, Rule] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -536,3 +542,7 @@ class Statement:
     rule_versions: tuple[tuple[int, dt.date | None, str], ...] = ()
     """(number, effective, short SHA-256) of the rule-table versions that priced it (none for a table that
     is not stored: a what-if, a test)."""
+    score_applies: bool = True
+    """False for a role whose policy has no points (``RuleTable.unscored_roles``) and who lost none."""
+    rating_capped_by: tuple[str, int] | None = None
+    """(disposition, event id) of the pending disposition that capped ``rating`` below what the score gives."""

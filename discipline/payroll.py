@@ -96,6 +96,22 @@ def rating(table: RuleTable, score: Decimal) -> str:
     return table.bands[-1].name_zh
 
 
+def capped_rating(table: RuleTable, score: Decimal, dispositions: Sequence[tuple[str, str, dt.datetime, int]]
+                  ) -> tuple[str, tuple[str, int] | None]:
+    """The rating the score gives, capped by the lowest band a disposition awaiting a decision allows
+    (``[dispositions] … caps_rating``): a consultant with two pending 劝退 is not 优秀 whatever the score.
+    Returns the rating and (disposition, event id) of the disposition that capped it, if one did."""
+    rated = rating(table, score)
+    order = [band.name_zh for band in table.bands]  # best first
+    caps = dict(table.rating_caps)
+    worst, by = rated, None
+    for _, disposition, _, event_id in dispositions:
+        cap = caps.get(disposition)
+        if cap is not None and order.index(cap) > order.index(worst):
+            worst, by = cap, (disposition, event_id)
+    return worst, by
+
+
 def due_of(sums: Mapping[str, Decimal], points: Decimal, table: RuleTable) -> Decimal:
     """What a month's charges make due: fines (unless only reported), compensation, salary, cost, points."""
     settings = table.settings
@@ -170,14 +186,16 @@ def build_statement(person: Staff, month: str, lines: Sequence[Line] | Tally, ca
     due = due_of(sums, points, table)
     wage, floor, cap = legal_cap(person, month, table)
     deducted, carried_out = settle(due, carried_in, cap)
+    rated, capped_by = capped_rating(table, score, counted.dispositions)
     return Statement(
         staff_id=person.id, name=person.name, store=person.store, role=person.role, month=month,
-        points_lost=points, score=score, rating=rating(table, score), fines=fen(fines),
+        points_lost=points, score=score, rating=rated, fines=fen(fines),
         compensation=fen(sums.get("compensation", ZERO)), salary_penalties=fen(sums.get("salary", ZERO)),
         cost_recovery=fen(sums.get("cost", ZERO)), rewards=fen(sums.get("reward", ZERO)), due=due,
         carried_in=fen(carried_in), deducted=deducted, carried_out=carried_out, cap=cap, wage=fen(wage),
         minimum_wage=floor, fines_reported=fen(fines - fines_deducted), dispositions=counted.dispositions,
         lines=counted.lines, rule_versions=rule_versions,
+        score_applies=person.role not in table.unscored_roles or points != 0, rating_capped_by=capped_by,
     )
 
 
@@ -370,6 +388,9 @@ def _head_json(statement: Statement) -> dict[str, Any]:
     }
     if statement.rule_versions:  # statements frozen before versions existed read as they were
         head["rule_versions"] = _versions_json(statement.rule_versions)
+    head["score_applies"] = statement.score_applies
+    head["rating_capped_by"] = statement.rating_capped_by and {
+        "disposition": statement.rating_capped_by[0], "event_id": statement.rating_capped_by[1]}
     return head
 
 
@@ -470,4 +491,7 @@ def from_json(data: dict[str, Any]) -> Statement:
         lines=tuple(line_from_json(ln) for ln in data["lines"]),
         rule_versions=tuple((v["version"], dt.date.fromisoformat(v["effective"]) if v["effective"] else None,
                              v["sha256"]) for v in data.get("rule_versions", ())),
+        score_applies=data.get("score_applies", True),  # frozen before these existed: as it was then
+        rating_capped_by=(data["rating_capped_by"]["disposition"], data["rating_capped_by"]["event_id"])
+        if data.get("rating_capped_by") else None,
     )

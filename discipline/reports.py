@@ -172,11 +172,33 @@ def _dispositions_view(statement: Statement, table: RuleTable) -> list[dict[str,
             for rule, disposition, at, event_id in statement.dispositions]
 
 
+def score_words(statement: Statement, table: RuleTable) -> str:
+    """``"95 / 100"``; for a role whose policy has no points and who lost none, that the score does not
+    apply (a full score nobody could lose says nothing)."""
+    if not statement.score_applies:
+        return "不适用 n/a（本岗位按元计罚，不扣分 priced in yuan, no points）"
+    return f"{number(statement.score)} / {number(table.settings.base_score)}"
+
+
+def rating_words(statement: Statement, table: RuleTable) -> str:
+    """``"优秀 Excellent"``; capped by a pending disposition, why (``"不合格 Unsatisfactory（待决定的劝退 #7 封顶
+    capped by …）"``); where the score does not apply and nothing capped it, that the rating does not either."""
+    if statement.rating_capped_by is not None:
+        disposition, event_id = statement.rating_capped_by
+        zh, en = table.disposition_name(disposition)
+        return (f"{rating_name(statement.rating, table)}（待决定的{zh} #{event_id} 封顶 capped by the pending "
+                f"{en.lower()}, event {event_id}）")
+    if not statement.score_applies:
+        return "不适用 n/a"
+    return rating_name(statement.rating, table)
+
+
 def _scorecard_context(statement: Statement, table: RuleTable) -> dict[str, Any]:
     in_order = sorted(statement.lines, key=lambda line: (line.at, line.event_id))
     return {"s": statement, "table": table, "lines": [_line_view(line, table) for line in in_order],
             "dispositions": _dispositions_view(statement, table), "cap_reason": explain_cap(statement),
-            "base_score": table.settings.base_score}
+            "base_score": table.settings.base_score, "score_text": score_words(statement, table),
+            "rating_text": rating_words(statement, table)}
 
 
 def scorecard_text(statement: Statement, table: RuleTable) -> str:

@@ -177,8 +177,41 @@ class _Reader:
         rules = [rule for rule in rules if rule is not None]
         self.cross_check(rules)
         shifts = self.shifts(data.get("shifts", {}))
+        unscored = self.unscored(data.get("roles", {}))
+        caps = self.rating_caps(data.get("dispositions", {}), bands)
         return RuleTable(settings=settings, rules=tuple(rules), roles=roles, dispositions=dispositions,
-                         bands=bands, minimum_wages=wages, shifts=shifts, path=self.path)
+                         bands=bands, minimum_wages=wages, shifts=shifts, path=self.path, unscored_roles=unscored,
+                         rating_caps=caps)
+
+    def unscored(self, raw: Any) -> frozenset[str]:
+        """Roles with ``scored = false``: their policy prices in yuan only."""
+        out = set()
+        for key, value in (raw.items() if isinstance(raw, dict) else []):
+            scored = value.get("scored", True) if isinstance(value, dict) else True
+            if not isinstance(scored, bool):
+                self.add(self.line_of(key, self.section_line("[roles]")), "",
+                         f"roles.{key}: scored must be true or false (false: the role's policy has no points)")
+            elif not scored:
+                out.add(key)
+        return frozenset(out)
+
+    def rating_caps(self, raw: Any, bands: tuple[Band, ...]) -> tuple[tuple[str, str], ...]:
+        """Dispositions with ``caps_rating = "合格"``: pending, they cap the rating at that band (named in
+        Chinese or English)."""
+        out = []
+        names = {name: band.name_zh for band in bands for name in (band.name_zh, band.name_en.casefold())}
+        for key, value in (raw.items() if isinstance(raw, dict) else []):
+            cap = value.get("caps_rating") if isinstance(value, dict) else None
+            if cap is None:
+                continue
+            band = names.get(cap.casefold()) if isinstance(cap, str) else None
+            if band is None:
+                self.add(self.line_of(key, self.section_line("[dispositions]")), "",
+                         f"dispositions.{key}: caps_rating = {cap!r} is not a [[rating]] band "
+                         f"({', '.join(b.name_zh for b in bands)})")
+                continue
+            out.append((key, band))
+        return tuple(out)
 
     def controls(self, data: dict[str, Any]) -> None:
         """Every text of the table (names, sources, items) must show as written: a control character

@@ -63,6 +63,11 @@ def log(staff: str, rule: str, when: str, *options: str) -> dict:
     return data("log", staff, rule, "--at", when, *options, "--json")
 
 
+def fact(text: str, label: str) -> str:
+    """The value beside ``label`` at the head of a text scorecard."""
+    return next(line[len(label):].strip() for line in text.splitlines() if line.startswith(label + " "))
+
+
 def card(staff: str, month: str = "2026-11") -> dict:
     return data("scorecard", staff, "--month", month, "--format", "json")
 
@@ -631,7 +636,10 @@ def test_scorecard_json_has_every_statement_field(shop):
     assert set(statement) >= STATEMENT_FIELDS
     assert (statement["staff_id"], statement["name"], statement["store"], statement["role"], statement["month"]) == (
         "C01", "郑浩", "浦东展厅", "consultant", "2026-11")
-    assert (statement["points_lost"], statement["score"], statement["rating"]) == ("0", "100", "优秀")
+    # a consultant's policy has no points; the 3rd lateness's pending 劝退 caps the rating (issue 13)
+    assert (statement["points_lost"], statement["score"], statement["rating"]) == ("0", "100", "不合格")
+    assert statement["score_applies"] is False
+    assert statement["rating_capped_by"] == {"disposition": "dismissal_recommended", "event_id": 3}
     assert [statement[k] for k in ("fines", "compensation", "salary_penalties", "cost_recovery", "rewards",
                                    "due", "carried_in", "deducted", "carried_out")] == [
         "100.00", "0.00", "0.00", "0.00", "0.00", "100.00", "0.00", "100.00", "0.00"]
@@ -639,6 +647,45 @@ def test_scorecard_json_has_every_statement_field(shop):
     assert len(statement["dispositions"]) == 1 and set(statement["dispositions"][0]) >= DISPOSITION_FIELDS
     assert invoke("scorecard", "C01", "--month", "2026-11", "--json").stdout == \
         invoke("scorecard", "C01", "--month", "2026-11", "--format", "json").stdout
+
+
+def test_a_pending_disposition_caps_the_rating_and_says_why(shop):
+    """Issue 13: a guide who lost 6 points (94: 优秀) with a written warning awaiting a decision is rated at
+    most 合格, and the scorecard says which disposition capped it; withdrawn, the score rates her again. An
+    oral warning caps nothing."""
+    log("G01", "conduct.quality", "2026-11-03 10:00", "--item", "爱岗敬业", "--item", "严以律己")  # 2 × 3 points
+    log("G01", "uniform.noncompliant", "2026-11-04 10:00")  # 1st: oral warning
+    assert (card("G01")["score"], card("G01")["rating"], card("G01")["rating_capped_by"]) == ("94", "优秀", None)
+    serious = log("G01", "uniform.noncompliant", "2026-11-05 10:00", "--outcome", "serious")  # written warning
+    statement = card("G01")
+    assert (statement["score"], statement["score_applies"], statement["rating"]) == ("94", True, "合格")
+    assert statement["rating_capped_by"] == {"disposition": "written_warning", "event_id": serious["event_id"]}
+    text = run("scorecard", "G01", "--month", "2026-11").stdout
+    assert fact(text, "考核分 Score") == "94 / 100"
+    assert fact(text, "评级 Rating") == (f"合格 Satisfactory（待决定的书面警告 #{serious['event_id']} 封顶 capped by "
+                                       f"the pending written warning, event {serious['event_id']}）")
+    run("void", str(serious["event_id"]), "--reason", "appeal upheld")
+    assert (card("G01")["rating"], card("G01")["rating_capped_by"]) == ("优秀", None)
+
+
+def test_a_yuan_only_role_has_no_score_to_show(shop):
+    """Issue 13: a consultant's policy prices in yuan only: five latenesses and their pending 劝退 do not show
+    as 考核分 100/100, 优秀; the score does not apply, and the rating is capped at 不合格 by the first 劝退."""
+    for day in ("03", "04", "05", "06", "09"):
+        log("C01", "showroom.late", f"2026-11-{day} 08:45")
+    statement = card("C01")
+    assert (statement["score_applies"], statement["rating"]) == (False, "不合格")
+    assert [d["disposition"] for d in statement["dispositions"]] == ["dismissal_recommended"] * 3
+    assert statement["rating_capped_by"] == {"disposition": "dismissal_recommended", "event_id": 3}
+    text = run("scorecard", "C01", "--month", "2026-11").stdout
+    assert fact(text, "考核分 Score") == "不适用 n/a（本岗位按元计罚，不扣分 priced in yuan, no points）"
+    assert "100 / 100" not in text and "优秀" not in text
+    html = run("scorecard", "C01", "--month", "2026-11", "--format", "html").stdout
+    assert "不适用" in html and "100 / 100" not in html
+    assert "不合格 Unsatisfactory（待决定的劝退 #3 封顶" in html
+    idle = card("C02")  # nothing this month: no score, no rating to give
+    assert (idle["score_applies"], idle["rating_capped_by"]) == (False, None)
+    assert fact(run("scorecard", "C02", "--month", "2026-11").stdout, "评级 Rating") == "不适用 n/a"
 
 
 def test_scorecard_text_and_html(shop):

@@ -308,3 +308,24 @@ def test_every_shipped_rule_has_amount_words():
     table = load_rules()
     for rule in table.rules:
         assert amount_words(rule, table).strip(), rule.code
+
+
+def test_rating_caps_and_unscored_roles_are_read_and_checked(tmp_path):
+    """The shipped table caps the rating for written warnings (合格) and 劝退/辞退 (不合格) and scores the store
+    roles only; a cap naming no band and a ``scored`` that is not true or false are problems at their line."""
+    table = load_rules()
+    assert dict(table.rating_caps) == {"written_warning": "合格", "dismissal_recommended": "不合格",
+                                       "dismissal": "不合格"}
+    assert sorted(key for key, _, _ in table.roles if key not in table.unscored_roles) == [
+        "guide", "manager_assistant", "store_lead"]
+    text = shipped_rules_path().read_text(encoding="utf-8")
+    text = text.replace('caps_rating = "合格"', 'caps_rating = "Satisfactory"')  # English names a band too
+    assert dict(load_rules(write(tmp_path, text)).rating_caps)["written_warning"] == "合格"
+    text = text.replace('caps_rating = "Satisfactory"', 'caps_rating = "及格"').replace(
+        'en = "Shopping guide" }', 'en = "Shopping guide", scored = "no" }')
+    _, problems = check_rules(write(tmp_path, text))
+    assert [(p.line, p.message) for p in problems] == [
+        (line_of(text, "scored = \"no\""), "roles.guide: scored must be true or false (false: the role's policy has "
+                                           "no points)"),
+        (line_of(text, "及格"), "dispositions.written_warning: caps_rating = '及格' is not a [[rating]] band "
+                               "(优秀, 良好, 合格, 不合格)")]

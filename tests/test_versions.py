@@ -352,7 +352,8 @@ def test_a_table_that_cannot_price_what_is_on_record_is_refused():
     run("log", "C01", "showroom.desk", "--at", "2026-11-19 09:00")
     start = SHIPPED.index('code = "showroom.desk"')
     rule = SHIPPED[SHIPPED.rindex("[[rule]]", 0, start):SHIPPED.index("[[rule]]", start)]
-    text = (SHIPPED.replace(rule, "").replace('consultant = { zh = "销售顾问", en = "Sales consultant" }\n', "")
+    consultant = 'consultant = { zh = "销售顾问", en = "Sales consultant", scored = false }\n'
+    text = (SHIPPED.replace(rule, "").replace(consultant, "")
             .replace('[[minimum_wage]]\ncity = "shanghai"', '[[minimum_wage]]\ncity = "hangzhou"'))
     text = text.replace('fine = { consultant = 10, group_leader = 50 }', 'fine = { group_leader = 50 }')
     Path("thin.toml").write_text(text, encoding="utf-8")
