@@ -197,9 +197,10 @@ def kind_of(rule_code: str, outcome: str | None, table: RuleTable,
 
 
 def pin_key(number: str) -> str:
-    """How a machine number is compared: as written, but ``0042`` and ``42`` are one number."""
+    """How a machine number is compared: ``0042`` and ``42`` are one number, and ``g01`` is ``G01`` (a staff
+    id is the number of whoever has no pin, and ids are matched whatever their case)."""
     number = number.strip()
-    return number.lstrip("0") or "0" if number.isdigit() else number
+    return number.lstrip("0") or "0" if number.isdigit() else number.casefold()
 
 
 def match_punches(punches: Iterable[StoredPunch], roster: Mapping[str, Staff]) -> tuple[list[StoredPunch], set[str]]:

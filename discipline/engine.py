@@ -267,8 +267,12 @@ def resolve(event: Event, table: RuleTable, roster: Mapping[str, Staff]) -> tupl
         raise DisciplineError(f"{person.id} {when}, so an event of {day} cannot be theirs")
     names = logged.outcome_names()
     if event.outcome is not None and event.outcome not in names:
-        allowed = ", ".join(names) if names else "none (the rule has a single amount)"
-        raise DisciplineError(f"rule {logged.code} has no outcome {event.outcome!r}; outcomes: {allowed}")
+        if not names:
+            raise DisciplineError(f"rule {logged.code} has no outcome {event.outcome!r}; outcomes: none (the rule "
+                                  "has a single amount)")
+        near = lookup.did_you_mean(event.outcome, {name: () for name in names})
+        raise DisciplineError(f"rule {logged.code} has no outcome {event.outcome!r}{near}{' (' if near else '; '}"
+                              f"outcomes: {', '.join(names)}{')' if near else ''}")
     chosen = logged.outcome(event.outcome)
     if chosen.is_empty():
         raise DisciplineError(f"rule {logged.code} needs --outcome, one of: {', '.join(names)}")

@@ -64,16 +64,24 @@ def read_roster(text: str, table: RuleTable, existing: Mapping[str, Staff], *,
     problems = [RosterProblem(line, message) for line, message in found.problems]
     staff: list[Staff] = []
     lines: dict[str, int] = {}
+    folded_lines: dict[str, int] = {}  # ids are matched whatever their case: C01 and c01 are one person
+    on_roster = lookup.Ids(existing)
     for line, record in found.records:
         person = _staff(record, line, table, problems)
         if person is None:
             continue
-        if person.id in lines:
-            problems.append(RosterProblem(line, f"id {person.id} is already used on line {lines[person.id]}"))
+        if (stored := on_roster(person.id)) is not None and stored != person.id:
+            person = attrs.evolve(person, id=stored)  # c01 in the file is C01 on the roster, kept as stored
+        if (seen := folded_lines.get(lookup.folded(person.id))) is not None:
+            problems.append(RosterProblem(line, f"id {person.id} is already used on line {seen}"))
             continue
-        lines[person.id] = line
+        lines[person.id] = folded_lines[lookup.folded(person.id)] = line
         staff.append(person)
     merged = dict(existing)
+    merged.update({s.id: s for s in staff})
+    everyone = lookup.Ids(merged)
+    staff = [attrs.evolve(p, supervisor=everyone(p.supervisor)) if p.supervisor and p.supervisor not in merged
+             and everyone(p.supervisor) else p for p in staff]
     merged.update({s.id: s for s in staff})
     for person in staff:
         if person.supervisor and person.supervisor not in merged:

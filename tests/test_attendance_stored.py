@@ -141,3 +141,12 @@ def test_deriving_a_month_that_has_not_started_is_refused(store, table):
     """December 2026 cannot be judged on 7 November."""
     with pytest.raises(DisciplineError, match="has not started"):
         service.derive_attendance(store, table, "2026-12", now=NOW)
+
+
+def test_punches_of_a_lower_case_id_are_that_persons(store, table, tmp_path):
+    """A punch file that writes staff ids in lower case (``c01``) is read as the roster's C01: his week is
+    judged (the lateness of the 3rd and the day missing on the 4th), nothing is left unknown."""
+    result = import_lines(store, table, tmp_path, "p.csv", week("SM1") + week("c01", skip=(4,), late={3: "08:31:00"}))
+    assert result.new == 18
+    service.derive_attendance(store, table, "2026-11", now=NOW)
+    assert live(store) == [("C01", "attendance.absenteeism", "2026-11-04"), ("C01", "showroom.late", "2026-11-03")]

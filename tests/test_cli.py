@@ -473,6 +473,24 @@ def test_staff_ids_match_whatever_their_case_end_to_end(shop):
     conn.close()
 
 
+def test_a_roster_file_names_people_whatever_the_case(shop):
+    """A roster file writing ``c01`` changes the roster's C01 (kept as stored, not a second person), a
+    supervisor ``ga1`` is GA1; the same id twice but for case is refused naming the first line; and a rule
+    code is matched whatever its case too."""
+    lower = ROSTER.replace("C01,郑浩,浦东展厅,A,consultant,GA1,4000", "c01,郑浩,浦东展厅,A,consultant,ga1,4400")
+    Path("lower.csv").write_text(lower, encoding="utf-8")
+    run("staff", "import", "lower.csv", "--effective", "2026-11-01")
+    people = {p["id"]: p for p in data("staff", "list", "--json")}
+    assert len(people) == 12 and (people["C01"]["base_wage"], people["C01"]["supervisor"]) == ("4400.00", "GA1")
+    before = snapshot()
+    Path("twice.csv").write_text(ROSTER + "c01,郑浩,浦东展厅,A,consultant,GA1,4000,1000,showroom,shanghai,,\n",
+                                 encoding="utf-8")
+    result = invoke("staff", "import", "twice.csv")
+    assert result.exit_code == 2 and "line 14: id C01 is already used on line 5" in result.stderr
+    assert snapshot() == before
+    assert log("C01", "Showroom.Late", "2026-11-03 08:45")["charges"][0]["amount"] == "20.00"
+
+
 @pytest.mark.parametrize(("args", "expected"), [
     (("log", "C1", "showroom.late", "--at", "2026-11-03 08:42"), "unknown staff 'C1'; did you mean C01 郑浩"),
     (("log", "郑浩", "showroom.late", "--at", "2026-11-03 08:42"), "unknown staff '郑浩'; did you mean C01 郑浩?"),
@@ -537,7 +555,9 @@ BAD_INPUT = [
     (("log", "team:Z", "testdrive.window_open", "--at", "2026-11-03 08:42"), "no team 'Z'"),
     (("log", "C01", "showroom.lat", "--at", "2026-11-03 08:42"), "did you mean showroom.late"),
     (("log", "C01", "showroom.sales_task", "--at", "2026-11-03 10:00", "--outcome", "fire"),
-     "no outcome 'fire'; outcomes: fine, dismissal"),
+     "no outcome 'fire'; did you mean fine? (outcomes: fine, dismissal)"),
+    (("log", "C01", "showroom.sales_task", "--at", "2026-11-03 10:00", "--outcome", "sack"),
+     "no outcome 'sack'; outcomes: fine, dismissal"),
     (("log", "C01", "showroom.late", "--at", "2026-12-05 10:01"), "is in the future"),
     (("log", "C01", "showroom.late", "--at", "2026-12-06 08:40"), "is in the future"),
     (("log", "C01", "showroom.late", "--at", "2026-11-03"), "has no time of day; give it as '2026-11-03 08:42'"),
