@@ -48,6 +48,11 @@ STEP_S = 1.0
 #: that begins its next step at once would win every time (a lead's log waited 13 s behind a rule change
 #: at 2,000 stores). A pause longer than a poll lets it in; with nobody waiting, the steps run back to back.
 PAUSE_S = 0.12
+#: Keys in a command's first step, before any pace is known, and how much faster than that pace a step may
+#: grow. A key whose whole year is re-priced costs about 10 ms at 2,000 stores on a slow machine: a first
+#: step of 500 keys held the lock 5.8 s while a lead waited. A small first step costs a few transactions.
+FIRST_STEP_KEYS = 50
+GROWTH = 4
 
 
 def fingerprint(table: RuleTable | RuleBook) -> str:
@@ -249,14 +254,14 @@ class _Steps:
     A step prices the stale keys ``pick`` gives (at most ``keys`` of them) with the rule book then in
     force; once another write has waited for the lock, each step begins with a pause of ``PAUSE_S`` that
     lets it in. ``keys`` is ``fixed``, else as many as take about ``STEP_S`` by the last step's pace (from
-    a few hundred, at most ``CHUNK``). The roster with its history is read again only when the seals' head
-    moved (a roster change seals it): a chain's 30,000 people are read once for all the steps, not once a
-    step.
+    ``FIRST_STEP_KEYS``, growing at most ``GROWTH`` times a step, at most ``CHUNK``). The roster with its
+    history is read again only when the seals' head moved (a roster change seals it): a chain's 30,000
+    people are read once for all the steps, not once a step.
     """
 
     def __init__(self, book_of: Callable[[Store], RuleBook], fixed: int | None) -> None:
         self.book_of, self.fixed = book_of, fixed
-        self.keys = fixed or max(1, CHUNK // 4)
+        self.keys = fixed or min(CHUNK, FIRST_STEP_KEYS)
         self.count = 0
         self._head: tuple[int, str] | None = None
         self._history: StaffHistory | None = None
@@ -277,7 +282,7 @@ class _Steps:
             diff = _settle(store, book, pick(self.keys), self._roster(store))
         took = time.perf_counter() - started
         if self.fixed is None and took > 0:
-            self.keys = max(1, min(CHUNK, int(self.keys * STEP_S / took)))
+            self.keys = max(1, min(CHUNK, self.keys * GROWTH, int(self.keys * STEP_S / took)))
         self.count += 1
         return diff
 

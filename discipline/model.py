@@ -159,8 +159,10 @@ class MinimumWage:
     city: str
     since: dt.date
     amount: Decimal
-    name_zh: str = ""
-    """The city's Chinese name (``上海``), which the roster accepts as well as ``city``."""
+    name_zh: str = attrs.field(default="", repr=False)
+    """The city's Chinese name (``上海``), which the roster accepts as well as ``city``. Out of ``repr``, as
+    every field that prices nothing: ``cache.fingerprint`` is the table's repr, and a name added to a
+    table must not re-price a chain's two million events."""
 
 
 @attrs.frozen
@@ -186,8 +188,8 @@ class Shift:
     absent_late_minutes: int | None = None
     absent_post: str | None = None
     """The rule for being away from one's post; logged by hand, it shows the person came to work."""
-    name_zh: str = ""
-    """The shift's Chinese name (``展厅``), which the roster accepts as well as ``name``."""
+    name_zh: str = attrs.field(default="", repr=False)
+    """The shift's Chinese name (``展厅``), which the roster accepts as well as ``name`` (prices nothing)."""
 
 
 @attrs.frozen
@@ -220,10 +222,10 @@ class RuleTable:
     minimum_wages: tuple[MinimumWage, ...]
     shifts: tuple[Shift, ...]
     path: str = ""
-    unscored_roles: frozenset[str] = frozenset()
+    unscored_roles: frozenset[str] = attrs.field(default=frozenset(), repr=False)  # prices nothing
     """Roles whose policy has no points (``scored = false``: the showroom's, priced in yuan only): their
     scorecard says the score does not apply instead of showing a full score nobody could lose."""
-    rating_caps: tuple[tuple[str, str], ...] = ()
+    rating_caps: tuple[tuple[str, str], ...] = attrs.field(default=(), repr=False)  # prices nothing
     """(disposition, rating) pairs: a disposition awaiting a decision caps the rating at that band (its
     Chinese name), whatever the score (``caps_rating``)."""
     _by_code: dict[str, Rule] = attrs.field(init=False, repr=False, eq=False)

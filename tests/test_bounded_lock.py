@@ -368,3 +368,34 @@ def test_a_roster_change_after_a_new_release_prices_the_log_in_steps_before_its_
     assert done["changed"] == []  # a bonus moves no charge
     assert fines() == {"C01": "60.00", "C02": "20.00", "GA1": "20.00", "GB1": "20.00", "SM1": "20.00"}
     assert invoke("verify").exit_code == 0
+
+
+def test_a_first_step_is_small_and_steps_grow_by_their_pace(monkeypatch):
+    """Before any pace is known a step prices ``FIRST_STEP_KEYS`` keys (500 keys of a year each held the
+    lock 5.8 s at 2,000 stores); then each prices as many as fit ``STEP_S`` by the last one's pace, but at
+    most ``GROWTH`` times as many, and never more than ``CHUNK``. With five stale keys, a first step of one
+    and growth of two: 1, 2, 2 (not 1, then the other four, as the fast pace alone would allow)."""
+    monkeypatch.setattr(cache, "FIRST_STEP_KEYS", 1)
+    monkeypatch.setattr(cache, "GROWTH", 2)
+    ticks = iter(range(1000))
+
+    class Timing:  # every step "takes" a millisecond: by its pace the next could be a thousand times bigger
+        @staticmethod
+        def perf_counter() -> float:
+            return next(ticks) / 1000
+
+        sleep = staticmethod(time.sleep)
+
+    monkeypatch.setattr(cache, "time", Timing)
+    original, sizes = cache._settle, []
+
+    def settle(store, table, stale, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if stale:
+            sizes.append(len(stale))
+        return original(store, table, stale, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "_settle", settle)
+    published = invoke("rules", "publish", "v2.toml", "--effective", "2026-11-12", "--published", "2026-11-05")
+    assert published.exit_code == 0, published.stderr
+    assert sizes == [1, 2, 2]
+    assert fines() == V2

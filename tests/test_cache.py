@@ -309,3 +309,19 @@ def test_a_reversal_posted_into_an_open_month_moves_the_carry_after_it(store, ta
     assert (october.carried_in, october.due, october.deducted, october.carried_out) == (
         Decimal("3100.00"), Decimal("-4500.00"), Decimal("-1400.00"), Decimal("0.00"))
     assert carried_into_december(store, table) == Decimal("0.00")
+
+
+def test_names_and_rating_caps_leave_the_cache_as_priced():
+    """What prices nothing (a city's and a shift's Chinese names, scored = false, caps_rating) is out of the
+    fingerprint: a database whose stored versions gain meaning for them on upgrading to the release that
+    reads them is not re-priced (four minutes at 2,000 stores), while a changed amount still is."""
+    import attrs
+
+    table = load_rules()
+    assert table.unscored_roles and table.rating_caps and all(w.name_zh for w in table.minimum_wages)
+    bare = attrs.evolve(table, unscored_roles=frozenset(), rating_caps=(),
+                        minimum_wages=tuple(attrs.evolve(w, name_zh="") for w in table.minimum_wages),
+                        shifts=tuple(attrs.evolve(s, name_zh="") for s in table.shifts))
+    assert cache.fingerprint(bare) == cache.fingerprint(table)
+    dearer = attrs.evolve(table, settings=attrs.evolve(table.settings, base_score=table.settings.base_score + 1))
+    assert cache.fingerprint(dearer) != cache.fingerprint(table)
