@@ -8,8 +8,8 @@ text that would rewrite a terminal or a printed scorecard (control characters) o
 (pages long) is refused in one sentence::
 
     >>> zone = zoneinfo.ZoneInfo("Asia/Shanghai")
-    >>> local_time("2026/11/3 8:42:30", zone)
-    datetime.datetime(2026, 11, 3, 8, 42, 30, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai'))
+    >>> print(local_time("2026/11/3 8:42:30", zone))
+    2026-11-03 08:42:30+08:00
     >>> plain_text("迟到 \\x1b[2J", what="--note", limit=2000)
     Traceback (most recent call last):
     ValueError: --note holds a control character (\\x1b); type plain text

@@ -917,3 +917,12 @@ def test_every_command_has_help(path, command):
     assert result.exit_code == 0
     assert result.stdout.startswith("Usage: ")
     assert " ".join(command.help.split()[:4]) in " ".join(result.stdout.split())
+
+
+def test_the_examples_in_typed_hold():
+    """``typed.py`` shows how a time and a note are read; its examples are run, so they stay true."""
+    import doctest
+
+    from discipline import typed
+
+    assert doctest.testmod(typed).failed == 0
