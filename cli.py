@@ -775,7 +775,7 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
         print_json({"event_id": logged.event_id, "charges": [charge_json(c) for c in logged.charges],
                     "posted_month": logged.posted_month, "changed": changes_json(logged.changed)})
         return
-    click.echo(f"event {logged.event_id}: {event.staff} {event.rule} at {clock_text(at)}")
+    click.echo(f"event {logged.event_id}: {logged.staff} {event.rule} at {clock_text(at)}")
     print_charges(logged.charges)
     if logged.posted_month:
         click.echo(f"  {at:%Y-%m} is closed for payroll: what this costs is paid in {logged.posted_month}, on an "

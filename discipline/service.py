@@ -78,6 +78,8 @@ class Logged:
     """Every charge the event moved, its own included (before → after)."""
     posted_month: str | None
     """When the event's month is closed: the open month its charges are posted into."""
+    staff: str = ""
+    """Who it was logged against, as the roster has them (``g01`` typed is ``G01``)."""
 
 
 def latest_closed(store: Store) -> str | None:
@@ -148,7 +150,8 @@ def log(store: Store, table: RuleTable | RuleBook, event: Event, *, now: dt.date
             adjustments.post(store, book, diff, closed_through=latest_closed(store) or "", posted_month=posted,
                              cause=event_id, because=f"late entry {event_id}", now=now, logged={event_id})
         return Logged(event_id, tuple(c for c in cached.charges if c.event_id == event_id),
-                      tuple(changes.changes(diff, closed_through=latest_closed(store), posted_month=posted)), posted)
+                      tuple(changes.changes(diff, closed_through=latest_closed(store), posted_month=posted)), posted,
+                      event.staff)
 
 
 def check_floor(book: RuleBook, people: StaffHistory, staff_id: str, month: str) -> None:

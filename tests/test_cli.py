@@ -465,6 +465,8 @@ def test_staff_ids_match_whatever_their_case_end_to_end(shop):
     assert card("c01")["fines"] == "80.00"  # 20 + 40 lateness, and the file's row is his 1st early leave: 20
     run("void", str(first["event_id"]), "--reason", "typo")
     assert card("C01")["fines"] == "40.00"  # the ladder closes up: 4 November's lateness is now his 1st
+    said = run("log", "c01", "showroom.desk", "--at", "2026-11-06 09:00").stdout
+    assert said.startswith("event ") and ": C01 showroom.desk at 2026-11-06 09:00" in said.splitlines()[0]
     assert [row["base_wage"] for row in data("staff", "history", "c01", "--json")] == ["4000"]
     with sqlite3.connect("discipline.db") as conn:
         assert {row[0] for row in conn.execute("select staff from events where staff is not null")} == {"C01"}
