@@ -270,9 +270,10 @@ def resolve(event: Event, table: RuleTable, roster: Mapping[str, Staff]) -> tupl
         if not names:
             raise DisciplineError(f"rule {logged.code} has no outcome {event.outcome!r}; outcomes: none (the rule "
                                   "has a single amount)")
+        listed = f"outcomes: {', '.join(names)}"
         near = lookup.did_you_mean(event.outcome, {name: () for name in names})
-        raise DisciplineError(f"rule {logged.code} has no outcome {event.outcome!r}{near}{' (' if near else '; '}"
-                              f"outcomes: {', '.join(names)}{')' if near else ''}")
+        raise DisciplineError(f"rule {logged.code} has no outcome {event.outcome!r}"
+                              + (f"{near} ({listed})" if near else f"; {listed}"))
     chosen = logged.outcome(event.outcome)
     if chosen.is_empty():
         raise DisciplineError(f"rule {logged.code} needs --outcome, one of: {', '.join(names)}")

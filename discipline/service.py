@@ -93,15 +93,18 @@ def posting_month(store: Store, month: str) -> str | None:
     return payroll.next_month(latest) if latest is not None and month <= latest else None
 
 
-def _as_stored(store: Store, event: Event) -> Event:
-    """``event`` with its people's ids as the roster has them (``g01`` is ``G01``); an id nobody has is
-    refused naming the nearest people."""
-    ids = {}
-    for field, where in (("staff", ""), ("charge", " given with --charge"), ("by", " given with --by")):
-        typed = getattr(event, field)
-        if typed and not typed.startswith(engine.TEAM_PREFIX):
-            ids[field] = store.staff.known(typed, where)
-    return attrs.evolve(event, **ids) if any(getattr(event, f) != v for f, v in ids.items()) else event
+#: The fields of an event that name a person, and how a refusal says where the id was given.
+_PEOPLE = (("staff", ""), ("charge", " given with --charge"), ("by", " given with --by"))
+
+
+def _as_stored(event: Event, find: Callable[[str, str], str]) -> Event:
+    """``event`` with its people's ids as the roster has them (``g01`` is ``G01``), each as ``find(typed,
+    where)`` gives it: a lead's ``log`` asks the database and refuses an id nobody has, naming the nearest
+    people; a file's rows look it up in the roster read once and leave an unknown id to the row's check."""
+    ids = {field: find(typed, where) for field, where in _PEOPLE
+           if (typed := getattr(event, field)) and not typed.startswith(engine.TEAM_PREFIX)}
+    moved = {field: found for field, found in ids.items() if found != getattr(event, field)}
+    return attrs.evolve(event, **moved) if moved else event
 
 
 def log(store: Store, table: RuleTable | RuleBook, event: Event, *, now: dt.datetime, again: bool = False,
@@ -117,7 +120,7 @@ def log(store: Store, table: RuleTable | RuleBook, event: Event, *, now: dt.date
     if event.at > now:
         raise DisciplineError(f"the time {event.at:%Y-%m-%d %H:%M:%S} is in the future (now is {now:%Y-%m-%d %H:%M}); "
                               "give --at a time that has passed")
-    event = _as_stored(store, event)
+    event = _as_stored(event, store.staff.known)
     with store.write():
         book = versions.current(store, table)  # inside the lock: a version may have been published meanwhile
         cache.ensure_priced(store, book, keys=[event.staff])
@@ -305,34 +308,20 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
                     changed=tuple(changed))
 
 
-def _ids_as_stored(people: StaffHistory) -> Callable[[Event], Event]:
-    """A file's event with its people's ids as the roster has them (``g01`` is ``G01``): the file's rows
-    are matched as a lead's ``log`` is. An id nobody has, or two have but for case, is left as typed, for
-    the check to refuse."""
-    known = lookup.Ids(people.versions)
-
-    def stored(event: Event) -> Event:
-        ids = {field: found for field in ("staff", "charge", "by")
-               if (typed := getattr(event, field)) and (found := known(typed)) and found != typed}
-        return attrs.evolve(event, **ids) if ids else event
-
-    return stored
-
-
 def _checked_rows(store: Store, book: RuleBook, rows: Sequence[tuple[int, Event]], problems: list[str], *,
                   now: dt.datetime, confirm: bool) -> list[Event]:
     """The file's events as drafts (``id`` is the row's line); every bad row refuses the whole file."""
     from . import plausible
 
     people = store.staff.history()
-    as_stored = _ids_as_stored(people)
+    known = lookup.Ids(people.versions)
     drafts = []
     for line, event in rows:
         try:
             if event.at > now:
                 raise DisciplineError(f"{event.at:%Y-%m-%d %H:%M} is in the future")
             day = event.at.astimezone(book.zone).date()
-            event = as_stored(event)
+            event = _as_stored(event, lambda typed, _: known(typed) or typed)
             if event.by is not None and event.by not in people.at(day):
                 raise lookup.unknown_staff(event.by, people.at(day), " in column by")
             engine.resolve(event, book.at(day), people.at(day))

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -50,8 +50,8 @@ class EventLog:
     def append_many(self, many: Iterable[dict[str, Any]], *, logged_at: dt.datetime) -> list[int]:
         """Append rows (dicts of columns) to the chain in order, each hashed over the one before; returns
         their ids."""
-        return self._append(([fields.get(column) for column in _MIDDLE], [fields.get(c) for c in HASHED_LATER])
-                            for fields in many)(logged_at)
+        return self._append((([fields.get(column) for column in _MIDDLE], [fields.get(c) for c in HASHED_LATER])
+                             for fields in many), logged_at)
 
     def append_event(self, event: Event, *, logged_at: dt.datetime, source: str = "manual",
                      derived_key: str | None = None, punch_ids: tuple[int, ...] = ()) -> int:
@@ -61,49 +61,44 @@ class EventLog:
     def append_events(self, events: list[Event], *, logged_at: dt.datetime, source: str,
                       batch: int | None = None) -> list[int]:
         """Append ``events`` (their ids are ignored), each held by ``batch`` when given."""
-        return self._append((_event_middle(e, source=source), [batch or e.batch]) for e in events)(logged_at)
+        return self._append(((_event_middle(e, source=source), [batch or e.batch]) for e in events), logged_at)
 
     def append_derived(self, items: list[tuple[Event, str, tuple[int, ...]]], *, logged_at: dt.datetime) -> list[int]:
         """Append derived events, each with its derived key and the punches it came from."""
-        return self._append((_event_middle(e, source="derived", derived_key=key, punch_ids=punch_ids), [e.batch])
-                            for e, key, punch_ids in items)(logged_at)
+        return self._append(((_event_middle(e, source="derived", derived_key=key, punch_ids=punch_ids), [e.batch])
+                             for e, key, punch_ids in items), logged_at)
 
-    def _append(self, rows: Iterable[tuple[list[Any], list[Any]]]) -> Callable[[dt.datetime], list[int]]:
-        """Appending ``rows`` (each its ``_MIDDLE`` columns and its ``HASHED_LATER`` ones), once called with
-        the time they are logged.
+    def _append(self, rows: Iterable[tuple[list[Any], list[Any]]], logged_at: dt.datetime) -> list[int]:
+        """Append ``rows`` (each its ``_MIDDLE`` columns and its ``HASHED_LATER`` ones) logged at ``logged_at``.
 
         Written 2,000 rows at a time, under the write lock: a chain's month imported at once is 160,000
         rows. Each row's JSON (what ``row_hash`` hashes) is put together from its columns' without a dict
         per row: the same bytes, for a third of the work."""
-
-        def append(logged_at: dt.datetime) -> list[int]:
-            head_id = int(self._store.meta("chain_head_id") or 0)
-            prev_hash = self._store.meta("chain_head_hash") or GENESIS
-            first, stamp = head_id + 1, logged_at.isoformat()
-            stamped = "," + _compact_json(stamp) + ',"'
-            pairs: dict[tuple[str, Any], str] = {}  # a batch's number is the same on every row
-            pending = iter(rows)
-            while chunk := list(itertools.islice(pending, 2000)):
-                # the later columns only when set: an old database being migrated has none of them yet
-                present = [i for i, c in enumerate(HASHED_LATER) if any(later[i] is not None for _, later in chunk)]
-                columns = (*HASHED, *(HASHED_LATER[i] for i in present), "hash")
-                names, marks = ", ".join(f'"{c}"' for c in columns), ", ".join("?" for _ in columns)
-                values = []
-                for middle, later in chunk:
-                    head_id += 1
-                    tail = "".join(pairs.get((c, v)) or pairs.setdefault((c, v), "," + _compact_json([c, v]))
-                                   for c, v in zip(HASHED_LATER, later, strict=True) if v is not None)
-                    text = f"[{head_id},{_compact_json(middle)[1:-1]}{stamped}{prev_hash}\"{tail}]"
-                    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-                    values.append([head_id, *middle, stamp, prev_hash, *(later[i] for i in present), digest])
-                    prev_hash = digest
-                self.db.conn.executemany(f"insert into events ({names}) values ({marks})", values)
-            if head_id >= first:
-                self._store.set_meta("chain_head_id", str(head_id))
-                self._store.set_meta("chain_head_hash", prev_hash)
-            return list(range(first, head_id + 1))
-
-        return append
+        head_id = int(self._store.meta("chain_head_id") or 0)
+        prev_hash = self._store.meta("chain_head_hash") or GENESIS
+        first, stamp = head_id + 1, logged_at.isoformat()
+        stamped = "," + _compact_json(stamp) + ',"'
+        pairs: dict[tuple[str, Any], str] = {}  # a batch's number is the same on every row
+        pending = iter(rows)
+        while chunk := list(itertools.islice(pending, 2000)):
+            # the later columns only when set: an old database being migrated has none of them yet
+            present = [i for i, c in enumerate(HASHED_LATER) if any(later[i] is not None for _, later in chunk)]
+            columns = (*HASHED, *(HASHED_LATER[i] for i in present), "hash")
+            names, marks = ", ".join(f'"{c}"' for c in columns), ", ".join("?" for _ in columns)
+            values = []
+            for middle, later in chunk:
+                head_id += 1
+                tail = "".join(pairs.get((c, v)) or pairs.setdefault((c, v), "," + _compact_json([c, v]))
+                               for c, v in zip(HASHED_LATER, later, strict=True) if v is not None)
+                text = f"[{head_id},{_compact_json(middle)[1:-1]}{stamped}{prev_hash}\"{tail}]"
+                digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+                values.append([head_id, *middle, stamp, prev_hash, *(later[i] for i in present), digest])
+                prev_hash = digest
+            self.db.conn.executemany(f"insert into events ({names}) values ({marks})", values)
+        if head_id >= first:
+            self._store.set_meta("chain_head_id", str(head_id))
+            self._store.set_meta("chain_head_hash", prev_hash)
+        return list(range(first, head_id + 1))
 
     def append_voids(self, targets: list[int], *, reason: str, logged_at: dt.datetime, source: str | None = None,
                      batch: int | None = None, by: str | None = None,
