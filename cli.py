@@ -946,7 +946,8 @@ def events_import(app: App, file: str, by: str | None, allow_duplicates: bool, c
     if chosen(fmt, as_json) == "json":
         print_json({"batch": result.batch, "logged": result.logged, "already_imported": result.already,
                     "duplicates": len(result.duplicates), "skipped": list(result.duplicates),
-                    "posted_month": result.posted_month, "changed": changes_json(result.changed)})
+                    "posted_month": result.posted_month, "changed": changes_json(result.changed),
+                    "parts": result.parts, "continued": result.continued})
         return
     if result.already:
         click.echo(f"{file} was already imported as batch {result.batch}; nothing logged "
@@ -956,6 +957,11 @@ def events_import(app: App, file: str, by: str | None, allow_duplicates: bool, c
         if result.batch else ""
     duplicates = f", {len(result.duplicates)} duplicate row(s) skipped" if result.duplicates else ""
     click.echo(f"{result.logged} events logged{duplicates}{batch}")
+    if result.continued:
+        click.echo(f"  this finished batch {result.batch}: an earlier run of the file, stopped half-way, had logged "
+                   f"{result.continued} of its rows")
+    if result.parts > 1:
+        click.echo(f"  logged in {result.parts} parts, so that store leads could log in between")
     for sentence in result.duplicates[:20]:
         click.echo(f"  skipped {sentence}")
     if len(result.duplicates) > 20:
@@ -1038,6 +1044,12 @@ def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | No
     problems = [] if month in store.months.closed() else statements.pricing_problems(store, app.book, month)
     for event_id, message in problems:
         click.echo(f"warning: event {event_id} costs nothing until fixed: {message}", err=True)
+    if month not in store.months.closed():
+        from discipline import batches
+
+        for batch in store.batches.unfinished():
+            click.echo(f"warning: {batches.unfinished(batch)}; until then this payroll holds only what it has "
+                       "written so far", err=True)
 
 
 @cli.command()
@@ -1244,8 +1256,10 @@ def batches_command(app: App, fmt: str, as_json: bool) -> None:
     rows = []
     for b in listed:
         what = f"undoes {b['undoes']}: {b['reason']}" if b["command"] == "undo" else (b["file"] or "")
-        counts = ", ".join(f"{key} {value}" for key, value in b["details"].items() if key != "month")
-        status = f"undone by {b['undone_by']}" if b["undone_by"] else ""
+        counts = ", ".join(f"{key} {value}" for key, value in b["details"].items() if key not in ("month",
+                                                                                                  "unfinished"))
+        status = f"undone by {b['undone_by']}" if b["undone_by"] else (
+            "unfinished: run it again to finish it" if b["details"].get("unfinished") else "")
         rows.append([str(b["batch"]), b["at"][:16].replace("T", " "), b["command"], what, b["by"] or "",
                      str(b["events"]), counts, status])
     click.echo(text_table(["batch", "at", "command", "file", "by", "events", "", "status"], rows, right=(0, 5)))

@@ -76,11 +76,14 @@ class Undone:
 
 def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: str, by: str | None,
          now: dt.datetime) -> Undone:
-    """Withdraw everything batch ``batch_id`` added, in one transaction; bad input changes nothing.
+    """Withdraw everything batch ``batch_id`` added; bad input changes nothing.
 
     The events to withdraw are read before the write lock, in one snapshot, and again inside it only
     when a batch was added or undone meanwhile (the seals' head) or one of them was voided: a chain's
-    month of them holds a lead's log up only while the voids are appended."""
+    month of them holds a lead's log up only while the voids are appended. More than
+    ``service.PART_ROWS`` of them are withdrawn in parts, a transaction each, some people's at a time:
+    the undo is marked unfinished until its last part, ``close`` waits for it, and the same ``undo``
+    run again after it was stopped half-way withdraws the rest."""
     if not reason.strip():
         raise DisciplineError("--reason must say why the batch is undone")
     with store.read():
@@ -97,13 +100,17 @@ def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: st
         batch = store.batches.get(batch_id)  # read inside the transaction: another undo may just have committed
         if batch is None:
             raise DisciplineError(f"there is no batch {batch_id}; 'discipline batches' lists them")
-        if batch["undone_by"] is not None:
+        undo_id = batch["undone_by"]
+        if undo_id is not None and not store.batches.get(undo_id)["details"].get("unfinished"):
             raise DisciplineError(f"batch {batch_id} was already undone, by batch {batch['undone_by']} on "
                                   f"{batch['undone_at'][:16].replace('T', ' ')}; nothing more to undo")
         command = batch["command"]
         if command not in (*EVENT_COMMANDS, *PUNCH_COMMANDS):
             raise DisciplineError(_cannot_undo(batch_id, batch))
-        undo_id = store.batches.add("undo", at=now, by=by, undoes=batch_id, reason=reason.strip())
+        if undo_id is None:
+            undo_id = store.batches.add("undo", at=now, by=by, undoes=batch_id, reason=reason.strip())
+        else:  # an undo stopped half-way: this one finishes it, with the reason it gave
+            reason = store.batches.get(undo_id)["reason"]
         if command in PUNCH_COMMANDS:
             count, days = store.attendance.withdraw_batch(batch_id, undo=undo_id)
             store.batches.set_counts(undo_id, events=0, details={"punches": count})
@@ -111,8 +118,20 @@ def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: st
             months = sorted({day[:7] for day in days})
             return Undone(batch_id, undo_id, command, punches=count, months=tuple(m for m in months if m > latest),
                           closed_months=tuple(m for m in months if m <= latest))
-        undone = _withdraw_events(store, table, batch_id, undo_id, command, planned or _to_withdraw(store, batch_id),
-                                  reason=reason.strip(), by=by, now=now)
+        live, kept = planned or _to_withdraw(store, batch_id)
+        parts = _in_parts(live)
+        undone = _withdraw_events(store, table, batch_id, undo_id, command, (parts[0], kept), reason=reason.strip(),
+                                  by=by, now=now, unfinished=len(parts) > 1, in_parts=len(parts) > 1)
+    for number, part in enumerate(parts[1:], 2):
+        cache.let_in(store)
+        with store.write():
+            table = versions.current(store, table)
+            part = [e for e in store.log.events_by_id([e.id for e in part]) if not e.voided]  # a lead may void one
+            more = _withdraw_events(store, table, batch_id, undo_id, command, (part, kept), reason=reason.strip(),
+                                    by=by, now=now, unfinished=number < len(parts), in_parts=True)
+            undone = attrs.evolve(undone, events=undone.events + more.events, changed=undone.changed + more.changed,
+                                  posted_month=undone.posted_month or more.posted_month,
+                                  later=undone.later + more.later)
     if undone.later.keys:  # an undo that reaches many people: priced in steps after the commit, and still said
         changed = undone.later.moved(store, versions.follow(table), undone.changed)
         undone = attrs.evolve(undone, changed=tuple(changed), later=cache.Later())
@@ -139,12 +158,34 @@ def _to_withdraw(store: Store, batch_id: int) -> tuple[list[Event], dict[int, in
     return [e for e in live if e.id not in kept], kept
 
 
+def _in_parts(live: list[Event]) -> list[list[Event]]:
+    """``live`` in parts of about ``service.PART_ROWS`` events, a person's never split; at least one part."""
+    from .service import PART_ROWS
+
+    by_person: dict[str, list[Event]] = {}
+    for event in live:
+        by_person.setdefault(event.staff, []).append(event)
+    parts: list[list[Event]] = [[]]
+    for events in by_person.values():
+        if parts[-1] and len(parts[-1]) + len(events) > PART_ROWS:
+            parts.append([])
+        parts[-1].extend(events)
+    return parts
+
+
 def _withdraw_events(store: Store, table: RuleTable | RuleBook, batch_id: int, undo_id: int, command: str,
                      planned: tuple[list[Event], dict[int, int]], *, reason: str, by: str | None,
-                     now: dt.datetime) -> Undone:
+                     now: dt.datetime, unfinished: bool = False, in_parts: bool = False) -> Undone:
+    """Withdraw ``planned`` (some or all of the batch's live events, and those it leaves to other batches)
+    inside ``write()``; ``unfinished`` marks the undo so while parts of it are still to come, and ``in_parts``
+    leaves every part's re-pricing to after the last."""
     live, kept = planned
-    store.batches.set_counts(undo_id, events=len(live), details={"withdrawn": len(live), "kept": len(kept)})
+    details: dict[str, Any] = {"kept": len(kept)}
+    if unfinished:
+        details["unfinished"] = True
     if not live:
+        details["withdrawn"] = store.log.count_of_batch(undo_id, kind="void")
+        store.batches.set_counts(undo_id, events=details["withdrawn"], details=details)
         return Undone(batch_id, undo_id, command, kept=tuple(sorted(kept.items())))
     cache.ensure_priced(store, table, keys={e.staff for e in live})
     latest = store.months.latest()
@@ -154,9 +195,12 @@ def _withdraw_events(store: Store, table: RuleTable | RuleBook, batch_id: int, u
     void_ids = store.log.append_voids([e.id for e in live], reason=f"batch {batch_id} undone: {reason}",
                                       logged_at=now, source="undo", batch=undo_id, by=by,
                                       posted_months=dict.fromkeys(closed, posted) if posted else None)
-    # A closed month's reversals are posted with the undo; else many people's are priced after the commit.
+    details["withdrawn"] = store.log.count_of_batch(undo_id, kind="void")
+    store.batches.set_counts(undo_id, events=details["withdrawn"], details=details)
+    # A closed month's reversals are posted with the undo; else many people's are priced after the commit (every
+    # part's, when the undo comes in parts).
     diff, later = cache.reprice_or_later(store, table, keys={e.staff for e in live}, since=min(e.at for e in live),
-                                         later=posted is None)
+                                         later=posted is None, few=0 if in_parts else None)
     changed = changes.changes(diff, closed_through=latest, posted_month=posted)
     if posted is not None and latest is not None:
         taken_back = adjustments.post(store, table, diff, closed_through=latest, posted_month=posted,
@@ -165,6 +209,14 @@ def _withdraw_events(store: Store, table: RuleTable | RuleBook, batch_id: int, u
         changed = changes.replaced(changed, taken_back)
     return Undone(batch_id, undo_id, command, events=len(live), posted_month=posted, changed=tuple(changed),
                   kept=tuple(sorted(kept.items())), later=later)
+
+
+def unfinished(batch: dict[str, Any]) -> str:
+    """What a batch written in parts, not yet finished, is, and what to do about it (for ``close`` and
+    ``payroll``)."""
+    what = f"{batch['command']} of {batch['file']}" if batch["file"] else batch["command"]
+    return (f"batch {batch['id']} ({what}) is not finished: it is being written now, or was stopped half-way; wait "
+            f"for it, or run the same command again to finish it, or undo batch {batch['id']}")
 
 
 def listing(store: Store) -> Sequence[dict[str, Any]]:

@@ -202,19 +202,27 @@ class Later:
 
 
 def reprice_or_later(store: Store, table: RuleTable | RuleBook, *, keys: Iterable[str], since: dt.datetime | None,
-                     roster: Mapping[str, Staff] | StaffHistory | None = None, later: bool = True
-                     ) -> tuple[ChargeDiff, Later]:
-    """Re-price ``keys`` from ``since`` on now, inside ``write()``, when they are few (``CHUNK`` or fewer) or
+                     roster: Mapping[str, Staff] | StaffHistory | None = None, later: bool = True,
+                     few: int | None = None) -> tuple[ChargeDiff, Later]:
+    """Re-price ``keys`` from ``since`` on now, inside ``write()``, when they are ``few`` (``CHUNK``) or fewer or
     ``later`` is False (a dry run, or a change whose moves must be posted with it); else mark them stale
     and leave them to ``Later.settle`` after the commit, so that a lead's log never waits behind a change
-    that reaches a chain's people. What moves is the same either way, and the command still says it."""
+    that reaches a chain's people (``few=0``: a part of a bigger change, whatever its size). What moves is
+    the same either way, and the command still says it."""
     keys = sorted(keys)
-    if later and len(keys) > CHUNK:
+    if later and len(keys) > (CHUNK if few is None else few):
         store.charges.mark_stale(since, keys)
         return ChargeDiff(), Later(tuple(keys))
     if not keys:
         return ChargeDiff(), Later()
     return reprice(store, table, keys=keys, since=since, roster=roster), Later()
+
+
+def let_in(store: Store) -> None:
+    """Between two transactions of one command: pause ``PAUSE_S`` when another write waited for the last one
+    (``Store.waiting_mark``), so that it gets the lock before the next."""
+    if store.waiting_mark() != store.mark_when_locked:
+        time.sleep(PAUSE_S)
 
 
 def settle_first(store: Store, book_of: Callable[[Store], RuleBook], keys: Iterable[str] | None) -> None:

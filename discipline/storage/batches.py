@@ -71,6 +71,11 @@ class Batches:
         rows = self._rows("where b.command = ? and b.sha256 = ? and u.id is null", [command, sha256])
         return rows[0] if rows else None
 
+    def unfinished(self) -> list[dict[str, Any]]:
+        """Batches logged in parts whose last part has not committed (being written now, or stopped half-way),
+        and not undone."""
+        return self._rows("where json_extract(b.details, '$.unfinished') and u.id is null", [])
+
     def _rows(self, where: str, params: list[Any]) -> list[dict[str, Any]]:
         sql = (f"select {', '.join('b.' + c for c in _COLUMNS.split(', '))}, u.id, u.at from batches b "
                f"left join batches u on u.undoes = b.id {where} order by b.id")

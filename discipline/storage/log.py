@@ -175,6 +175,11 @@ class EventLog:
         """The violations a batch logged or derived, voided or not."""
         return self.events(where="e.batch = ?", params=[batch])
 
+    def count_of_batch(self, batch: int, *, kind: str = "violation") -> int:
+        """Rows of ``kind`` (violations, or voids) that ``batch`` logged."""
+        return int(self.db.execute("select count(*) from events where batch = ? and type = ?",
+                                   [batch, kind]).fetchone()[0])
+
     def between(self, keys: list[str], since: dt.datetime, until: dt.datetime) -> list[Event]:
         """Events of these keys with since <= time < until (times compared as stored, in one zone)."""
         out: list[Event] = []
@@ -191,6 +196,17 @@ class EventLog:
             if (staff in keys) if kind == "violation" else (target in events):
                 return True
         return False
+
+    def touched_since(self, after: int) -> tuple[set[str], set[int]]:
+        """The people logged after entry ``after``, and the events voided after it (``moved_for`` for many
+        sets of people at once)."""
+        people, voided = set(), set()
+        for kind, staff, target in self.db.execute("select type, staff, target from events where id > ?", [after]):
+            if kind == "violation":
+                people.add(staff)
+            elif kind == "void":
+                voided.add(target)
+        return people, voided
 
     def logged_by_hand(self, rules: list[str], since: dt.datetime, until: dt.datetime
                        ) -> list[tuple[int, str, str, str | None, dt.date]]:

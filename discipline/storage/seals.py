@@ -113,6 +113,14 @@ class Seals:
         """(id, hash) of the latest seal; (0, zeros) when there is none."""
         return int(self._store.meta("seal_head_id") or 0), self._store.meta("seal_head_hash") or GENESIS
 
+    def fence(self) -> int:
+        """The latest seal of the roster, a rule version or a closed month (0 for none): what an events file's
+        rows are checked against. A batch or an adjustment sealed since does not move it, so a file logged in
+        parts is not checked again because of its own batch."""
+        row = self.db.execute("select id from seals where kind in ('roster', 'rules', 'month') "
+                              "order by id desc limit 1").fetchone()
+        return int(row[0]) if row else 0
+
     def digest(self, kind: str, subject: str = "") -> dict[str, str]:
         """SHA-256 of each part of what ``kind`` / ``subject`` names, as the tables hold it now."""
         out = {}
