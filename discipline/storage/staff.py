@@ -39,28 +39,33 @@ class StaffTable:
         self._store.seals.later("roster")
         self._store.charges.forget_open_balances(None)  # wages, cities and dates move every legal cap
         columns = [c.strip('"') for c in STAFF_COLUMNS.split(", ")][1:]
-        many = len(versions) > 50  # a chain's roster: one query for every person's last number
-        seqs: dict[str, int] = dict(self.db.execute(
-            "select staff, max(seq) from staff_versions group by staff").fetchall()) if many else {}
-        rows = []
+        many = len(versions) > 50  # a chain's roster: one query for every person's last number and date
+        last: dict[str, tuple[int, str]] = {staff: (seq, effective) for staff, seq, effective in self.db.execute(
+            "select staff, max(seq), max(coalesce(effective, '')) from staff_versions group by staff")} if many else {}
+        rows, newest = [], {}
         for person, effective in versions:
-            if person.id not in seqs and not many:
-                seqs[person.id] = self.db.execute("select max(seq) from staff_versions where staff = ?",
-                                                  [person.id]).fetchone()[0] or 0
-            seqs[person.id] = seqs.get(person.id, 0) + 1
+            if person.id not in last and not many:
+                last[person.id] = self.db.execute(
+                    "select coalesce(max(seq), 0), coalesce(max(effective), '') from staff_versions where staff = ?",
+                    [person.id]).fetchone()
+            seq, latest_effective = last.get(person.id, (0, ""))
+            day = effective.isoformat() if effective else None
+            last[person.id] = (seq + 1, max(latest_effective, day or ""))
+            # from the latest date on (or the first version): what the roster now says, without reading the history
+            newest[person.id] = person if (day or "") >= latest_effective and (day or not seq) else None
             row = staff_row(person)
-            rows.append([person.id, seqs[person.id], effective.isoformat() if effective else None,
-                         *(row[c] for c in columns), batch, recorded_at.isoformat()])
+            rows.append([person.id, seq + 1, day, *(row[c] for c in columns), batch, recorded_at.isoformat()])
         quoted = ", ".join(f'"{c}"' for c in columns)
         self.db.conn.executemany(f"insert into staff_versions (staff, seq, effective, {quoted}, batch, recorded_at) "
                                  f"values ({', '.join('?' for _ in range(len(columns) + 5))})", rows)
         updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns)
         marks = ", ".join("?" for _ in range(len(columns) + 1))
-        ids = sorted({person.id for person, _ in versions})
+        ids = sorted(staff_id for staff_id, person in newest.items() if person is None)
+        latest = [person for person in newest.values() if person is not None]
         for start in range(0, len(ids), 500):  # a few hundred people's history at a time, not a chain's at once
-            latest = self.history(ids[start:start + 500]).latest()
-            self.db.conn.executemany(f"insert into staff (id, {quoted}) values ({marks}) on conflict(id) do update "
-                                     f"set {updates}", [list(staff_row(person).values()) for person in latest.values()])
+            latest += self.history(ids[start:start + 500]).latest().values()
+        self.db.conn.executemany(f"insert into staff (id, {quoted}) values ({marks}) on conflict(id) do update "
+                                 f"set {updates}", [list(staff_row(person).values()) for person in latest])
 
     def history(self, ids: list[str] | None = None) -> StaffHistory:
         """Everyone's (or these people's) versions."""
