@@ -413,3 +413,23 @@ def test_small_things_a_clerk_runs_into():
     run("rules", "publish", version_2("v3.toml"), "--effective", "2026-12-01", "--by", "HR 王")
     changes = [v["changes"] for v in data("rules", "versions", "--json")]
     assert changes[2] == "3 amounts changed"  # version 3 (from 1 December) replaces version 1, not version 2
+
+
+def test_a_back_dated_change_after_a_future_raise_leaves_the_roster_at_the_latest_version():
+    """A raise from 1 January 2027 is recorded, then a bonus change from 1 November: ``staff list`` shows
+    today's roster (the new bonus, the old wage), and the stored roster stays the version in force last
+    (January's), as the history says, though the change recorded last is November's."""
+    from discipline.storage import Store
+
+    run("staff", "set", "C01", "base_wage=6000", "--effective", "2027-01-01")
+    run("staff", "set", "C01", "bonus=1200", "--effective", "2026-11-01")
+    listed = {p["id"]: p for p in data("staff", "list", "--json")}
+    assert (listed["C01"]["base_wage"], listed["C01"]["bonus"]) == ("4350.00", "1200.00")
+    run("staff", "set", "C02", "bonus=1100", "--effective", "2026-11-01")
+    assert {p["id"]: p for p in data("staff", "list", "--json")}["C02"]["bonus"] == "1100.00"
+    store = Store(Path("discipline.db"))
+    try:
+        assert store.staff.roster() == dict(store.staff.history().latest())
+        assert (store.staff.roster()["C01"].base_wage, store.staff.roster()["C02"].bonus) == (6000, 1100)
+    finally:
+        store.close()
