@@ -1095,6 +1095,9 @@ def punches_import(app: App, file: str, fmt: str | None, by: str | None) -> None
         return
     batch = f" (batch {result.batch})" if result.batch else ""
     click.echo(f"{result.read} punches read, {result.new} new{batch}")
+    if result.continued:
+        click.echo(f"  this finished batch {result.batch}: an earlier run of the file, stopped half-way, had stored "
+                   f"{result.continued} of its punches")
     for problem in result.problems[:50]:
         click.echo(f"  skipped {problem.where}: {problem.message}", err=True)
     if len(result.problems) > 50:

@@ -216,3 +216,41 @@ def test_an_undo_in_parts_says_what_one_transaction_would(monkeypatch):
         ("C01", "20.00", "0.00"), ("C01", "40.00", "0.00"), ("C02", "20.00", "0.00"), ("GA1", "20.00", "0.00"),
         ("GA1", "40.00", "0.00"), ("GB1", "20.00", "0.00"), ("SM1", "20.00", "0.00")]
     assert fines() == {}
+
+
+PUNCHES = """staff,time
+GA1,2026-11-17 08:28:00
+C01,2026-11-17 08:31:00
+C02,2026-11-17 08:29:00
+C01,2026-11-17 17:32:00
+C02,2026-11-17 17:35:00
+GA1,2026-11-17 17:40:00
+"""
+
+
+def test_a_punch_file_stopped_half_way_is_finished_by_the_same_import_and_derive_waits_for_it(monkeypatch):
+    """Two punches a machine number, two a part: C01's, C02's, then GA1's. Killed before the second part,
+    the batch holds C01's punches only; a derive then would take C02 and GA1 for absent, so it waits."""
+    monkeypatch.setattr(service, "PART_PUNCHES", 2)
+    Path("punches.csv").write_text(PUNCHES, encoding="utf-8")
+    between_parts(monkeypatch, kill_before(2))
+    with pytest.raises(Killed):
+        invoke("punches", "import", "punches.csv")
+    monkeypatch.setattr(cache, "let_in", lambda store: None)
+    batch = data("batches", "--json")[-1]
+    assert (batch["command"], batch["details"]) == ("punches import", {"read": 6, "punches": 2, "problems": 0,
+                                                                       "unfinished": True})
+    assert refused("attendance", "derive", "2026-11") == (
+        f"Error: batch {batch['batch']} (punches import of punches.csv) is not finished: it is being written now, or "
+        f"was stopped half-way; wait for it, or run the same command again to finish it, or undo batch "
+        f"{batch['batch']}, then derive 2026-11: judged from part of a punch file, people would be absent who did "
+        "punch")
+    again = run("punches", "import", "punches.csv").stdout
+    assert again.splitlines()[:2] == [
+        f"6 punches read, 4 new (batch {batch['batch']})",
+        f"  this finished batch {batch['batch']}: an earlier run of the file, stopped half-way, had stored 2 of its "
+        "punches"]
+    assert batch_row(batch["batch"])["details"] == {"read": 6, "punches": 6, "problems": 0}
+    assert run("punches", "import", "punches.csv").stdout.startswith("punches.csv was already imported as batch")
+    run("attendance", "derive", "2026-11")
+    assert invoke("verify").exit_code == 0

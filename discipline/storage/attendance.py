@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from . import Store
 
-#: The page cache (KiB) while punches are imported (`AttendanceData.add_punches`).
+#: The page cache (KiB) while punches are imported (`AttendanceData.stage_punches`).
 IMPORT_CACHE_KIB = 16 * 1024
 
 
@@ -28,43 +29,69 @@ class AttendanceData:
     def _changed(self) -> None:
         self._store.set_meta("attendance_changes", str(self.changes() + 1))
 
-    def add_punches(self, punches: Iterable[tuple[str, dt.datetime, str]], *, zone: dt.tzinfo, source: str,
-                    imported_at: dt.datetime, batch: int | None = None) -> int:
-        """Store (machine number, wall-clock time in ``zone``, place) punches, held by ``batch``; one already
-        stored is not stored again, one an undo withdrew comes back. Returns how many are new (or back).
+    def stage_punches(self, punches: Iterable[tuple[str, dt.datetime, str]], *, zone: dt.tzinfo,
+                      part: int) -> list[tuple[str, str]]:
+        """Put (machine number, wall-clock time in ``zone``, place) punches in this connection's temporary
+        table, outside the write lock (it locks nothing but itself), and return the (first, last) machine
+        numbers of parts of about ``part`` punches each, a number's punches never split (none: no punches).
 
-        ``punches`` is read once, as it comes (a file's million punches are never a list): each goes into
-        a temporary table whose key keeps them in order of machine number, time and place, so SQLite needs
-        no sort, each punch lands beside the last one in the ``punches`` index, and a punch twice in the file
-        keeps its first place. The page cache is held to `IMPORT_CACHE_KIB` meanwhile: the rows arrive in
-        index order, so a bigger one saves little, and a 50 MB attlog imports in under 200 MB.
+        ``punches`` is read once, as it comes (a file's million punches are never a list): the temporary
+        table's key keeps them in order of machine number, time and place, so SQLite needs no sort, each
+        punch lands beside the last one in the ``punches`` index, and a punch twice in the file keeps its
+        first place. The page cache is held to `IMPORT_CACHE_KIB` meanwhile: the rows arrive in index order,
+        so a bigger one saves little, and a 50 MB attlog imports in under 200 MB.
         """
         stored = _stored_time(zone)
-        self._changed()
-        cache = self.db.execute("pragma cache_size").fetchone()[0]
-        self.db.execute(f"pragma cache_size = {-IMPORT_CACHE_KIB}")
-        try:
+        with self._small_cache():
             self.db.execute("create temp table if not exists incoming_punches (staff text, at text, place text, "
                             "primary key (staff, at, place)) without rowid")
             self.db.execute("delete from incoming_punches")
             self.db.conn.executemany("insert or ignore into incoming_punches values (?, ?, ?)",
                                      ((staff, stored(at), place) for staff, at, place in punches))
+        parts: list[tuple[str, str]] = []
+        size = 0
+        for staff, count in self.db.execute("select staff, count(*) from incoming_punches group by staff "
+                                            "order by staff"):
+            if parts and size + count <= part:
+                parts[-1], size = (parts[-1][0], staff), size + count
+            else:
+                parts.append((staff, staff))
+                size = count
+        return parts
+
+    def store_staged(self, first: str, last: str, *, source: str, imported_at: dt.datetime,
+                     batch: int | None = None) -> int:
+        """Inside ``write()``: store the staged punches of machine numbers ``first`` to ``last``, held by
+        ``batch``; one already stored is not stored again, one an undo withdrew comes back. Returns how many
+        are new (or back)."""
+        self._changed()
+        with self._small_cache():
             before = self.db.conn.total_changes
             self.db.execute(
                 "insert into punches (staff, at, source, place, imported_at) select staff, at, ?, place, ? "
-                "from incoming_punches where true order by staff, at, place on conflict(staff, at) do update set "
-                "withdrawn = null, source = excluded.source, place = excluded.place, "
-                "imported_at = excluded.imported_at where punches.withdrawn is not null",
-                [source, imported_at.isoformat()])
+                "from incoming_punches where staff >= ? and staff <= ? order by staff, at, place "
+                "on conflict(staff, at) do update set withdrawn = null, source = excluded.source, "
+                "place = excluded.place, imported_at = excluded.imported_at where punches.withdrawn is not null",
+                [source, imported_at.isoformat(), first, last])
             new = self.db.conn.total_changes - before
             if batch is not None:  # cross join: the staged punches in key order, each looked up in the index
                 self.db.execute("insert or ignore into punch_batches (batch, punch) select ?, p.id from "
-                                "incoming_punches i cross join punches p on p.staff = i.staff and p.at = i.at",
-                                [batch])
-            self.db.execute("delete from incoming_punches")
+                                "incoming_punches i cross join punches p on p.staff = i.staff and p.at = i.at "
+                                "where i.staff >= ? and i.staff <= ?", [batch, first, last])
+        return int(new)
+
+    def drop_staged(self) -> None:
+        """Let the staged punches go (the temporary table stays, empty, for the connection's next import)."""
+        self.db.execute("delete from incoming_punches")
+
+    @contextlib.contextmanager
+    def _small_cache(self) -> Iterator[None]:
+        cache = self.db.execute("pragma cache_size").fetchone()[0]
+        self.db.execute(f"pragma cache_size = {-IMPORT_CACHE_KIB}")
+        try:
+            yield
         finally:
             self.db.execute(f"pragma cache_size = {int(cache)}")
-        return int(new)
 
     def punches(self, since: dt.datetime, until: dt.datetime) -> list[tuple[int, str, dt.datetime]]:
         """(id, machine number, time) of the punches nobody withdrew with since <= time < until (times compared
