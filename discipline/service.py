@@ -319,6 +319,8 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
                     return Imported(batch=found["id"], logged=0, duplicates=(), already=True)
                 if (found and found["id"]) != own:  # another run of the file began, or was undone, meanwhile
                     own, again = found and found["id"], True
+            else:
+                _not_undone(store, batch, logged)
             book = versions.current(store, book)
             if not allow_duplicates:  # a lead's entry, or a void, since the last look: whose parts to tell again
                 logged_for, voided = store.log.touched_since(log_head)
@@ -373,6 +375,15 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
     return Imported(batch=batch, logged=logged, duplicates=tuple(d for p in parts for d in p.duplicates),
                     posted_month=posted, changed=tuple(changed), parts=len(parts),
                     continued=sum(p.continued for p in parts))
+
+
+def _not_undone(store: Store, batch: int | None, done: int, *, what: str = "rows") -> None:
+    """Between two parts of a batch: stop when someone undid it meanwhile (the rest would be held by nothing)."""
+    found = store.batches.get(batch) if batch is not None else None
+    if found is not None and found["undone_by"] is not None:
+        raise DisciplineError(f"batch {batch} was undone (by batch {found['undone_by']}) while it was being written, "
+                              f"after {done:,} new {what}; the rest of the file is not stored (import it again to "
+                              "store all of it)")
 
 
 def _unfinished(store: Store, digest: str) -> int | None:
@@ -609,6 +620,8 @@ def import_punches(store: Store, table: RuleTable | RuleBook, path: Path, fmt: s
                     else:
                         batch = store.batches.add("punches import", at=now, file=Path(path).name, sha256=digest,
                                                   by=by)
+                else:
+                    _not_undone(store, batch, new, what="punches")
                 new += store.attendance.store_staged(first, last, source=Path(path).name, imported_at=now,
                                                      batch=batch)
                 details = {"read": read, "punches": earlier + new, "problems": len(parsed.problems)}

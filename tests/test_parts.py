@@ -254,3 +254,19 @@ def test_a_punch_file_stopped_half_way_is_finished_by_the_same_import_and_derive
     assert run("punches", "import", "punches.csv").stdout.startswith("punches.csv was already imported as batch")
     run("attendance", "derive", "2026-11")
     assert invoke("verify").exit_code == 0
+
+
+def test_an_import_undone_while_it_is_being_written_stops(monkeypatch):
+    """A clerk undoes the unfinished batch between the import's second and third part: the import stops
+    there, in a sentence, and nothing of the file stays live."""
+    undone: list[dict] = []
+    between_parts(monkeypatch, lambda n: n == 3 and undone.append(
+        data("undo", str(data("batches", "--json")[-1]["batch"]), "--reason", "wrong file", "--json")))
+    result = invoke("events", "import", "nov.csv")
+    assert (result.exit_code, undone[0]["events"]) == (2, 3)
+    assert result.stderr.strip() == (f"Error: batch {undone[0]['batch']} was undone (by batch {undone[0]['undo']}) "
+                                     "while it was being written, after 3 new rows; the rest of the file is not "
+                                     "stored (import it again to store all of it)")
+    assert fines() == {}
+    assert "unfinished" not in run("batches").stdout
+    assert data("events", "import", "nov.csv", "--json")["logged"] == 7

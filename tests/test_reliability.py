@@ -260,7 +260,8 @@ def _state(db: Path) -> tuple[frozenset, ...]:
 @pytest.mark.parametrize("setup", [_staff_import, _punches_import, _attendance_derive],
                          ids=["staff-import", "punches-import", "attendance-derive"])
 def test_sigkill_during_bulk_command_leaves_all_or_nothing(setup, tmp_path):
-    """SIGKILL at 6 random moments: the database opens, verifies, holds all or nothing; a re-run completes it."""
+    """SIGKILL at 6 random moments: the database opens, verifies, holds all or nothing (or, for a punch file
+    stored in parts, whole parts under a batch marked unfinished); a re-run completes it."""
     db = tmp_path / "discipline.db"
     ok(db, "init")
     args = setup(tmp_path, db)
@@ -296,9 +297,13 @@ def test_sigkill_during_bulk_command_leaves_all_or_nothing(setup, tmp_path):
         assert query(db, "pragma integrity_check") == [("ok",)]
         assert "the chain is intact" in ok(db, "verify")
         state = _state(db)
-        assert state in (before, complete), "a killed bulk command left part of its work behind"
+        # A punch file bigger than a part is stored in parts: killed between two, its batch says unfinished
+        # and holds whole parts of it, which the re-run below completes.
+        unfinished = query(db, "select count(*) from batches where json_extract(details, '$.unfinished')")[0][0]
+        in_part = unfinished == 1 and all(b <= s <= c for b, s, c in zip(before, state, complete, strict=True))
+        assert state in (before, complete) or in_part, "a killed bulk command left part of its work behind"
         if killed:
-            outcomes.append("none" if state == before else "all")
+            outcomes.append("none" if state == before else "all" if state == complete else "part")
             inside += locked
         if state == complete:  # it committed before the kill landed: start again from before
             for suffix in ("", "-wal", "-shm"):
@@ -307,7 +312,7 @@ def test_sigkill_during_bulk_command_leaves_all_or_nothing(setup, tmp_path):
     print(f"{setup.__name__}: {seconds:.2f} s uninterrupted, writes {len(complete[0])} staff, {len(complete[1])} "
           f"punches, {len(complete[2])} events; kills {outcomes}, {inside} inside the transaction")
     assert inside >= 1, "no kill landed inside the write transaction"
-    assert outcomes.count("none") >= KILLS_PER_COMMAND // 2, outcomes
+    assert outcomes.count("none") + outcomes.count("part") >= KILLS_PER_COMMAND // 2, outcomes
 
     ok(db, *args)
     assert _state(db) == complete
