@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +119,9 @@ def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: st
             return Undone(batch_id, undo_id, command, punches=count, months=tuple(m for m in months if m > latest),
                           closed_months=tuple(m for m in months if m <= latest))
         live, kept = planned or _to_withdraw(store, batch_id)
-        parts = _in_parts(live)
+        from .service import PART_ROWS
+
+        parts = in_parts(live, PART_ROWS)
         undone = _withdraw_events(store, table, batch_id, undo_id, command, (parts[0], kept), reason=reason.strip(),
                                   by=by, now=now, unfinished=len(parts) > 1, in_parts=len(parts) > 1)
     for number, part in enumerate(parts[1:], 2):
@@ -158,18 +160,17 @@ def _to_withdraw(store: Store, batch_id: int) -> tuple[list[Event], dict[int, in
     return [e for e in live if e.id not in kept], kept
 
 
-def _in_parts(live: list[Event]) -> list[list[Event]]:
-    """``live`` in parts of about ``service.PART_ROWS`` events, a person's never split; at least one part."""
-    from .service import PART_ROWS
-
+def in_parts(events: Iterable[Event], size: int) -> list[list[Event]]:
+    """``events`` in parts of about ``size``, a person's never split (nor put in two parts), in the order
+    people first come; always at least one part. What a batch written in parts writes per transaction."""
     by_person: dict[str, list[Event]] = {}
-    for event in live:
+    for event in events:
         by_person.setdefault(event.staff, []).append(event)
     parts: list[list[Event]] = [[]]
-    for events in by_person.values():
-        if parts[-1] and len(parts[-1]) + len(events) > PART_ROWS:
+    for mine in by_person.values():
+        if parts[-1] and len(parts[-1]) + len(mine) > size:
             parts.append([])
-        parts[-1].extend(events)
+        parts[-1].extend(mine)
     return parts
 
 

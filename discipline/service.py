@@ -393,23 +393,14 @@ def _unfinished(store: Store, digest: str) -> int | None:
 
 
 def _parts(rows: Sequence[tuple[int, Event]], checked: list[Event]) -> list[_Part]:
-    """``checked`` (each event's ``id`` its line) in parts of about ``PART_ROWS`` rows, a person's rows never
-    split (the same violation twice in a file is the same person's, and told in one part), with the rows
-    as read beside them; always at least one part."""
-    by_person: dict[str, list[Event]] = defaultdict(list)
-    for event in checked:
-        by_person[event.staff].append(event)
-    parts, part_of = [_Part([], [])], {}
-    for events in by_person.values():
-        if parts[-1].checked and len(parts[-1].checked) + len(events) > PART_ROWS:
-            parts.append(_Part([], []))
-        parts[-1].checked.extend(events)
-        part_of.update((event.id, parts[-1]) for event in events)
+    """``checked`` (each event's ``id`` its line) in parts of about ``PART_ROWS`` rows (``batches.in_parts``: the
+    same violation twice in a file is the same person's, so it is told in one part), with the rows as read
+    beside them, each part in the file's order."""
+    parts = [_Part([], sorted(events, key=lambda e: e.id)) for events in batches.in_parts(checked, PART_ROWS)]
+    part_of = {event.id: part for part in parts for event in part.checked}
     for line, event in rows:
         if line in part_of:
             part_of[line].rows.append((line, event))
-    for part in parts:
-        part.checked.sort(key=lambda e: e.id)  # in the file's order, as one part would log them
     return parts
 
 
