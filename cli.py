@@ -21,6 +21,7 @@ import click
 from discipline import DISTRIBUTION
 from discipline.model import DisciplineError
 from discipline.texttable import shown, shown_json
+from discipline.wording import LANGUAGES
 
 
 class InputError(click.ClickException):
@@ -88,9 +89,15 @@ class App:
     version 1), ``rules check``, ``demo``, and as the proposal of a what-if.
     """
 
-    def __init__(self, db: str, rules: str | None) -> None:
+    def __init__(self, db: str, rules: str | None, lang: str | None = None) -> None:
         self.db_path = Path(db)
         self.rules_path = Path(rules) if rules else (Path("rules.toml") if Path("rules.toml").exists() else None)
+        self.lang = lang
+        """``--lang`` (or ``$DISCIPLINE_LANG``): what people read is shown in it instead of the table's ``language``."""
+
+    def language(self, table: Any) -> str:
+        """What explanations are shown in: ``--lang``, else the rule table's ``language`` setting."""
+        return self.lang or table.settings.language
 
     @functools.cached_property
     def table(self):  # type: ignore[no-untyped-def]
@@ -192,6 +199,17 @@ def output_option(*formats: str, default: str = "text") -> Callable[[Callable[..
     return decorate
 
 
+def lang_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--lang zh|en|both`` on a command that prints for people (the same as ``discipline --lang``)."""
+
+    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        if value is not None:
+            ctx.ensure_object(App).lang = value
+
+    return click.option("--lang", type=click.Choice(LANGUAGES), expose_value=False, callback=remember,
+                        help="Show explanations in Chinese, English or both (default: the rule table's language).")(fn)
+
+
 def whole_number(text: str, what: str) -> int:
     """An id typed by a person: digits only, and no larger than any id can be."""
     text = text.strip()
@@ -284,9 +302,11 @@ def month_argument(value: str) -> str:
               help="The database file (or $DISCIPLINE_DB).")
 @click.option("--rules", "rules", default=None, envvar="DISCIPLINE_RULES",
               help="The rule table (or $DISCIPLINE_RULES; else ./rules.toml if present, else the shipped one).")
+@click.option("--lang", type=click.Choice(LANGUAGES), envvar="DISCIPLINE_LANG",
+              help="Explanations in Chinese, English or both (or $DISCIPLINE_LANG; else the rule table's language).")
 @click.version_option(package_name=DISTRIBUTION)
 @click.pass_context
-def cli(ctx: click.Context, db: str, rules: str | None) -> None:
+def cli(ctx: click.Context, db: str, rules: str | None, lang: str | None) -> None:
     """Staff attendance and discipline scoring for retail stores and car showrooms.
 
     \b
@@ -294,7 +314,7 @@ def cli(ctx: click.Context, db: str, rules: str | None) -> None:
     A staff member reads the month:  discipline scorecard g01 --month 2026-11
     Payroll at month end:            discipline payroll 2026-11 --format csv --out payroll.csv
     """
-    ctx.obj = App(db, rules)
+    ctx.obj = App(db, rules, lang)
 
 
 # -- set-up -----------------------------------------------------------------------------------
@@ -727,6 +747,7 @@ def rules_export(app: App, at: Any, out: str | None) -> None:
               help="Log it although the same violation (person, rule, minute, options) is already in the log.")
 @confirm_option
 @output_option("text", "json")
+@lang_option
 @pass_app
 def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: int | None, items: tuple[str, ...],
                 value: str | None, loss: str | None, outcome: str | None, lapse: bool, charge_to: str | None,
@@ -772,11 +793,12 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
                   outcome=outcome, lapse=lapse, charge=charge_to, note=note, by=by)
     logged = service.log(app.store(), book, event, now=now, again=again, confirm=confirm)
     if chosen(fmt, as_json) == "json":
-        print_json({"event_id": logged.event_id, "charges": [charge_json(c) for c in logged.charges],
+        language = app.language(version.table)
+        print_json({"event_id": logged.event_id, "charges": [charge_json(c, language) for c in logged.charges],
                     "posted_month": logged.posted_month, "changed": changes_json(logged.changed)})
         return
     click.echo(f"event {logged.event_id}: {logged.staff} {event.rule} at {clock_text(at)}")
-    print_charges(logged.charges)
+    print_charges(logged.charges, app.language(version.table), version.table)
     if logged.posted_month:
         click.echo(f"  {at:%Y-%m} is closed for payroll: what this costs is paid in {logged.posted_month}, on an "
                    "adjustment line that names it")
@@ -795,11 +817,15 @@ def unknown_rule(code: str, table: Any) -> str:
     return f"unknown rule {code!r}{hint} ('discipline rules list' shows every code)"
 
 
-def charge_json(charge: Any) -> dict[str, Any]:
+def charge_json(charge: Any, language: str) -> dict[str, Any]:
+    """A charge as ``log --json`` prints it: ``explanation`` in ``language``, and in each language beside it."""
     from discipline.money import number, yuan
+    from discipline.wording import in_language
 
     return {"staff_id": charge.staff_id, "kind": charge.kind, "points": number(charge.points),
-            "amount": yuan(charge.amount), "disposition": charge.disposition, "explanation": charge.explanation}
+            "amount": yuan(charge.amount), "disposition": charge.disposition,
+            "explanation": in_language(charge.explanation_zh, charge.explanation, language),
+            "explanation_zh": charge.explanation_zh, "explanation_en": charge.explanation}
 
 
 def clock_text(moment: Any) -> str:
@@ -835,15 +861,18 @@ def print_changes(changed: Any, *, limit: int = LIST_LIMIT) -> None:
         click.echo(f"  … and {len(changed) - limit} more (--json lists them all)")
 
 
-def print_charges(charges: Any) -> None:
+def print_charges(charges: Any, language: str, table: Any) -> None:
+    """What an event charged whom, each line explained in ``language``, a disposition by its name."""
     from discipline.money import number, yuan
     from discipline.texttable import text_table
+    from discipline.wording import in_language
 
     if not charges:
         click.echo("  no charge")
         return
     rows = [[c.staff_id, c.kind, number(c.points) if c.points else "", yuan(c.amount) if c.amount else "",
-             c.disposition or "", c.explanation] for c in charges]
+             in_language(*table.disposition_name(c.disposition), language) if c.disposition else "",
+             in_language(c.explanation_zh, c.explanation, language)] for c in charges]
     table = text_table(["staff", "kind", "points", "yuan", "disposition", "why"], rows, right=(2, 3))
     click.echo("\n".join("  " + line for line in table.splitlines()))
 
@@ -980,23 +1009,27 @@ def events_import(app: App, file: str, by: str | None, allow_duplicates: bool, c
 @click.option("--month", help="YYYY-MM (default: this month).")
 @output_option("text", "html", "json")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
+@lang_option
 @pass_app
 @reads
 def scorecard(app: App, staff_id: str, month: str | None, fmt: str, as_json: bool, out: str | None) -> None:
     """One person's month: score, every charge and why, what is deducted."""
-    from discipline import payroll, reports, service, statements
+    from discipline import payroll, reports, service, statements, wording
 
     book = app.book
     month = service.parse_month(month) if month else payroll.month_of(app.now(), book)
     statement = service.scorecard(app.store(), book, staff_id, month)
     table = statements.table_of(book, month)
+    language = app.language(table)
     fmt = chosen(fmt, as_json)
     if fmt == "json":
-        text = shown_json(json.dumps(payroll.to_json(statement), ensure_ascii=False, indent=2)) + "\n"
+        data = payroll.to_json(statement)
+        data["lines"] = [wording.line_json_in(line, language) for line in data["lines"]]
+        text = shown_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
     elif fmt == "html":
-        text = reports.scorecard_html(statement, table)
+        text = reports.scorecard_html(statement, table, language)
     else:
-        text = reports.scorecard_text(statement, table)
+        text = reports.scorecard_text(statement, table, language)
     write_output(text.encode("utf-8"), out)
 
 

@@ -35,10 +35,11 @@ from .changes import EVENT_ID, MONTH, STAFF, Change, ChargeDiff
 from .model import Line, RuleTable
 from .money import ZERO, fen, number, yuan
 from .storage import Store, utc_text
+from .wording import Said, of_line, say
 
 
 def post(store: Store, table: RuleTable, diff: ChargeDiff, *, closed_through: str, posted_month: str, cause: int,
-         because: str, now: dt.datetime, logged: Collection[int] = (), voided: Mapping[int, str] | None = None,
+         because: str | Said, now: dt.datetime, logged: Collection[int] = (), voided: Mapping[int, str] | None = None,
          reason: str = "") -> list[Change]:
     """Post into ``posted_month`` what ``diff`` moved in months up to ``closed_through``.
 
@@ -92,17 +93,18 @@ def _paid(store: Store, event_id: int, month: str) -> tuple[tuple[str, Line], ..
     return tuple(lines)
 
 
-def _moved(before: list[tuple[Any, ...]], after: list[tuple[Any, ...]], month: str, because: str,
+def _moved(before: list[tuple[Any, ...]], after: list[tuple[Any, ...]], month: str, because: str | Said,
            now: dt.datetime, logged: Collection[int]) -> list[Line]:
     """The lines that post how one event's charges to one person moved in a closed month."""
     old = [_line(row) for row in before]
     new = [_line(row) for row in after]
     first = (new or old)[0]
-    what = f"{month} closed; event {first.event_id} of {first.at:%Y-%m-%d}"
+    because = because if isinstance(because, Said) else Said.same(because)
+    which = {"month": month, "event": first.event_id, "date": f"{first.at:%Y-%m-%d}", "because": because}
     if not old:  # charged for the first time: each line as the statement would have shown it
-        said = (f"found after {month} closed (event {first.event_id} of {first.at:%Y-%m-%d})"
-                if first.event_id in logged else f"{what} now charged after {because}")
-        return [attrs.evolve(line, at=now, explanation=f"{said}: {line.explanation}") for line in new]
+        said = say("found_after_close", month=month, event=first.event_id, date=which["date"]) \
+            if first.event_id in logged else say("charged_after", **which)
+        return [_explained(attrs.evolve(line, at=now), say("prefixed", said=said, text=_said(line))) for line in new]
     out = []
     for kind in dict.fromkeys(line.kind for line in (*old, *new)):
         if kind == "disposition":
@@ -113,24 +115,33 @@ def _moved(before: list[tuple[Any, ...]], after: list[tuple[Any, ...]], month: s
         points = sum((line.points for line in now_), ZERO) - sum((line.points for line in was), ZERO)
         if not amount and not points:
             continue
-        said = now_[-1].explanation if now_ else "no longer charged"
+        said = _said(now_[-1]) if now_ else say("no_longer_charged")
         if amount:
-            moved = f"{yuan(_total(was))} → {yuan(_total(now_))} yuan"
+            moved = say("moved_yuan", was=yuan(_total(was)), now=yuan(_total(now_)))
         else:
-            moved = f"{number(_points(was))} → {number(_points(now_))} points"
+            moved = say("moved_points", was=number(_points(was)), now=number(_points(now_)))
+        explained = say("repriced", moved=moved, said=said, **which)
         out.append(Line(event_id=first.event_id, at=now, rule=first.rule, rule_name=first.rule_name, kind=kind,
-                        points=points, amount=amount, disposition=None,
-                        explanation=f"{what} re-priced {moved} after {because} ({said})"))
+                        points=points, amount=amount, disposition=None, explanation=explained.en,
+                        explanation_zh=explained.zh))
     was_disposed = {line.disposition: line for line in old if line.disposition}
     now_disposed = {line.disposition: line for line in new if line.disposition}
     for key, line in now_disposed.items():
         if key not in was_disposed:
-            out.append(attrs.evolve(line, at=now, explanation=f"{what}, after {because}: {line.explanation}"))
+            out.append(_explained(attrs.evolve(line, at=now), say("disposed_after", text=_said(line), **which)))
     for key, line in was_disposed.items():
         if key not in now_disposed:
-            out.append(attrs.evolve(line, at=now, kind="note", disposition=None, points=ZERO, amount=ZERO,
-                                    explanation=f"withdrawn: {line.explanation}"))
+            out.append(_explained(attrs.evolve(line, at=now, kind="note", disposition=None, points=ZERO, amount=ZERO),
+                                  say("withdrawn", text=_said(line))))
     return out
+
+
+def _said(line: Line) -> Said:
+    return of_line(line.explanation, line.explanation_zh)
+
+
+def _explained(line: Line, said: Said) -> Line:
+    return attrs.evolve(line, explanation=said.en, explanation_zh=said.zh)
 
 
 def _line(row: tuple[Any, ...]) -> Line:

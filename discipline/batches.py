@@ -28,6 +28,7 @@ from . import adjustments, cache, changes, payroll, versions
 from .changes import Change
 from .model import DisciplineError, Event, RuleBook, RuleTable
 from .storage import Store
+from .wording import say
 
 #: The commands that record batches, as ``discipline batches`` names them.
 EVENT_COMMANDS = ("events import", "attendance derive")
@@ -205,8 +206,8 @@ def _withdraw_events(store: Store, table: RuleTable | RuleBook, batch_id: int, u
     changed = changes.changes(diff, closed_through=latest, posted_month=posted)
     if posted is not None and latest is not None:
         taken_back = adjustments.post(store, table, diff, closed_through=latest, posted_month=posted,
-                                      cause=void_ids[0], because=f"undo of batch {batch_id}", now=now, voided=closed,
-                                      reason=f"batch {batch_id} undone: {reason}")
+                                      cause=void_ids[0], because=say("undo_of_batch", batch=batch_id), now=now,
+                                      voided=closed, reason=f"batch {batch_id} undone: {reason}")
         changed = changes.replaced(changed, taken_back)
     return Undone(batch_id, undo_id, command, events=len(live), posted_month=posted, changed=tuple(changed),
                   kept=tuple(sorted(kept.items())), later=later)

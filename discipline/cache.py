@@ -55,12 +55,17 @@ FIRST_STEP_KEYS = 50
 GROWTH = 4
 
 
+#: What a cached line holds, bumped when that changes: 2 keeps each explanation in Chinese beside the English
+#: (``wording.py``), so a database priced before re-prices once.
+LINE_FORMAT = 2
+
+
 def fingerprint(table: RuleTable | RuleBook) -> str:
     """Identifies what the cache was priced with: the versions (their texts' SHA-256 and dates), and the
     latest read by this code (a table's content, not its path, so that a new release of the code that
-    reads tables otherwise re-prices once)."""
+    reads tables otherwise re-prices once), and what a line holds (``LINE_FORMAT``)."""
     book = RuleBook.single(table)
-    latest = repr(attrs.evolve(book.latest.table, path=""))
+    latest = f"{LINE_FORMAT}|" + repr(attrs.evolve(book.latest.table, path=""))
     if not book.stored:
         return hashlib.sha256(latest.encode("utf-8")).hexdigest()
     versions = "|".join(f"{v.number}:{v.effective}:{v.sha256}" for v in book.versions)

@@ -25,7 +25,8 @@ import attrs
 
 from . import lookup
 from .model import Charge, DisciplineError, Event, IndexedRoster, Price, Rule, RuleBook, RuleTable, Staff, StaffHistory
-from .money import ZERO, fen, number, ordinal, yuan
+from .money import ZERO, fen, number, yuan
+from .wording import UNITS, Said, joined, outcome, say, unit
 
 TEAM_PREFIX = "team:"
 
@@ -61,53 +62,58 @@ class Context:
     offender: Staff | None
     """None when logged against a team."""
     units: int
-    unit_words: str
-    """``"3 items (订单, 金融资料, 资料摘要)"`` or ``""`` for rules not priced per unit."""
+    unit_words: Said | None
+    """``3项（订单、金融资料、资料摘要）`` / ``3 items (订单, 金融资料, 资料摘要)``; None when not priced per unit."""
     table: RuleTable
-    liability: str
-    """Why the payer pays, when it is not the offender (``""`` otherwise)."""
+    liability: Said | None
+    """Why the payer pays, when it is not the offender (None otherwise)."""
 
     def charge(self, kind: str, *, points: Decimal = ZERO, amount: Decimal = ZERO,
-               disposition: str | None = None, explanation: str) -> Charge:
-        prefix = ""
+               disposition: str | None = None, explanation: Said) -> Charge:
+        said = explanation
         if self.rule is not self.logged_rule:
-            prefix = f"counts as {self.rule.name_en.lower()} ({self.rule.code}): "
+            said = say("counts_as", rule=_name(self.rule), code=self.rule.code) + said
         if self.event.outcome and self.event.outcome != self.logged_rule.default_outcome:
-            prefix = f"outcome {self.event.outcome}: " + prefix
-        suffix = f"; {self.liability}" if self.liability else ""
+            said = say("outcome", outcome=outcome(self.event.outcome)) + said
+        if self.liability:
+            said = said + say("liable", why=self.liability)
         return Charge(event_id=self.event.id, key=self.event.staff, staff_id=self.payer.id, at=self.event.at,
                       rule=self.logged_rule.code, kind=kind, points=points, amount=fen(amount),
-                      disposition=disposition, explanation=prefix + explanation + suffix)
+                      disposition=disposition, explanation=said.en, explanation_zh=said.zh)
 
-    def occurrence_words(self) -> str:
-        """``"2nd lateness in 2026-11"``: which occurrence in which window."""
+    def occurrence_words(self) -> Said:
+        """``2026年11月第2次迟到`` / ``"2nd lateness in 2026-11"``: which occurrence in which window."""
         counter_rule = self.table.rule(self.rule.counter) if self.table.has_rule(self.rule.counter) else self.rule
-        what = counter_rule.name_en.lower()
+        what = _name(counter_rule)
         if self.rule.window == "month":
-            tz = self.table.zone
-            where = f"in {self.event.at.astimezone(tz):%Y-%m}"
-        elif self.rule.window == "ever":
-            where = "ever"
-        else:
-            where = f"in the last {self.rule.window[:-1]} days"
-        return f"{ordinal(self.occurrence)} {what} {where}"
+            month = f"{self.event.at.astimezone(self.table.zone):%Y-%m}"
+            return say("occurrence_month", month=month, n=self.occurrence, what=what)
+        if self.rule.window == "ever":
+            return say("occurrence_ever", n=self.occurrence, what=what)
+        return say("occurrence_days", days=self.rule.window[:-1], n=self.occurrence, what=what)
 
-    def times_units(self, each: Decimal, unit: str) -> tuple[Decimal, str]:
+    def times_units(self, each: Decimal, unit_name: str) -> tuple[Decimal, Said]:
         """Multiply by the units, saying so: ``(60, "3 items (…) × 20 yuan = 60.00 yuan")``."""
         if not self.unit_words:
-            return each, f"{number(each)} {unit}"
+            return each, say("amount", figure=number(each), unit=unit(unit_name))
         total = each * self.units
-        shown = yuan(total) if unit == "yuan" else number(total)
-        return total, f"{self.unit_words} × {number(each)} {unit} = {shown} {unit}"
+        shown = yuan(total) if unit_name == "yuan" else number(total)
+        return total, say("times_units", units=self.unit_words, each=number(each), unit=unit(unit_name),
+                          total=shown)
+
+
+def _name(rule: Rule) -> Said:
+    """A rule's name as an explanation says it: the Chinese name, the English one in lower case."""
+    return Said(rule.name_zh, rule.name_en.lower())
 
 
 def _step(ladder: tuple[Decimal, ...], n: int) -> Decimal:
     return ladder[min(n, len(ladder)) - 1]
 
 
-def _ladder_words(ctx: Context, ladder: tuple[Decimal, ...], text: str) -> str:
+def _ladder_words(ctx: Context, ladder: tuple[Decimal, ...], text: Said) -> Said:
     if len(ladder) > 1 or ctx.price.from_occurrence:
-        return f"{ctx.occurrence_words()} → {text}"
+        return say("ladder", occurrence=ctx.occurrence_words(), text=text)
     return text
 
 
@@ -125,7 +131,8 @@ def fine_amount(ctx: Context) -> list[Charge]:
     if ctx.price.fine_by_role:
         each = dict(ctx.price.fine_by_role)[ctx.payer.role]
         amount, text = ctx.times_units(each, "yuan")
-        return [ctx.charge("fine", amount=amount, explanation=f"{ctx.payer.role} rate: {text}")]
+        role = Said(ctx.table.role_names().get(ctx.payer.role, (ctx.payer.role,))[0], ctx.payer.role)
+        return [ctx.charge("fine", amount=amount, explanation=say("role_rate", role=role, text=text))]
     return []
 
 
@@ -135,9 +142,9 @@ def value_amount(ctx: Context) -> list[Charge]:
         value = ctx.event.value or ZERO
         amount = value * multiple
         if multiple < 1:
-            text = f"{number(multiple * 100)} % of {yuan(value)} yuan = {yuan(amount)} yuan"
+            text = say("share_of_value", percent=number(multiple * 100), value=yuan(value), amount=yuan(amount))
         else:
-            text = f"{number(multiple)} × value {yuan(value)} yuan = {yuan(amount)} yuan"
+            text = say("times_value", times=number(multiple), value=yuan(value), amount=yuan(amount))
         charges.append(ctx.charge(kind, amount=amount, explanation=text))
     return charges
 
@@ -146,21 +153,21 @@ def compensation_amount(ctx: Context) -> list[Charge]:
     if not ctx.price.compensation_loss or ctx.event.loss is None:
         return []
     return [ctx.charge("compensation", amount=ctx.event.loss,
-                       explanation=f"compensation of the loss: {yuan(ctx.event.loss)} yuan")]
+                       explanation=say("compensation", loss=yuan(ctx.event.loss)))]
 
 
 def cost_amount(ctx: Context) -> list[Charge]:
     if ctx.price.cost is None:
         return []
     amount, text = ctx.times_units(ctx.price.cost, "yuan")
-    return [ctx.charge("cost", amount=amount, explanation=f"cost recovery: {text}")]
+    return [ctx.charge("cost", amount=amount, explanation=say("cost", text=text))]
 
 
 def reward_amount(ctx: Context) -> list[Charge]:
     if ctx.price.reward is None:
         return []
     amount, text = ctx.times_units(ctx.price.reward, "yuan")
-    return [ctx.charge("reward", amount=amount, explanation=f"reward: {text}")]
+    return [ctx.charge("reward", amount=amount, explanation=say("reward", text=text))]
 
 
 def salary_amount(ctx: Context) -> list[Charge]:
@@ -168,25 +175,27 @@ def salary_amount(ctx: Context) -> list[Charge]:
     if salary is None:
         return []
     base, bonus, days = ctx.payer.base_wage, ctx.payer.bonus, ctx.table.settings.pay_days
-    parts: list[tuple[Decimal, str]] = []
+    parts: list[tuple[Decimal, Said]] = []
     if salary.base_days:
         day = fen(base / days)
-        label = "one day's base wage" if salary.base_days == 1 else f"{number(salary.base_days)} days' base wage"
         parts.append((fen(day * salary.base_days),
-                      f"{label}: {yuan(base)} ÷ {number(days)} = {yuan(day)} yuan"
-                      + (f" × {number(salary.base_days)}" if salary.base_days != 1 else "")))
+                      say("one_day", base=yuan(base), days=number(days), day=yuan(day)) if salary.base_days == 1
+                      else say("some_days", n=number(salary.base_days), base=yuan(base), days=number(days),
+                               day=yuan(day))))
     if salary.base_months:
-        parts.append((fen(base * salary.base_months), f"{number(salary.base_months)} × the month's base wage "
-                      f"{yuan(base)} yuan"))
+        parts.append((fen(base * salary.base_months),
+                      say("base_months", months=number(salary.base_months), base=yuan(base))))
     if salary.bonus_share:
-        parts.append((fen(bonus * salary.bonus_share), f"{number(salary.bonus_share * 100)} % of the month's bonus "
-                      f"{yuan(bonus)} yuan = {yuan(bonus * salary.bonus_share)} yuan"))
+        parts.append((fen(bonus * salary.bonus_share),
+                      say("bonus_share", percent=number(salary.bonus_share * 100), bonus=yuan(bonus),
+                          amount=yuan(bonus * salary.bonus_share))))
     each = sum((amount for amount, _ in parts), ZERO)
-    text = " + ".join(words for _, words in parts)
+    text = joined((words for _, words in parts), " + ", " + ")
     if len(parts) > 1:  # each part's own "= x yuan" must not read as the total
-        text = " + ".join(f"({words})" for _, words in parts) + f" = {yuan(each)} yuan"
+        text = say("sum", parts=joined((Said(f"（{w.zh}）", f"({w.en})") for _, w in parts), " + ", " + "),
+                   total=yuan(each))
     if ctx.unit_words:
-        text = f"{ctx.unit_words} × ({text}) = {yuan(each * ctx.units)} yuan"
+        text = say("units_times", units=ctx.unit_words, text=text, total=yuan(each * ctx.units))
     return [ctx.charge("salary", amount=each * ctx.units, explanation=text)]
 
 
@@ -194,12 +203,18 @@ def disposition_amount(ctx: Context) -> list[Charge]:
     charges = []
     if ctx.price.disposition:
         charges.append(ctx.charge("disposition", disposition=ctx.price.disposition,
-                                  explanation=ctx.price.disposition.replace("_", " ")))
+                                  explanation=_disposition(ctx.table, ctx.price.disposition)))
     reached = [d for n, d in ctx.price.from_occurrence if n <= ctx.occurrence]
     if reached:
         charges.append(ctx.charge("disposition", disposition=reached[-1],
-                                  explanation=f"{ctx.occurrence_words()} → {reached[-1].replace('_', ' ')}"))
+                                  explanation=say("ladder", occurrence=ctx.occurrence_words(),
+                                                  text=_disposition(ctx.table, reached[-1]))))
     return charges
+
+
+def _disposition(table: RuleTable, key: str) -> Said:
+    """A disposition as an explanation names it: its Chinese name, and its key in words."""
+    return Said(table.disposition_name(key)[0], key.replace("_", " "))
 
 
 AMOUNTS: tuple[Callable[[Context], list[Charge]], ...] = (
@@ -349,16 +364,18 @@ def charges_for(event: Event, rule: Rule, price_: Price, occurrence: int, table:
                 roster: Mapping[str, Staff]) -> list[Charge]:
     logged = table.rule(event.rule)
     offender = roster.get(event.staff)
-    payer, liability = find_payer(event, logged, offender, roster)
+    payer, liability = find_payer(event, logged, offender, roster, table)
     if price_.fine_by_role and payer.role not in dict(price_.fine_by_role):
         roles = ", ".join(role for role, _ in price_.fine_by_role)
         raise DisciplineError(f"rule {logged.code} has no amount for {payer.id}'s role {payer.role}; "
                               f"it prices only: {roles}")
-    units, unit_words = 1, ""
+    units, unit_words = 1, None
     if rule.per:
         units = len(event.items) if rule.items else (event.count or 1)
-        plural = rule.per if units == 1 else _plural(rule.per)
-        unit_words = f"{units} {plural}" + (f" ({', '.join(event.items)})" if event.items else "")
+        per = unit(rule.per, units) if rule.per in UNITS else Said(rule.per, rule.per if units == 1 else
+                                                                      _plural(rule.per))
+        unit_words = say("units_items", count=units, unit=per, items=Said("、".join(event.items), ", ".join(
+            event.items))) if event.items else say("units", count=units, unit=per)
     ctx = Context(event=event, rule=rule, logged_rule=logged, price=price_, occurrence=occurrence,
                   payer=payer, offender=offender, units=units, unit_words=unit_words, table=table,
                   liability=liability)
@@ -373,9 +390,10 @@ def _plural(unit: str) -> str:
     return irregular.get(unit, unit + ("es" if unit.endswith(("s", "x", "ch")) else "s"))
 
 
-def find_payer(event: Event, rule: Rule, offender: Staff | None,
-               roster: Mapping[str, Staff]) -> tuple[Staff, str]:
+def find_payer(event: Event, rule: Rule, offender: Staff | None, roster: Mapping[str, Staff],
+               table: RuleTable | None = None) -> tuple[Staff, Said | None]:
     """Who pays for the event, and why, when that is not the offender."""
+    names = table.role_names() if table is not None else {}
     if offender is None:  # team:T, nobody identified
         team = event.staff[len(TEAM_PREFIX):]
         role = rule.unidentified
@@ -384,17 +402,17 @@ def find_payer(event: Event, rule: Rule, offender: Staff | None,
         if len(candidates) > 1 and logger is not None:  # a chain reuses team names: the logger's own store
             candidates = [s for s in candidates if s.store == logger.store] or candidates
         where = f"team {team}'s {role}"
-        why = f"nobody identified: charged to team {team}'s {role}"
+        why = say("nobody_identified", team=team, role=Said(names.get(role, (role,))[0], role))
     elif rule.charged_to:
         role = rule.charged_to
         candidates = [s for s in _store_members(roster, offender.store) if s.role == role and _active(s, event)]
         where = f"store {offender.store}'s {role}"
-        why = f"charged to the store's {role}, not the offender {offender.id}"
+        why = say("charged_to_role", role=Said(names.get(role, (role,))[0], role), offender=offender.id)
     else:
         if event.charge is not None:
             raise DisciplineError(f"rule {rule.code} is paid by the offender; --charge applies only to rules "
                                   "that charge someone else")
-        return offender, ""
+        return offender, None
     assert role is not None
     if event.charge is not None:
         named = roster.get(event.charge)
@@ -428,9 +446,10 @@ def lapse_charges(event: Event, payer: Staff, charges: list[Charge], table: Rule
     for charge in charges:
         if charge.kind not in LAPSE_KINDS or charge.staff_id != payer.id:
             continue
-        what = f"{number(charge.points)} points" if charge.kind == "points" else f"{yuan(charge.amount)} yuan"
+        what = say("points", figure=number(charge.points)) if charge.kind == "points" else say(
+            "yuan", figure=yuan(charge.amount))
+        said = say("lapse", times=number(times), what=what, payer=payer.id, rule=_name(rule))
         out.append(Charge(event_id=event.id, key=event.staff, staff_id=supervisor.id, at=event.at, rule=event.rule,
                           kind=charge.kind, points=charge.points * times, amount=fen(charge.amount * times),
-                          explanation=f"supervision lapse: {number(times)} × {what} for {payer.id}'s "
-                                      f"{rule.name_en.lower()}"))
+                          explanation=said.en, explanation_zh=said.zh))
     return out

@@ -209,6 +209,9 @@ class Settings:
     logged against (``plausible.py``)."""
     plausible_wage_limit: Decimal | None = None
     """Yuan a month: a wage (base + bonus) recorded above this needs ``--confirm``; None: ``plausible.WAGE``."""
+    language: str = attrs.field(default="zh", repr=False)
+    """What scorecards and explanations are shown in: ``zh``, ``en`` or ``both`` (``wording.LANGUAGES``); ``--lang``
+    overrides it. Only how things are shown: the cache keeps both languages, so it is not in the fingerprint."""
 
 
 @attrs.frozen
@@ -495,6 +498,8 @@ class Charge:
     explanation: str = ""
     key: str = ""
     """The event's ``staff`` (offender id or ``team:T``): the only events its price depends on share it."""
+    explanation_zh: str = ""
+    """``explanation`` in Chinese (``wording.py``)."""
 
 
 @attrs.frozen
@@ -510,6 +515,14 @@ class Line:
     amount: Decimal
     disposition: str | None
     explanation: str
+    explanation_zh: str = ""
+    """``explanation`` in Chinese; empty on a line kept before the Chinese was (shown in English then)."""
+
+    def explained(self, language: str) -> str:
+        """The explanation as ``language`` (``wording.LANGUAGES``) shows it."""
+        from .wording import in_language
+
+        return in_language(self.explanation_zh, self.explanation, language)
 
 
 @attrs.frozen

@@ -30,6 +30,7 @@ import attrs
 
 from .model import Charge, DisciplineError, Line, MinimumWage, RuleBook, RuleTable, Staff, StaffHistory, Statement
 from .money import ZERO, fen, number, yuan
+from .wording import of_line, say
 
 
 @attrs.frozen
@@ -226,7 +227,8 @@ def line_of(charge: Charge, table: RuleTable) -> Line:
     rule = table.rule(charge.rule) if table.has_rule(charge.rule) else None
     return Line(event_id=charge.event_id, at=charge.at, rule=charge.rule,
                 rule_name=rule.name_zh if rule else charge.rule, kind=charge.kind, points=charge.points,
-                amount=charge.amount, disposition=charge.disposition, explanation=charge.explanation)
+                amount=charge.amount, disposition=charge.disposition, explanation=charge.explanation,
+                explanation_zh=charge.explanation_zh)
 
 
 def lines_by_person_month(charges: Iterable[Charge], table: RuleTable | RuleBook, *,
@@ -279,14 +281,15 @@ def reversal_lines(reversals: Iterable[Reversal]) -> dict[tuple[str, str], list[
     for reversal in reversals:
         for staff_id, line in reversal.lines:
             if line.kind == "disposition":
-                what = f"withdrawn: {line.explanation}"
+                what = say("withdrawn", text=of_line(line.explanation, line.explanation_zh))
+            elif reversal.reason:
+                what = say("reversal_why", event=reversal.event_id, date=f"{line.at:%Y-%m-%d}", reason=reversal.reason)
             else:
-                what = f"reversal of event {reversal.event_id} of {line.at:%Y-%m-%d} after payroll"
-                if reversal.reason:
-                    what += f" ({reversal.reason})"
+                what = say("reversal", event=reversal.event_id, date=f"{line.at:%Y-%m-%d}")
             out[(staff_id, reversal.month)].append(attrs.evolve(
                 line, at=reversal.at, points=-line.points, amount=-line.amount, disposition=None,
-                kind=line.kind if line.kind != "disposition" else "note", explanation=what))
+                kind=line.kind if line.kind != "disposition" else "note", explanation=what.en,
+                explanation_zh=what.zh))
     return out
 
 
@@ -354,22 +357,20 @@ def statements(month: str, *, charges: Iterable[Charge] = (), roster: Mapping[st
         current = next_month(current)
 
 
-def explain_cap(statement: Statement) -> str:
-    """One sentence on what the legal guard did, for the scorecard and the written notice."""
+def explain_cap(statement: Statement, language: str = "en") -> str:
+    """One sentence on what the legal guard did, for the scorecard and the written notice, in ``language``
+    (``wording.LANGUAGES``); empty when it did nothing."""
     if statement.due + statement.carried_in <= statement.deducted:
         return ""
     floor_room = fen(max(ZERO, statement.wage - statement.minimum_wage))
     if statement.wage <= 0:
-        why = "no wage is paid this month"
+        why = say("no_wage")
     elif statement.cap == floor_room:
-        why = (f"what is left of the wage {yuan(statement.wage)} may not fall below the minimum wage "
-               f"{yuan(statement.minimum_wage)}")
+        why = say("above_floor", wage=yuan(statement.wage), minimum=yuan(statement.minimum_wage))
     else:
-        share = number(fen(statement.cap / statement.wage * 100))
-        why = (f"at most {share} % of the wage {yuan(statement.wage)} may be deducted, and never below the minimum "
-               f"wage {yuan(statement.minimum_wage)}")
-    return (f"capped at {yuan(statement.cap)} yuan by law ({why}); {yuan(statement.carried_out)} yuan carries into "
-            "next month")
+        why = say("share_of_wage", share=number(fen(statement.cap / statement.wage * 100)),
+                  wage=yuan(statement.wage), minimum=yuan(statement.minimum_wage))
+    return say("capped", cap=yuan(statement.cap), why=why, carried=yuan(statement.carried_out)).in_(language)
 
 
 def _head_json(statement: Statement) -> dict[str, Any]:
@@ -404,7 +405,7 @@ def _versions_json(versions: tuple[tuple[int, dt.date | None, str], ...]) -> lis
 def line_json(line: Line) -> dict[str, Any]:
     return {"event_id": line.event_id, "at": line.at.isoformat(), "rule": line.rule, "rule_name": line.rule_name,
             "kind": line.kind, "points": number(line.points), "amount": yuan(line.amount),
-            "disposition": line.disposition, "explanation": line.explanation}
+            "disposition": line.disposition, "explanation": line.explanation, "explanation_zh": line.explanation_zh}
 
 
 #: ``json.dumps(..., ensure_ascii=False)`` makes a new encoder at every call; payroll encodes 30,000 heads.
@@ -419,7 +420,8 @@ def line_text(line: Line) -> str:
 def line_from_json(data: dict[str, Any]) -> Line:
     return Line(event_id=data["event_id"], at=dt.datetime.fromisoformat(data["at"]), rule=data["rule"],
                 rule_name=data["rule_name"], kind=data["kind"], points=Decimal(data["points"]),
-                amount=Decimal(data["amount"]), disposition=data["disposition"], explanation=data["explanation"])
+                amount=Decimal(data["amount"]), disposition=data["disposition"], explanation=data["explanation"],
+                explanation_zh=data.get("explanation_zh", ""))
 
 
 class StoredLines(Sequence[Line]):

@@ -154,12 +154,12 @@ def _render(name: str, **context: Any) -> str:
 
 # ─── Scorecard ──────────────────────────────────────────────────────────────────────────────────
 
-def _line_view(line: Line, table: RuleTable) -> dict[str, str]:
+def _line_view(line: Line, table: RuleTable, language: str = "zh") -> dict[str, str]:
     return {
         "when": when(line.at, table), "event": f"#{line.event_id}", "code": line.rule,
         "name": line.rule_name, "rule": f"{line.rule} {line.rule_name}", "kind": kind_name(line.kind),
         "kind_key": line.kind, "points": number(line.points) if line.points else "",
-        "amount": yuan(line.amount) if line.amount else "", "explanation": line.explanation,
+        "amount": yuan(line.amount) if line.amount else "", "explanation": line.explained(language),
     }
 
 
@@ -193,22 +193,23 @@ def rating_words(statement: Statement, table: RuleTable) -> str:
     return rating_name(statement.rating, table)
 
 
-def _scorecard_context(statement: Statement, table: RuleTable) -> dict[str, Any]:
+def _scorecard_context(statement: Statement, table: RuleTable, language: str) -> dict[str, Any]:
     in_order = sorted(statement.lines, key=lambda line: (line.at, line.event_id))
-    return {"s": statement, "table": table, "lines": [_line_view(line, table) for line in in_order],
-            "dispositions": _dispositions_view(statement, table), "cap_reason": explain_cap(statement),
+    return {"s": statement, "table": table, "lines": [_line_view(line, table, language) for line in in_order],
+            "dispositions": _dispositions_view(statement, table), "cap_reason": explain_cap(statement, language),
             "base_score": table.settings.base_score, "score_text": score_words(statement, table),
             "rating_text": rating_words(statement, table)}
 
 
-def scorecard_text(statement: Statement, table: RuleTable) -> str:
-    """One person's month for the terminal: the written notice of each deduction, columns aligned."""
-    return _render("scorecard.txt", **_scorecard_context(statement, table))
+def scorecard_text(statement: Statement, table: RuleTable, language: str | None = None) -> str:
+    """One person's month for the terminal: the written notice of each deduction, columns aligned; each line
+    explained in ``language`` (the table's ``language`` setting when None)."""
+    return _render("scorecard.txt", **_scorecard_context(statement, table, language or table.settings.language))
 
 
-def scorecard_html(statement: Statement, table: RuleTable) -> str:
-    """One person's month as a page to print or read on a phone."""
-    return _render("scorecard.html", **_scorecard_context(statement, table))
+def scorecard_html(statement: Statement, table: RuleTable, language: str | None = None) -> str:
+    """One person's month as a page to print or read on a phone, explained in ``language``."""
+    return _render("scorecard.html", **_scorecard_context(statement, table, language or table.settings.language))
 
 
 # ─── Payroll ────────────────────────────────────────────────────────────────────────────────────

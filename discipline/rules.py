@@ -25,6 +25,7 @@ import attrs
 
 from .model import Band, MinimumWage, Price, Rule, RuleTable, Salary, Settings, Shift
 from .resources import shipped_rules_path
+from .wording import LANGUAGES
 
 PRICE_KEYS = (
     "points", "fine", "reward", "cost", "compensation", "fine_times_value",
@@ -38,7 +39,7 @@ RULE_KEYS = (
 SALARY_KEYS = ("base_days", "base_months", "bonus_share")
 SETTINGS_KEYS = {
     "timezone", "base_score", "point_value", "max_deduction_ratio", "fines", "pay_days",
-    "lapse_multiplier", "notice_days", "plausible_amount_limit", "plausible_wage_limit",
+    "lapse_multiplier", "notice_days", "plausible_amount_limit", "plausible_wage_limit", "language",
 }
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 WINDOW_RE = re.compile(r"^(month|ever|[1-9][0-9]{0,3}d)$")
@@ -262,6 +263,11 @@ class _Reader:
                     values[key] = value
                 else:
                     self.add(line, "", f"notice_days must be whole days 0–365, not {value!r}")
+            elif key == "language":
+                if value in LANGUAGES:
+                    values[key] = value
+                else:
+                    self.add(line, "", f'language must be "zh", "en" or "both", not {value!r}')
             elif key == "fines":
                 if value in ("deduct", "report"):
                     values[key] = value

@@ -36,6 +36,7 @@ from . import (
 from .changes import Change
 from .model import Charge, DisciplineError, Event, FileRefused, RuleBook, RuleTable, StaffHistory, Statement
 from .storage import Store
+from .wording import say
 
 
 def parse_month(text: str) -> str:
@@ -151,7 +152,7 @@ def log(store: Store, table: RuleTable | RuleBook, event: Event, *, now: dt.date
                                               since=event.at)
         if posted:
             adjustments.post(store, book, diff, closed_through=latest_closed(store) or "", posted_month=posted,
-                             cause=event_id, because=f"late entry {event_id}", now=now, logged={event_id})
+                             cause=event_id, because=say("late_entry", event=event_id), now=now, logged={event_id})
         return Logged(event_id, tuple(c for c in cached.charges if c.event_id == event_id),
                       tuple(changes.changes(diff, closed_through=latest_closed(store), posted_month=posted)), posted,
                       event.staff)
@@ -212,8 +213,9 @@ def void(store: Store, table: RuleTable | RuleBook, event_id: int, *, reason: st
         changed = changes.changes(diff, closed_through=latest_closed(store), posted_month=posted)
         if posted:
             taken_back = adjustments.post(store, table, diff, closed_through=latest_closed(store) or "",
-                                          posted_month=posted, cause=void_id, because=f"withdrawal of event {event_id}",
-                                          now=now, voided={event_id: month}, reason=reason.strip())
+                                          posted_month=posted, cause=void_id,
+                                          because=say("withdrawal_of_event", event=event_id), now=now,
+                                          voided={event_id: month}, reason=reason.strip())
             changed = changes.replaced(changed, taken_back)
         return Voided(posted, tuple(changed))
 
@@ -361,7 +363,7 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
                 changed.extend(changes.changes(diff, closed_through=latest, posted_month=posted_here))
                 if posted_here:
                     adjustments.post(store, book, diff, closed_through=latest or "", posted_month=posted_here,
-                                     cause=ids[0], because=f"late entries of batch {batch}", now=now, logged=set(ids))
+                                     cause=ids[0], because=say("late_entries", batch=batch), now=now, logged=set(ids))
                 logged += len(part.drafts)
             duplicates = sum(len(p.duplicates) for p in parts)
             details = {"rows": read, "duplicates": duplicates}

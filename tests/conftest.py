@@ -2,7 +2,8 @@
 the ``discipline`` command run through click's CliRunner (``invoke``, ``run``, ``data``, ``refused``).
 
 Every test runs in its own temporary folder with ``DISCIPLINE_DB`` and ``DISCIPLINE_RULES`` unset,
-so no test ever touches a real database or rule file.
+so no test ever touches a real database or rule file, and ``DISCIPLINE_LANG=en``: explanations in English
+unless a test asks for Chinese.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DISCIPLINE_DB", raising=False)
     monkeypatch.delenv("DISCIPLINE_RULES", raising=False)
+    # The suite's older tests read explanations in English; tests of the Chinese ask for it (``--lang zh``).
+    monkeypatch.setenv("DISCIPLINE_LANG", "en")
 
 
 @pytest.fixture(scope="session")

@@ -304,18 +304,24 @@ def test_lateness_ladder_and_void_reprices(shop):
     third = log("C01", "showroom.late", "2026-11-17 08:50")
     assert first == {"event_id": 1, "charges": [
         {"staff_id": "C01", "kind": "fine", "points": "0", "amount": "20.00", "disposition": None,
-         "explanation": "1st lateness in 2026-11 → 20 yuan"}], "posted_month": None, "changed": [
+         "explanation": "1st lateness in 2026-11 → 20 yuan",
+         "explanation_zh": "2026年11月第1次迟到 → 20元", "explanation_en": "1st lateness in 2026-11 → 20 yuan"}],
+        "posted_month": None, "changed": [
         {"staff_id": "C01", "month": "2026-11", "event_id": 1, "rule": "showroom.late", "before": "0.00",
          "after": "20.00", "points_before": "0", "points_after": "0", "dispositions_before": [],
          "dispositions_after": [], "posted_month": None}]}
     assert second["charges"] == [
         {"staff_id": "C01", "kind": "fine", "points": "0", "amount": "40.00", "disposition": None,
-         "explanation": "2nd lateness in 2026-11 → 40 yuan"}]
+         "explanation": "2nd lateness in 2026-11 → 40 yuan",
+         "explanation_zh": "2026年11月第2次迟到 → 40元", "explanation_en": "2nd lateness in 2026-11 → 40 yuan"}]
     assert third["charges"] == [
         {"staff_id": "C01", "kind": "fine", "points": "0", "amount": "40.00", "disposition": None,
-         "explanation": "3rd lateness in 2026-11 → 40 yuan"},
+         "explanation": "3rd lateness in 2026-11 → 40 yuan",
+         "explanation_zh": "2026年11月第3次迟到 → 40元", "explanation_en": "3rd lateness in 2026-11 → 40 yuan"},
         {"staff_id": "C01", "kind": "disposition", "points": "0", "amount": "0.00",
-         "disposition": "dismissal_recommended", "explanation": "3rd lateness in 2026-11 → dismissal recommended"}]
+         "disposition": "dismissal_recommended", "explanation": "3rd lateness in 2026-11 → dismissal recommended",
+         "explanation_zh": "2026年11月第3次迟到 → 劝退",
+         "explanation_en": "3rd lateness in 2026-11 → dismissal recommended"}]
     before = card("C01")
     assert (before["fines"], before["due"], before["deducted"]) == ("100.00", "100.00", "100.00")
     assert before["dispositions"] == [{"rule": "showroom.late", "disposition": "dismissal_recommended",
@@ -360,7 +366,9 @@ def test_toolkit_items_priced_and_unknown_item_refused(shop):
                  "--item", "资料摘要")
     assert logged["charges"] == [
         {"staff_id": "C01", "kind": "fine", "points": "0", "amount": "60.00", "disposition": None,
-         "explanation": "3 items (订单, 金融资料, 资料摘要) × 20 yuan = 60.00 yuan"}]
+         "explanation": "3 items (订单, 金融资料, 资料摘要) × 20 yuan = 60.00 yuan",
+         "explanation_zh": "3项（订单、金融资料、资料摘要） × 20元 = 60.00元",
+         "explanation_en": "3 items (订单, 金融资料, 资料摘要) × 20 yuan = 60.00 yuan"}]
 
 
 def test_cleanup_lapse_doubles_for_the_store_lead(shop):
@@ -394,7 +402,8 @@ def test_gift_value_times_ten_and_missing_value_refused(shop):
     logged = log("C02", "keyaccount.gift_undelivered", "2026-11-05 18:00", "--value", "80")
     assert logged["charges"] == [
         {"staff_id": "C02", "kind": "fine", "points": "0", "amount": "800.00", "disposition": None,
-         "explanation": "10 × value 80.00 yuan = 800.00 yuan"}]
+         "explanation": "10 × value 80.00 yuan = 800.00 yuan",
+         "explanation_zh": "货值80.00元 × 10 = 800.00元", "explanation_en": "10 × value 80.00 yuan = 800.00 yuan"}]
     statement = card("C02")  # wage 5400 in Shanghai: cap min(1080, 2660) = 1080, so all 800 is deducted
     assert (statement["due"], statement["deducted"], statement["carried_out"]) == ("800.00", "800.00", "0.00")
 

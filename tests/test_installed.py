@@ -53,7 +53,8 @@ def test_init_import_log_scorecard_round_trip():
     assert logged["event_id"] == 1
     assert logged["charges"] == [
         {"staff_id": "C01", "kind": "fine", "points": "0", "amount": "20.00", "disposition": None,
-         "explanation": "1st lateness in 2025-11 → 20 yuan"}]
+         "explanation": "1st lateness in 2025-11 → 20 yuan",
+         "explanation_zh": "2025年11月第1次迟到 → 20元", "explanation_en": "1st lateness in 2025-11 → 20 yuan"}]
     assert [(c["staff_id"], c["before"], c["after"]) for c in logged["changed"]] == [("C01", "0.00", "20.00")]
     card = json.loads(ok("scorecard", "C01", "--month", "2025-11", "--format", "json"))
     assert (card["name"], card["fines"], card["due"], card["deducted"]) == ("郑浩", "20.00", "20.00", "20.00")

@@ -1,0 +1,188 @@
+"""What a statement line says, in Chinese and in English: the one place a translator reads.
+
+Every explanation the engine gives is put together here from ``TEXTS``, a key → (Chinese, English)
+pair of templates, so both languages are always said together (``Said``) and the charges cache keeps
+both: a scorecard is then shown in the language the rule table's ``[settings] language`` (or
+``--lang``) asks for without pricing anything again. Figures are filled in by the engine, already
+formatted (``20``, ``60.00``); a template never computes.
+
+    >>> said = say("ladder", occurrence=say("occurrence_month", month="2026-11", n=2, what=Said("迟到", "lateness")),
+    ...            text=say("amount", figure="40", unit=unit("yuan")))
+    >>> said.zh
+    '2026年11月第2次迟到 → 40元'
+    >>> said.en
+    '2nd lateness in 2026-11 → 40 yuan'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from .money import ordinal
+
+#: The languages a table or ``--lang`` may ask for: Chinese, English, or both (Chinese first).
+LANGUAGES = ("zh", "en", "both")
+
+
+@attrs.frozen
+class Said:
+    """One thing said, in both languages."""
+
+    zh: str
+    en: str
+
+    @classmethod
+    def same(cls, text: str) -> Said:
+        """A code, an id or a figure: the same in both."""
+        return cls(text, text)
+
+    def __add__(self, other: Said) -> Said:
+        return Said(self.zh + other.zh, self.en + other.en)
+
+    def in_(self, language: str) -> str:
+        """As ``language`` (``LANGUAGES``) shows it; ``both`` puts the English after the Chinese."""
+        if language == "en":
+            return self.en
+        if language == "both" and self.en and self.en != self.zh:
+            return f"{self.zh} / {self.en}"
+        return self.zh
+
+
+def in_language(zh: str, en: str, language: str) -> str:
+    """A text kept as its two languages (a statement line's), as ``language`` shows it; a line stored before
+    the Chinese was kept (a month closed by an older release) shows its English."""
+    return Said(zh or en, en).in_(language)
+
+
+def line_json_in(line: dict[str, Any], language: str) -> dict[str, Any]:
+    """A statement line's JSON (``payroll.line_json``) with ``explanation`` in ``language`` and each language
+    beside it (``explanation_zh``, ``explanation_en``): the keys stay English, the text is the one asked for."""
+    english = line["explanation"]
+    return {**line, "explanation": in_language(line.get("explanation_zh") or "", english, language),
+            "explanation_zh": line.get("explanation_zh") or "", "explanation_en": english}
+
+
+#: key → (Chinese, English). ``{name}`` is filled with a figure, or with something said in both.
+TEXTS: dict[str, tuple[str, str]] = {
+    # which occurrence in which window
+    "occurrence_month": ("{month_zh}第{n}次{what}", "{nth} {what} in {month}"),
+    "occurrence_ever": ("累计第{n}次{what}", "{nth} {what} ever"),
+    "occurrence_days": ("近{days}天内第{n}次{what}", "{nth} {what} in the last {days} days"),
+    "ladder": ("{occurrence} → {text}", "{occurrence} → {text}"),
+    # an amount, and an amount per unit
+    "amount": ("{figure}{unit}", "{figure} {unit}"),
+    "units": ("{count}{unit}", "{count} {unit}"),
+    "units_items": ("{count}{unit}（{items}）", "{count} {unit} ({items})"),
+    "times_units": ("{units} × {each}{unit} = {total}{unit}", "{units} × {each} {unit} = {total} {unit}"),
+    "role_rate": ("{role}标准：{text}", "{role} rate: {text}"),
+    "share_of_value": ("货值{value}元的{percent}% = {amount}元", "{percent} % of {value} yuan = {amount} yuan"),
+    "times_value": ("货值{value}元 × {times} = {amount}元", "{times} × value {value} yuan = {amount} yuan"),
+    "compensation": ("赔偿实际损失：{loss}元", "compensation of the loss: {loss} yuan"),
+    "cost": ("成本费：{text}", "cost recovery: {text}"),
+    "reward": ("奖励：{text}", "reward: {text}"),
+    # salary penalties
+    "one_day": ("一天基本工资：{base} ÷ {days} = {day}元", "one day's base wage: {base} ÷ {days} = {day} yuan"),
+    "some_days": ("{n}天基本工资：{base} ÷ {days} = {day}元 × {n}",
+                  "{n} days' base wage: {base} ÷ {days} = {day} yuan × {n}"),
+    "base_months": ("{months} × 当月基本工资{base}元", "{months} × the month's base wage {base} yuan"),
+    "bonus_share": ("当月奖金{bonus}元的{percent}% = {amount}元",
+                    "{percent} % of the month's bonus {bonus} yuan = {amount} yuan"),
+    "sum": ("{parts} = {total}元", "{parts} = {total} yuan"),
+    "units_times": ("{units} × ({text}) = {total}元", "{units} × ({text}) = {total} yuan"),
+    # why it is said this way
+    "counts_as": ("按{rule}（{code}）处理：", "counts as {rule} ({code}): "),
+    "outcome": ("处理结果「{outcome}」：", "outcome {outcome}: "),
+    "liable": ("；{why}", "; {why}"),
+    "nobody_identified": ("连带责任：未查明当事人，由{team}组{role}承担",
+                          "nobody identified: charged to team {team}'s {role}"),
+    "charged_to_role": ("连带责任：由本店{role}承担，当事人{offender}不承担",
+                        "charged to the store's {role}, not the offender {offender}"),
+    "lapse": ("监管不力：{times} × {what}（{payer}的{rule}）",
+              "supervision lapse: {times} × {what} for {payer}'s {rule}"),
+    "points": ("{figure}分", "{figure} points"),
+    "yuan": ("{figure}元", "{figure} yuan"),
+    # a closed month's changes, posted into the first open month, and reversals after payroll
+    "late_entry": ("补录事件{event}", "late entry {event}"),
+    "late_entries": ("批次{batch}补录", "late entries of batch {batch}"),
+    "undo_of_batch": ("撤销批次{batch}", "undo of batch {batch}"),
+    "withdrawal_of_event": ("撤销事件{event}", "withdrawal of event {event}"),
+    "found_after_close": ("{month}结账后才发现（{date}的事件{event}）",
+                          "found after {month} closed (event {event} of {date})"),
+    "charged_after": ("{month}已结账；{date}的事件{event}因{because}现予计费",
+                      "{month} closed; event {event} of {date} now charged after {because}"),
+    "repriced": ("{month}已结账；{date}的事件{event}因{because}重新计价 {moved}（{said}）",
+                 "{month} closed; event {event} of {date} re-priced {moved} after {because} ({said})"),
+    "disposed_after": ("{month}已结账；{date}的事件{event}，因{because}：{text}",
+                       "{month} closed; event {event} of {date}, after {because}: {text}"),
+    "moved_yuan": ("{was} → {now}元", "{was} → {now} yuan"),
+    "moved_points": ("{was} → {now}分", "{was} → {now} points"),
+    "no_longer_charged": ("不再计费", "no longer charged"),
+    "prefixed": ("{said}：{text}", "{said}: {text}"),
+    "withdrawn": ("已撤销：{text}", "withdrawn: {text}"),
+    "reversal": ("{date}的事件{event}在发薪后撤销", "reversal of event {event} of {date} after payroll"),
+    # the legal cap (《工资支付暂行规定》第十六条)
+    "capped": ("依法扣款上限为{cap}元（{why}）；超出法定上限的部分{carried}元结转下月",
+               "capped at {cap} yuan by law ({why}); {carried} yuan carries into next month"),
+    "no_wage": ("本月无工资可扣", "no wage is paid this month"),
+    "above_floor": ("扣款后工资{wage}元所余不得低于最低工资{minimum}元",
+                    "what is left of the wage {wage} may not fall below the minimum wage {minimum}"),
+    "share_of_wage": ("至多扣工资{wage}元的{share}%，且扣后不得低于最低工资{minimum}元",
+                      "at most {share} % of the wage {wage} may be deducted, and never below the minimum wage "
+                      "{minimum}"),
+    "reversal_why": ("{date}的事件{event}在发薪后撤销（{reason}）",
+                     "reversal of event {event} of {date} after payroll ({reason})"),
+}
+
+#: Units a rule prices by (``per``), and the two every amount is in: Chinese, English one, English many.
+UNITS: dict[str, tuple[str, str, str]] = {
+    "yuan": ("元", "yuan", "yuan"), "points": ("分", "points", "points"),
+    "item": ("项", "item", "items"), "day": ("天", "day", "days"), "time": ("次", "time", "times"),
+    "person-time": ("人次", "person-time", "person-times"), "car": ("辆", "car", "cars"),
+    "card": ("张", "card", "cards"), "contact": ("次", "contact", "contacts"), "lead": ("条", "lead", "leads"),
+    "miss": ("次", "miss", "misses"), "set": ("套", "set", "sets"),
+}
+
+#: The outcomes a rule may name (``outcomes``), in Chinese; one not listed is shown by its key.
+OUTCOMES: dict[str, str] = {
+    "dismissal": "辞退", "damaged": "损坏", "lost": "丢失", "late": "迟交", "serious": "情节严重",
+    "normal": "一般", "absenteeism": "旷工", "fine": "罚款",
+}
+
+
+def say(key: str, **values: Any) -> Said:
+    """``TEXTS[key]`` in both languages; a value that is ``Said`` goes in as its own language, anything else
+    as it is (``{nth}`` is ``n`` as an English ordinal, ``{month_zh}`` a month the Chinese way)."""
+    zh, en = TEXTS[key]
+    plain = {name: value for name, value in values.items() if not isinstance(value, Said)}
+    both = {name: value for name, value in values.items() if isinstance(value, Said)}
+    extra = {}
+    if "n" in values:
+        extra["nth"] = ordinal(int(values["n"]))
+    if "month" in values:
+        year, month = str(values["month"]).split("-")
+        extra["month_zh"] = f"{year}年{int(month)}月"
+    return Said(zh.format(**plain, **extra, **{name: value.zh for name, value in both.items()}),
+                en.format(**plain, **extra, **{name: value.en for name, value in both.items()}))
+
+
+def of_line(explanation: str, explanation_zh: str) -> Said:
+    """A statement line's explanation as said in both (its English where no Chinese was kept)."""
+    return Said(explanation_zh or explanation, explanation)
+
+
+def unit(name: str, count: int = 2) -> Said:
+    """A unit in both languages (English singular for one); an unknown one as it is."""
+    zh, one, many = UNITS.get(name, (name, name, name))
+    return Said(zh, one if count == 1 else many)
+
+
+def outcome(name: str) -> Said:
+    return Said(OUTCOMES.get(name, name), name)
+
+
+def joined(parts: Iterable[Said], zh: str = "、", en: str = ", ") -> Said:
+    parts = list(parts)
+    return Said(zh.join(p.zh for p in parts), en.join(p.en for p in parts))

@@ -1,0 +1,185 @@
+"""Every kind of explanation, in Chinese, priced by the shipped rules.toml (issue 13, item 1).
+
+A staff member reads why each line cost what it cost; in a Chinese store that is in Chinese. Each figure
+below is worked out by hand from regulations.md, like test_engine.py's, and the Chinese sentence is
+written out whole: the test fails on a changed figure and on a changed word alike. The English beside
+it stays as it was (test_engine.py and the CLI tests read it).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import data, event, invoke, run, shop_at
+from test_engine import priced
+from test_versions import ROSTER
+
+from discipline.wording import TEXTS, UNITS, Said, say
+
+
+def said(events, table):
+    """Each charge as (payer, amount or points, the Chinese explanation)."""
+    return [(c.staff_id, str(c.amount if c.kind != "points" else c.points), c.explanation_zh)
+            for c in priced(events, table)]
+
+
+def test_points_and_points_per_named_item(table):
+    assert said([event(1, "g1", "attendance.late", "2026-11-03 08:40")], table) == [("g1", "3", "3分")]
+    # two items of the quality list: 2 × 3 points
+    assert said([event(1, "g1", "conduct.quality", "2026-11-03 10:00", items=("爱岗敬业", "严以律己"))], table) == [
+        ("g1", "6", "2项（爱岗敬业、严以律己） × 3分 = 6分")]
+
+
+def test_a_ladder_in_the_month_and_the_disposition_it_reaches(table):
+    """Lateness 20, 40, and dismissal recommended from the 3rd (the 3rd still costs the last step, 40)."""
+    events = [event(n, "c1", "showroom.late", f"2026-11-0{n} 08:40") for n in (1, 2, 3)]
+    assert said(events, table) == [
+        ("c1", "20.00", "2026年11月第1次迟到 → 20元"),
+        ("c1", "40.00", "2026年11月第2次迟到 → 40元"),
+        ("c1", "40.00", "2026年11月第3次迟到 → 40元"),
+        ("c1", "0.00", "2026年11月第3次迟到 → 劝退")]
+
+
+def test_a_ladder_counted_ever(table):
+    """False reports: 100 yuan each, dismissal recommended from the 2nd ever (the 1st was in October)."""
+    events = [event(1, "ka", "keyaccount.false_report", "2026-10-20 10:00"),
+              event(2, "ka", "keyaccount.false_report", "2026-11-05 10:00")]
+    assert said(events, table)[1:] == [
+        ("ka", "100.00", "累计第2次数据不准确或虚报 → 100元"), ("ka", "0.00", "累计第2次数据不准确或虚报 → 劝退")]
+
+
+def test_a_fine_per_unit_and_by_role(table):
+    assert said([event(1, "c1", "showroom.greeting", "2026-11-03 10:00", count=3)], table) == [
+        ("c1", "30.00", "3次 × 10元 = 30.00元")]
+    assert said([event(1, "glA", "marketing.promotion", "2026-11-03 10:00")], table) == [
+        ("glA", "50.00", "组长标准：50元")]
+
+
+def test_multiples_and_shares_of_a_value_and_a_loss_compensated(table):
+    # a gift not delivered: 10 × its value of 80; a car damaged in transfer: 50 % of 3,000
+    assert said([event(1, "ka", "keyaccount.gift_undelivered", "2026-11-03 10:00", value=Decimal(80))], table) == [
+        ("ka", "800.00", "货值80.00元 × 10 = 800.00元")]
+    assert said([event(1, "sa", "vehicle.transfer_damage", "2026-11-03 10:00", value=Decimal(3000))], table) == [
+        ("sa", "1500.00", "货值3000.00元的50% = 1500.00元")]
+    # a key lost: 50 yuan, and the 300 yuan it cost
+    assert said([event(1, "sa", "vehicle.key_lost", "2026-11-03 10:00", loss=Decimal(300))], table) == [
+        ("sa", "50.00", "50元"), ("sa", "300.00", "赔偿实际损失：300.00元")]
+
+
+def test_cost_recovery_under_an_outcome_and_a_reward(table):
+    assert said([event(1, "c1", "office.badge", "2026-11-03 10:00", outcome="lost")], table) == [
+        ("c1", "10.00", "处理结果「丢失」：成本费：10元")]
+    assert said([event(1, "mk", "marketing.insert_duty", "2026-11-03 10:00")], table) == [
+        ("mk", "20.00", "奖励：20元")]
+
+
+def test_salary_penalties(table):
+    """c3: base 4,000, bonus 1,000. A day's base wage is 4,000 ÷ 21.75 = 183.91; two days 367.82. A
+    serious customer grab: the month's base wage and half the bonus, 4,000 + 500 = 4,500."""
+    assert said([event(1, "c3", "attendance.absenteeism", "2026-11-03 09:00", count=2)], table) == [
+        ("c3", "367.82", "2天 × (一天基本工资：4000.00 ÷ 21.75 = 183.91元) = 367.82元")]
+    assert said([event(1, "c3", "sales.customer_grab", "2026-11-03 10:00", outcome="serious")], table) == [
+        ("c3", "4500.00", "处理结果「情节严重」：（1 × 当月基本工资4000.00元） + （当月奖金1000.00元的50% = 500.00元）"
+                          " = 4500.00元")]
+
+
+def test_a_disposition_and_what_counts_as_another_rule(table):
+    assert said([event(1, "c1", "showroom.customer_quarrel", "2026-11-03 10:00")], table) == [
+        ("c1", "0.00", "劝退")]
+    assert said([event(1, "c1", "showroom.grooming_meeting", "2026-11-03 08:35")], table) == [
+        ("c1", "20.00", "按迟到（showroom.late）处理：2026年11月第1次迟到 → 20元")]
+
+
+def test_who_pays_for_someone_else(table):
+    """Nobody identified: team A's group leader; the front desk short-handed: the store's 5S."""
+    assert said([event(1, "team:A", "testdrive.window_open", "2026-11-03 10:00")], table) == [
+        ("glA", "20.00", "20元；连带责任：未查明当事人，由A组组长承担")]
+    assert said([event(1, "c1", "showroom.front_desk", "2026-11-03 10:00")], table) == [
+        ("f1", "50.00", "50元；连带责任：由本店5S承担，当事人c1不承担")]
+
+
+def test_a_supervision_lapse_doubles_for_the_supervisor(table):
+    """g1 misses two cleaning items (2 × 3 points); the lead, their supervisor, is charged double."""
+    assert said([event(1, "g1", "duty.cleanup", "2026-11-03 10:00", count=2, lapse=True)], table) == [
+        ("g1", "6", "2项 × 3分 = 6分"), ("lead", "12", "监管不力：2 × 6分（g1的未按时打扫卫生、检查设备）")]
+
+
+def test_a_rolling_window_and_every_unit_have_chinese(table):
+    """No shipped rule counts in a rolling window; its sentence is still Chinese. Every unit a shipped rule
+    prices by has a Chinese name."""
+    assert say("occurrence_days", days="30", n=2, what=Said("迟到", "lateness")) == Said(
+        "近30天内第2次迟到", "2nd lateness in the last 30 days")
+    assert {rule.per for rule in table.rules if rule.per} <= set(UNITS)
+    # every template but those made of figures and parts alone ("{occurrence} → {text}") has Chinese words
+    wordless = {key for key, (zh, _) in TEXTS.items() if not re.search(r"[\u4e00-\u9fff]", zh)}
+    assert wordless == {"ladder", "amount", "units", "units_items", "times_units", "liable", "prefixed"}
+
+
+# -- what people read ---------------------------------------------------------------------------
+
+SHOP = ROSTER + "G01,李娜,浦东展厅,A,five_s,SM1,3800,500,showroom,shanghai,,\n"
+
+
+@pytest.fixture
+def shop():
+    with shop_at("2026-12-05 10:00:00+08:00", SHOP, "--effective", "2026-10-01"):
+        for day in ("03", "05", "07"):
+            run("log", "C01", "showroom.late", "--at", f"2026-11-{day} 08:42")
+        run("log", "C01", "showroom.toolkit", "--item", "订单", "--item", "金融资料", "--at", "2026-11-10 10:00")
+        run("log", "team:A", "testdrive.window_open", "--at", "2026-11-12 18:00")
+        run("log", "C02", "attendance.absenteeism", "--at", "2026-11-13 09:00")
+        yield
+
+
+def test_the_scorecard_explains_in_chinese_by_default_and_in_english_when_asked(shop, monkeypatch):
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    card = data("scorecard", "C01", "--month", "2026-11", "--json")
+    assert [(line["amount"], line["explanation"]) for line in card["lines"]] == [
+        ("20.00", "2026年11月第1次迟到 → 20元"), ("40.00", "2026年11月第2次迟到 → 40元"),
+        ("40.00", "2026年11月第3次迟到 → 40元"), ("0.00", "2026年11月第3次迟到 → 劝退"),
+        ("40.00", "2项（订单、金融资料） × 20元 = 40.00元")]
+    assert card["lines"][1]["explanation_en"] == "2nd lateness in 2026-11 → 40 yuan"
+    english = data("scorecard", "C01", "--month", "2026-11", "--json", "--lang", "en")
+    assert english["lines"][1]["explanation"] == "2nd lateness in 2026-11 → 40 yuan"
+    both = run("--lang", "both", "scorecard", "C01", "--month", "2026-11").stdout
+    assert "2026年11月第2次迟到 → 40元 / 2nd lateness in 2026-11 → 40 yuan" in both
+    text = run("scorecard", "GA1", "--month", "2026-11").stdout
+    assert "20元；连带责任：未查明当事人，由A组组长承担" in text
+    html = run("scorecard", "C02", "--month", "2026-11", "--format", "html").stdout
+    assert "1天 × (一天基本工资：4350.00 ÷ 21.75 = 200.00元) = 200.00元" in html
+
+
+def test_no_english_word_is_left_in_the_explanations_of_a_chinese_scorecard(shop, monkeypatch):
+    """The "说明 Why" column of every scorecard, read as a shop-floor employee reads it: Chinese, figures,
+    codes and ids only."""
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    for person in ("C01", "C02", "GA1"):
+        card = data("scorecard", person, "--month", "2026-11", "--json")
+        for line in card["lines"]:
+            words = re.findall(r"[A-Za-z][A-Za-z_.]*[A-Za-z0-9]|[A-Za-z]", line["explanation"])
+            assert all(w in (line["rule"], person, "A") or re.fullmatch(r"[A-Z]{1,3}\d+", w) for w in words), \
+                (person, line["explanation"], words)
+
+
+def test_log_says_what_it_charged_in_the_language_asked_for(shop):
+    out = run("log", "C02", "showroom.late", "--at", "2026-11-20 08:45", "--lang", "zh").stdout
+    assert "2026年11月第1次迟到 → 20元" in out
+    logged = data("log", "C02", "showroom.late", "--at", "2026-11-21 08:45", "--json", "--lang", "zh")
+    assert [(c["explanation"], c["explanation_en"]) for c in logged["charges"]] == [
+        ("2026年11月第2次迟到 → 40元", "2nd lateness in 2026-11 → 40 yuan")]
+    assert "2nd lateness" not in invoke("log", "C02", "showroom.late", "--at", "2026-11-22 08:45", "--lang",
+                                       "zh").stdout
+
+
+def test_the_language_setting_of_the_table():
+    """``language`` in [settings]: zh, en or both; anything else is refused by ``rules check``."""
+    from discipline.rules import load_rules, shipped_rules_path
+
+    assert load_rules().settings.language == "zh"
+    text = shipped_rules_path().read_text(encoding="utf-8").replace('language = "zh"', 'language = "fr"')
+    Path("fr.toml").write_text(text, encoding="utf-8")
+    result = invoke("rules", "check", "fr.toml")
+    assert result.exit_code == 2 and 'language must be "zh", "en" or "both", not \'fr\'' in result.output
