@@ -20,7 +20,7 @@ import csv
 import datetime as dt
 import functools
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -71,38 +71,63 @@ def when(moment: dt.datetime, table: RuleTable, *, date_only: bool = False) -> s
     return f"{_local(moment, table):%Y-%m-%d}" if date_only else f"{_local(moment, table):%Y-%m-%d %H:%M}"
 
 
-def role_name(key: str, table: RuleTable, *, english: bool = True) -> str:
+def _named(zh: str, en: str, language: str) -> str:
+    """A name as ``language`` shows it: ``"销售顾问 Sales consultant"`` for both, one of them otherwise."""
+    return en if language == "en" else zh if language == "zh" or zh == en else f"{zh} {en}"
+
+
+def role_name(key: str, table: RuleTable, *, english: bool = True, language: str = "both") -> str:
     """``consultant`` → ``"销售顾问 Sales consultant"`` (the key itself when the table lacks it)."""
     for k, zh, en in table.roles:
         if k == key:
-            return f"{zh} {en}" if english else zh
+            return _named(zh, en, language if english else "zh")
     return key
 
 
-def disposition_name(key: str, table: RuleTable) -> str:
+def disposition_name(key: str, table: RuleTable, language: str = "both") -> str:
     """``dismissal_recommended`` → ``"劝退 Dismissal recommended"``."""
-    zh, en = table.disposition_name(key)
-    return zh if zh == en else f"{zh} {en}"
+    return _named(*table.disposition_name(key), language)
 
 
-def rating_name(rating: str, table: RuleTable) -> str:
+def rating_name(rating: str, table: RuleTable, language: str = "both") -> str:
     """A statement's rating (stored in Chinese) with its English name: ``"优秀 Excellent"``."""
     for band in table.bands:
         if band.name_zh == rating:
-            return f"{band.name_zh} {band.name_en}"
+            return _named(band.name_zh, band.name_en, language)
     return rating
 
 
-def versions_text(versions: Iterable[tuple[int, Any, str]], *, short: bool = False) -> str:
-    """The rule-table versions that priced a statement: ``v2 (from 2026-11-12, 783ac202)`` (``v2`` when short)."""
-    return ("; " if not short else ", ").join(
-        f"v{number}" if short else f"v{number} ({'from ' + str(effective) if effective else 'from the beginning'}, "
-        f"{sha})" for number, effective, sha in versions)
+def versions_text(versions: Iterable[tuple[int, Any, str]], *, short: bool = False, language: str = "en") -> str:
+    """The rule-table versions that priced a statement: ``v2 (from 2026-11-12, 783ac202)`` (``v2`` when short;
+    ``v2（2026-11-12起，783ac202）`` in Chinese)."""
+    if short:
+        return ", ".join(f"v{number}" for number, _, _ in versions)
+    if language == "zh":
+        return "；".join(f"v{number}（{str(effective) + '起' if effective else '自始'}，{sha}）"
+                        for number, effective, sha in versions)
+    return "; ".join(f"v{number} ({'from ' + str(effective) if effective else 'from the beginning'}, {sha})"
+                     for number, effective, sha in versions)
 
 
-def kind_name(kind: str) -> str:
-    zh, en = KIND_NAMES.get(kind, (kind, kind))
+def kind_name(kind: str, language: str = "both") -> str:
+    return _named(*KIND_NAMES.get(kind, (kind, kind)), language)
+
+
+@jinja2.pass_context
+def _say(context: jinja2.runtime.Context, zh: str, en: str) -> str:
+    """A template's words in the page's ``lang`` (``wording.LANGUAGES``; both when it has none): in HTML both
+    are Chinese with the English in a ``span.en`` beside it."""
+    language = context.get("lang", "both")
+    if language in ("zh", "en"):
+        return zh if language == "zh" else en
+    if context.eval_ctx.autoescape:
+        return markupsafe.Markup('{} <span class="en">{}</span>').format(zh, en)
     return f"{zh} {en}"
+
+
+@jinja2.pass_context
+def _in_lang(context: jinja2.runtime.Context, value: Any, name: Callable[..., str], *args: Any) -> str:
+    return name(value, *args, language=context.get("lang", "both"))
 
 
 def signed(value: Decimal, *, money: bool = True) -> str:
@@ -141,10 +166,16 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update({
         "yuan": yuan, "number": number, "pad": pad, "width": width, "signed": signed,
-        "disposition": disposition_name, "role": role_name, "rating": rating_name, "kind": kind_name,
-        "when": when, "versions": versions_text,
+        "disposition": jinja2.pass_context(lambda c, key, table: _in_lang(c, key, disposition_name, table)),
+        "role": jinja2.pass_context(lambda c, key, table, english=True: role_name(
+            key, table, english=english, language=c.get("lang", "both"))),
+        "rating": jinja2.pass_context(lambda c, key, table: _in_lang(c, key, rating_name, table)),
+        "kind": jinja2.pass_context(lambda c, key: _in_lang(c, key, kind_name)),
+        "when": when,
+        "versions": jinja2.pass_context(lambda c, versions: versions_text(versions, language=c.get("lang", "en"))),
     })
     env.globals["text_table"] = _text_table
+    env.globals["say"] = _say
     return env
 
 
@@ -157,48 +188,52 @@ def _render(name: str, **context: Any) -> str:
 def _line_view(line: Line, table: RuleTable, language: str = "zh") -> dict[str, str]:
     return {
         "when": when(line.at, table), "event": f"#{line.event_id}", "code": line.rule,
-        "name": line.rule_name, "rule": f"{line.rule} {line.rule_name}", "kind": kind_name(line.kind),
+        "name": line.rule_name, "rule": f"{line.rule} {line.rule_name}", "kind": kind_name(line.kind, language),
         "kind_key": line.kind, "points": number(line.points) if line.points else "",
         "amount": yuan(line.amount) if line.amount else "", "explanation": line.explained(language),
     }
 
 
-def _dispositions_view(statement: Statement, table: RuleTable) -> list[dict[str, str]]:
+def _dispositions_view(statement: Statement, table: RuleTable, language: str = "both") -> list[dict[str, str]]:
     names = {line.rule: line.rule_name for line in statement.lines}
     return [{"staff_id": statement.staff_id, "name": statement.name,
-             "disposition": disposition_name(disposition, table),
+             "disposition": disposition_name(disposition, table, language),
              "rule": f"{rule} {names.get(rule, '')}".rstrip(), "date": when(at, table, date_only=True),
              "event": f"#{event_id}"}
             for rule, disposition, at, event_id in statement.dispositions]
 
 
-def score_words(statement: Statement, table: RuleTable) -> str:
+def score_words(statement: Statement, table: RuleTable, language: str = "both") -> str:
     """``"95 / 100"``; for a role whose policy has no points and who lost none, that the score does not
     apply (a full score nobody could lose says nothing)."""
     if not statement.score_applies:
-        return "不适用 n/a（本岗位按元计罚，不扣分 priced in yuan, no points）"
+        return {"zh": "不适用（本岗位按元计罚，不扣分）", "en": "n/a (priced in yuan, no points)"}.get(
+            language, "不适用 n/a（本岗位按元计罚，不扣分 priced in yuan, no points）")
     return f"{number(statement.score)} / {number(table.settings.base_score)}"
 
 
-def rating_words(statement: Statement, table: RuleTable) -> str:
-    """``"优秀 Excellent"``; capped by a pending disposition, why (``"不合格 Unsatisfactory（待决定的劝退 #7 封顶
-    capped by …）"``); where the score does not apply and nothing capped it, that the rating does not either."""
+def rating_words(statement: Statement, table: RuleTable, language: str = "both") -> str:
+    """``"优秀 Excellent"``; capped by a pending disposition, why (``"不合格（待决定的劝退 #7 封顶）"``); where the
+    score does not apply and nothing capped it, that the rating does not either."""
     if statement.rating_capped_by is not None:
         disposition, event_id = statement.rating_capped_by
         zh, en = table.disposition_name(disposition)
-        return (f"{rating_name(statement.rating, table)}（待决定的{zh} #{event_id} 封顶 capped by the pending "
-                f"{en.lower()}, event {event_id}）")
+        english = f"capped by the pending {en.lower()}, event {event_id}"
+        why = {"zh": f"（待决定的{zh} #{event_id} 封顶）", "en": f" ({english})"}.get(
+            language, f"（待决定的{zh} #{event_id} 封顶 {english}）")
+        return rating_name(statement.rating, table, language) + why
     if not statement.score_applies:
-        return "不适用 n/a"
-    return rating_name(statement.rating, table)
+        return _named("不适用", "n/a", language)
+    return rating_name(statement.rating, table, language)
 
 
 def _scorecard_context(statement: Statement, table: RuleTable, language: str) -> dict[str, Any]:
     in_order = sorted(statement.lines, key=lambda line: (line.at, line.event_id))
     return {"s": statement, "table": table, "lines": [_line_view(line, table, language) for line in in_order],
-            "dispositions": _dispositions_view(statement, table), "cap_reason": explain_cap(statement, language),
-            "base_score": table.settings.base_score, "score_text": score_words(statement, table),
-            "rating_text": rating_words(statement, table)}
+            "dispositions": _dispositions_view(statement, table, language),
+            "cap_reason": explain_cap(statement, language), "lang": language,
+            "base_score": table.settings.base_score, "score_text": score_words(statement, table, language),
+            "rating_text": rating_words(statement, table, language)}
 
 
 def scorecard_text(statement: Statement, table: RuleTable, language: str | None = None) -> str:

@@ -691,10 +691,12 @@ def test_a_pending_disposition_caps_the_rating_and_says_why(shop):
     statement = card("G01")
     assert (statement["score"], statement["score_applies"], statement["rating"]) == ("94", True, "合格")
     assert statement["rating_capped_by"] == {"disposition": "written_warning", "event_id": serious["event_id"]}
-    text = run("scorecard", "G01", "--month", "2026-11").stdout
+    text = run("--lang", "both", "scorecard", "G01", "--month", "2026-11").stdout
     assert fact(text, "考核分 Score") == "94 / 100"
     assert fact(text, "评级 Rating") == (f"合格 Satisfactory（待决定的书面警告 #{serious['event_id']} 封顶 capped by "
                                        f"the pending written warning, event {serious['event_id']}）")
+    chinese = run("--lang", "zh", "scorecard", "G01", "--month", "2026-11").stdout
+    assert fact(chinese, "评级") == f"合格（待决定的书面警告 #{serious['event_id']} 封顶）"
     run("void", str(serious["event_id"]), "--reason", "appeal upheld")
     assert (card("G01")["rating"], card("G01")["rating_capped_by"]) == ("优秀", None)
 
@@ -708,15 +710,17 @@ def test_a_yuan_only_role_has_no_score_to_show(shop):
     assert (statement["score_applies"], statement["rating"]) == (False, "不合格")
     assert [d["disposition"] for d in statement["dispositions"]] == ["dismissal_recommended"] * 3
     assert statement["rating_capped_by"] == {"disposition": "dismissal_recommended", "event_id": 3}
-    text = run("scorecard", "C01", "--month", "2026-11").stdout
+    text = run("--lang", "both", "scorecard", "C01", "--month", "2026-11").stdout
     assert fact(text, "考核分 Score") == "不适用 n/a（本岗位按元计罚，不扣分 priced in yuan, no points）"
+    assert fact(run("--lang", "zh", "scorecard", "C01", "--month", "2026-11").stdout, "考核分") == (
+        "不适用（本岗位按元计罚，不扣分）")
     assert "100 / 100" not in text and "优秀" not in text
-    html = run("scorecard", "C01", "--month", "2026-11", "--format", "html").stdout
+    html = run("--lang", "both", "scorecard", "C01", "--month", "2026-11", "--format", "html").stdout
     assert "不适用" in html and "100 / 100" not in html
     assert "不合格 Unsatisfactory（待决定的劝退 #3 封顶" in html
     idle = card("C02")  # nothing this month: no score, no rating to give
     assert (idle["score_applies"], idle["rating_capped_by"]) == (False, None)
-    assert fact(run("scorecard", "C02", "--month", "2026-11").stdout, "评级 Rating") == "不适用 n/a"
+    assert fact(run("--lang", "both", "scorecard", "C02", "--month", "2026-11").stdout, "评级 Rating") == "不适用 n/a"
 
 
 def test_scorecard_text_and_html(shop):

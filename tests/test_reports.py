@@ -118,7 +118,7 @@ def test_html_escapes_markup_everywhere(table):
     person = staff("g01", "consultant", name=MARKUP)
     statement = month(table, person, line(table, 1, "2026-11-03 08:42", "showroom.late", "fine", amount="20",
                                           explanation="<img src=x onerror=alert(2)>"))
-    pages = [scorecard_html(statement, table, "en"), payroll_html("2026-11", [statement], table),
+    pages = [scorecard_html(statement, table, "both"), payroll_html("2026-11", [statement], table),
              comparison_html("2026-11", [statement], [], table)]
     for page in pages:
         assert ESCAPED in page
@@ -129,12 +129,12 @@ def test_html_escapes_markup_everywhere(table):
 
 def test_text_is_not_html_escaped(table):
     """The terminal scorecard shows a name exactly as it was written."""
-    assert MARKUP in scorecard_text(month(table, staff("g01", "guide", name=MARKUP)), table, "en")
+    assert MARKUP in scorecard_text(month(table, staff("g01", "guide", name=MARKUP)), table, "both")
 
 
 def test_html_is_self_contained_printable_and_responsive(table):
     """No external assets or scripts; a viewport meta, print styles and a scrolling table wrapper."""
-    for page in (scorecard_html(capped(table), table, "en"), payroll_html("2026-11", [capped(table)], table)):
+    for page in (scorecard_html(capped(table), table, "both"), payroll_html("2026-11", [capped(table)], table)):
         assert re.search(r"<(link|script|img|iframe)\b", page) is None
         assert "url(" not in page
         assert re.findall(r"https?://[^\s\"']+", page) in ([], ["http://www.w3.org/2000/svg"])
@@ -146,7 +146,7 @@ def test_html_is_self_contained_printable_and_responsive(table):
 def test_scorecard_html_is_the_written_notice(table):
     """The HTML scorecard carries the notice title, the figures, the cap's reason and every explanation."""
     statement = capped(table)
-    page = scorecard_html(statement, table, "en")
+    page = scorecard_html(statement, table, "both")
     assert "考核与扣款通知" in page and "Notice of deductions" in page
     assert "销售顾问 Sales consultant" in page
     for figure in ("1500.00", "1200.00", "300.00"):
@@ -216,7 +216,7 @@ def test_scorecard_text_aligned_with_chinese(table):
         line(table, 2, "2026-11-10 08:50", "showroom.late", "fine", amount="40",
              explanation="2nd lateness in 2026-11 → 40 yuan"),
     )
-    text = scorecard_text(statement, table, "en")
+    text = scorecard_text(statement, table, "both")
     rows = text.splitlines()
     assert "姓名 Name         张三" in rows
     assert "岗位 Role         销售顾问 Sales consultant" in rows
@@ -233,13 +233,13 @@ def test_scorecard_text_aligned_with_chinese(table):
 
 def test_scorecard_text_sums_cap_and_dispositions(table):
     """The amounts block is right-aligned, the cap is explained and dispositions are named in both languages."""
-    text = scorecard_text(capped(table), table, "en")
+    text = scorecard_text(capped(table), table, "both")
     block = text[text.index("项目 Item"):text.index("奖励 Rewards")].splitlines()[2:]
     assert len({width(row) for row in block}) == 1
     assert any(row.startswith("本月实扣 Deducted") and row.endswith(" 1200.00") for row in block)
     assert any(row.startswith("结转下月 Carried out") and row.endswith(" 300.00") for row in block)
     assert explain_cap(capped(table)) in text
-    notice = scorecard_text(late_twice(table, staff("g01", "consultant")), table, "en")
+    notice = scorecard_text(late_twice(table, staff("g01", "consultant")), table, "both")
     assert "劝退 Dismissal recommended  showroom.late 迟到  2026-11-17  #3" in notice
 
 
