@@ -1039,6 +1039,7 @@ def scorecard(app: App, staff_id: str, month: str | None, fmt: str, as_json: boo
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
 @click.option("--rules", "proposed", type=click.Path(dir_okay=False),
               help="A proposed rule table: show who would change and by how much (writes nothing).")
+@lang_option
 @pass_app
 @reads
 def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | None, proposed: str | None) -> None:
@@ -1073,7 +1074,8 @@ def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | No
             data = reports.comparison_text(month, current, changed).encode("utf-8")
         write_output(data, out)
         return
-    write_output(statements.payroll_export(store, app.book, month, fmt), out)
+    write_output(statements.payroll_export(store, app.book, month, fmt,
+                                           app.language(statements.table_of(app.book, month))), out)
     problems = [] if month in store.months.closed() else statements.pricing_problems(store, app.book, month)
     for event_id, message in problems:
         click.echo(f"warning: event {event_id} costs nothing until fixed: {message}", err=True)

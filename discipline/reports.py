@@ -80,7 +80,7 @@ def role_name(key: str, table: RuleTable, *, english: bool = True, language: str
     """``consultant`` → ``"销售顾问 Sales consultant"`` (the key itself when the table lacks it)."""
     for k, zh, en in table.roles:
         if k == key:
-            return _named(zh, en, language if english else "zh")
+            return _named(zh, en, language if english or language != "both" else "zh")
     return key
 
 
@@ -313,17 +313,19 @@ def _totals(statements: Sequence[Statement]) -> dict[str, Decimal]:
     return {field: sum((getattr(s, field) for s in statements), ZERO) for field in fields}
 
 
-def payroll_html(month: str, statements: Sequence[Statement], table: RuleTable, head: str = "") -> str:
-    """Everyone's month, store by store: figures, totals, decisions awaited and a chart of violations."""
+def payroll_html(month: str, statements: Sequence[Statement], table: RuleTable, head: str = "",
+                 language: str = "both") -> str:
+    """Everyone's month, store by store: figures, totals, decisions awaited and a chart of violations, in
+    ``language`` (both, Chinese with the English beside it, unless asked)."""
     by_store: dict[str, list[Statement]] = {}
     for statement in statements:
         by_store.setdefault(statement.store, []).append(statement)
     stores = [{"name": name, "statements": people, "totals": _totals(people), "chart": _chart(people),
-               "dispositions": [d for s in people for d in _dispositions_view(s, table)]}
+               "dispositions": [d for s in people for d in _dispositions_view(s, table, language)]}
               for name, people in sorted(by_store.items())]
     versions = sorted({version for s in statements for version in s.rule_versions})
     return _render("payroll.html", month=month, stores=stores, table=table, totals=_totals(statements),
-                   count=len(statements), versions=versions, head=head)
+                   count=len(statements), versions=versions, head=head, lang=language)
 
 
 # ─── What-if comparison ─────────────────────────────────────────────────────────────────────────

@@ -178,16 +178,16 @@ def render_payroll(month: str, statements: Sequence[Statement], table: RuleTable
 
 
 def payroll_chunks(month: str, statements: Sequence[Statement], table: RuleTable, fmt: str,
-                   head: str = "") -> Iterator[bytes]:
+                   head: str = "", language: str = "both") -> Iterator[bytes]:
     """The payroll file in pieces: a chain's JSON is written a statement at a time, never whole in memory.
 
     ``head`` (``Store.chain_head``, given for a closed month's files) is printed on it: in JSON as each
-    statement's ``chain_head``."""
+    statement's ``chain_head``. The HTML is in ``language`` (the CSV's header and the JSON's keys are fixed)."""
     if fmt in ("csv", "html"):
         from . import reports  # Jinja and the templates: not for the JSON a chain's payroll system reads
 
         yield (reports.payroll_csv(statements, table, head) if fmt == "csv"
-               else reports.payroll_html(month, statements, table, head).encode("utf-8"))
+               else reports.payroll_html(month, statements, table, head, language).encode("utf-8"))
     elif not statements:
         yield b"[]\n"
     else:  # one statement per line: readable, and json's C encoder (indent= falls back to pure Python)
@@ -198,13 +198,15 @@ def payroll_chunks(month: str, statements: Sequence[Statement], table: RuleTable
         yield b"\n]\n"
 
 
-def payroll_export(store: Store, table: RuleTable | RuleBook, month: str, fmt: str) -> Iterator[bytes]:
-    """The payroll file of ``month``; a closed month's is the exact bytes stored when it was closed."""
+def payroll_export(store: Store, table: RuleTable | RuleBook, month: str, fmt: str,
+                   language: str = "both") -> Iterator[bytes]:
+    """The payroll file of ``month`` (the HTML in ``language``); a closed month's is the exact bytes stored when
+    it was closed."""
     frozen = store.months.export(month, fmt)
     if frozen is not None:
         return iter([frozen if isinstance(frozen, bytes) else frozen.encode("utf-8")])
     statements = month_statements(store, table, month)
-    return payroll_chunks(month, statements, table_of(table, month), fmt)  # open: no head, it moves on
+    return payroll_chunks(month, statements, table_of(table, month), fmt, language=language)  # open: no head
 
 
 def table_of(table: RuleTable | RuleBook, month: str) -> RuleTable:

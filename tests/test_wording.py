@@ -195,3 +195,19 @@ def test_the_language_setting_of_the_table():
     Path("fr.toml").write_text(text, encoding="utf-8")
     result = invoke("rules", "check", "fr.toml")
     assert result.exit_code == 2 and 'language must be "zh", "en" or "both", not \'fr\'' in result.output
+
+
+def test_the_payroll_page_follows_the_language_and_a_closed_months_stays_as_it_was(shop, monkeypatch):
+    """The payroll HTML of an open month in Chinese only (zh, the table's), English only (en) or both; the
+    files a close froze are bilingual and never change with --lang."""
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    page = run("payroll", "2026-11", "--format", "html").stdout
+    assert "工资扣款表" in page and latin_words(page) == [], latin_words(page)
+    english = run("payroll", "2026-11", "--format", "html", "--lang", "en").stdout
+    assert "Payroll deductions" in english and "工资扣款表" not in english and "应扣合计" not in english
+    both = run("payroll", "2026-11", "--format", "html", "--lang", "both").stdout
+    assert "应扣合计" in both and "Due" in both
+    run("close", "2026-11")
+    frozen = run("payroll", "2026-11", "--format", "html").stdout
+    assert frozen == run("payroll", "2026-11", "--format", "html", "--lang", "en").stdout
+    assert "工资扣款表" in frozen and "Payroll deductions" in frozen
