@@ -21,7 +21,7 @@ import click
 from discipline import DISTRIBUTION
 from discipline.model import DisciplineError
 from discipline.texttable import shown, shown_json
-from discipline.wording import LANGUAGES
+from discipline.wording import LANGUAGES, headings, kind_name, say
 
 
 class InputError(click.ClickException):
@@ -32,6 +32,20 @@ class InputError(click.ClickException):
 
 #: A group run without a command shows its help (exit 2); that is not a refusal to rewrite.
 NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+def _refusal_language(ctx: click.Context) -> str:
+    """What a refusal is said in: ``--lang``, else the database's rule table's ``language``, else Chinese (the
+    shipped table's), when there is no database to ask."""
+    app = ctx.obj
+    if not isinstance(app, App):
+        return "zh"
+    if app.lang:
+        return app.lang
+    try:
+        return str(app.book.latest.table.settings.language)
+    except Exception:  # no database, or one that cannot be read: the refusal is what matters now
+        return "zh"
 
 
 class Group(click.Group):
@@ -70,7 +84,8 @@ class Group(click.Group):
             if len(problems) > 1:  # a refused file: every bad row (or rule) with its line, then the summary
                 for problem in problems:
                     click.echo(shown(str(problem)), err=True)
-            raise InputError(shown(str(exc))) from None
+            raise InputError(shown(exc.in_(_refusal_language(ctx)) if isinstance(exc, DisciplineError)
+                                   else str(exc))) from None
         except sqlite3.Error as exc:
             raise click.ClickException(f"the database could not be used ({exc})") from None
         except OSError as exc:
@@ -778,7 +793,7 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
             raise InputError(f"rule {rule.strip()} is not in version {version.number}, in force on {at:%Y-%m-%d} "
                              f"(it is in version {', '.join(map(str, elsewhere))}); 'discipline rules list --at "
                              f"{at:%Y-%m-%d}' shows the rules of that day")
-        raise InputError(unknown_rule(rule.strip(), version.table))
+        raise DisciplineError(unknown_rule(rule.strip(), version.table))
     amounts = {}
     for name, text in (("value", value), ("loss", loss)):
         if text is not None:
@@ -797,24 +812,27 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
         print_json({"event_id": logged.event_id, "charges": [charge_json(c, language) for c in logged.charges],
                     "posted_month": logged.posted_month, "changed": changes_json(logged.changed)})
         return
-    click.echo(f"event {logged.event_id}: {logged.staff} {event.rule} at {clock_text(at)}")
-    print_charges(logged.charges, app.language(version.table), version.table)
+    language = app.language(version.table)
+    click.echo(say("logged", event=logged.event_id, staff=logged.staff, rule=event.rule,
+                   at=clock_text(at)).in_(language))
+    print_charges(logged.charges, language, version.table)
     if logged.posted_month:
-        click.echo(f"  {at:%Y-%m} is closed for payroll: what this costs is paid in {logged.posted_month}, on an "
-                   "adjustment line that names it")
+        click.echo(say("posted_in", month=f"{at:%Y-%m}", posted=logged.posted_month).in_(language))
     others = [c for c in logged.changed if c.event_id != logged.event_id]
     if others:
-        click.echo("it also re-priced:")
-        print_changes(others)
+        click.echo(say("also_repriced").in_(language))
+        print_changes(others, language=language, table=version.table)
 
 
-def unknown_rule(code: str, table: Any) -> str:
-    """'unknown rule …; did you mean showroom.late 迟到?', by code or by name — store leads type fast."""
+def unknown_rule(code: str, table: Any) -> Any:
+    """'unknown rule …; did you mean showroom.late 迟到?', by code or by name — store leads type fast (both
+    languages: a ``wording.Said``)."""
     from discipline import lookup
+    from discipline.wording import say
 
-    hint = lookup.did_you_mean(code, {r.code: (r.name_zh, r.name_en) for r in table.rules},
-                               {r.code: r.name_zh for r in table.rules})
-    return f"unknown rule {code!r}{hint} ('discipline rules list' shows every code)"
+    hint = lookup.suggestion(code, {r.code: (r.name_zh, r.name_en) for r in table.rules},
+                             {r.code: r.name_zh for r in table.rules})
+    return say("unknown_rule", typed=repr(code), rest=hint)
 
 
 def charge_json(charge: Any, language: str) -> dict[str, Any]:
@@ -839,8 +857,14 @@ def changes_json(changed: Any) -> Streamed:
     return Streamed(changed, to_json)
 
 
-def print_changes(changed: Any, *, limit: int = LIST_LIMIT) -> None:
-    """The charges a command moved, before → after, one per person, month and event."""
+def print_changes(changed: Any, *, limit: int = LIST_LIMIT, language: str = "en", table: Any = None) -> None:
+    """The charges a command moved, before → after, one per person, month and event (headings and notes in
+    ``language``; dispositions by their names in ``table``, when given, else by their keys)."""
+    from discipline.wording import in_language
+
+    def named(key: str) -> str:
+        return in_language(*table.disposition_name(key), language) if table is not None and language != "en" else key
+
     from discipline.money import number, yuan
     from discipline.texttable import text_table
 
@@ -849,16 +873,17 @@ def print_changes(changed: Any, *, limit: int = LIST_LIMIT) -> None:
         points = f"{number(c.points_before)} → {number(c.points_after)}" if c.points_before != c.points_after else ""
         note = []
         if c.dispositions_moved:
-            note.append(f"{'/'.join(c.dispositions_before) or '-'} → {'/'.join(c.dispositions_after) or '-'}")
+            note.append(f"{'/'.join(map(named, c.dispositions_before)) or '-'} → "
+                        f"{'/'.join(map(named, c.dispositions_after)) or '-'}")
         if c.posted_month:
-            note.append(f"{c.month} is closed: paid in {c.posted_month}")
+            note.append(say("paid_later", month=c.month, posted=c.posted_month).in_(language))
         rows.append([c.staff_id, c.month, str(c.event_id), c.rule, yuan(c.before), yuan(c.after), points,
                      "; ".join(note)])
-    table = text_table(["staff", "month", "event", "rule", "yuan before", "after", "points", ""], rows,
-                       right=(2, 4, 5))
+    table = text_table([*headings("staff", "month", "event", "rule", "before", "after", "points", language=language),
+                        ""], rows, right=(2, 4, 5))
     click.echo("\n".join("  " + line.rstrip() for line in table.splitlines()))
     if len(changed) > limit:
-        click.echo(f"  … and {len(changed) - limit} more (--json lists them all)")
+        click.echo(say("more_changes", count=len(changed) - limit).in_(language))
 
 
 def print_charges(charges: Any, language: str, table: Any) -> None:
@@ -868,12 +893,14 @@ def print_charges(charges: Any, language: str, table: Any) -> None:
     from discipline.wording import in_language
 
     if not charges:
-        click.echo("  no charge")
+        click.echo(say("no_charge").in_(language))
         return
-    rows = [[c.staff_id, c.kind, number(c.points) if c.points else "", yuan(c.amount) if c.amount else "",
+    rows = [[c.staff_id, kind_name(c.kind, language), number(c.points) if c.points else "",
+             yuan(c.amount) if c.amount else "",
              in_language(*table.disposition_name(c.disposition), language) if c.disposition else "",
              in_language(c.explanation_zh, c.explanation, language)] for c in charges]
-    table = text_table(["staff", "kind", "points", "yuan", "disposition", "why"], rows, right=(2, 3))
+    table = text_table(headings("staff", "kind", "points", "yuan", "disposition", "why", language=language), rows,
+                       right=(2, 3))
     click.echo("\n".join("  " + line for line in table.splitlines()))
 
 
@@ -882,6 +909,7 @@ def print_charges(charges: Any, language: str, table: Any) -> None:
 @click.option("--reason", required=True, callback=typed_text(500), help="Why the event is withdrawn.")
 @click.option("--by", metavar="STAFF", help="Who withdrew it.")
 @output_option("text", "json")
+@lang_option
 @pass_app
 def void(app: App, event_id: int, reason: str, by: str | None, fmt: str, as_json: bool) -> None:
     """Withdraw an event. Nothing is deleted: the withdrawal is a new entry in the log.
@@ -896,14 +924,14 @@ def void(app: App, event_id: int, reason: str, by: str | None, fmt: str, as_json
         print_json({"event_id": event_id, "voided": True, "posted_month": voided.posted_month,
                     "changed": changes_json(voided.changed)})
         return
+    language = app.language(app.book.latest.table)
     if voided.posted_month:
-        click.echo(f"event {event_id} withdrawn; its month is closed, so the reversal is posted in "
-                   f"{voided.posted_month}")
+        click.echo(say("voided_closed", event=event_id, posted=voided.posted_month).in_(language))
     else:
-        click.echo(f"event {event_id} withdrawn")
+        click.echo(say("voided", event=event_id).in_(language))
     if voided.changed:
-        click.echo("pay changed:")
-        print_changes(voided.changed)
+        click.echo(say("pay_changed").in_(language))
+        print_changes(voided.changed, language=language, table=app.book.latest.table)
 
 
 @cli.group(invoke_without_command=True)

@@ -278,8 +278,9 @@ def resolve(event: Event, table: RuleTable, roster: Mapping[str, Staff]) -> tupl
         raise lookup.unknown_staff(event.staff, roster)
     elif not roster[event.staff].employed_on(day := event.at.astimezone(table.zone).date()):
         person = roster[event.staff]
-        when = f"left on {person.left}" if person.left and day > person.left else f"was hired on {person.hired}"
-        raise DisciplineError(f"{person.id} {when}, so an event of {day} cannot be theirs")
+        when = say("left_on", day=person.left) if person.left and day > person.left else say("hired_on",
+                                                                                              day=person.hired)
+        raise DisciplineError(say("not_employed", staff=person.id, when=when, day=day))
     names = logged.outcome_names()
     if event.outcome is not None and event.outcome not in names:
         if not names:
@@ -417,7 +418,7 @@ def find_payer(event: Event, rule: Rule, offender: Staff | None, roster: Mapping
     if event.charge is not None:
         named = roster.get(event.charge)
         if named is None:
-            raise lookup.unknown_staff(event.charge, roster, " given with --charge")
+            raise lookup.unknown_staff(event.charge, roster, say("given_with", option="--charge"))
         if named not in candidates:
             allowed = ", ".join(s.id for s in candidates) or "nobody on the roster"
             raise DisciplineError(f"{named.id} is not {where} (who may pay: {allowed})")

@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 
 from .model import DisciplineError, Staff
+from .wording import Said, say
 
 #: Candidates named in a "did you mean": enough to find the one meant, few enough to read on a phone.
 SUGGESTIONS = 3
@@ -45,11 +46,18 @@ def nearest(typed: str, candidates: Mapping[str, Iterable[str]]) -> list[str]:
 
 def did_you_mean(typed: str, candidates: Mapping[str, Iterable[str]], label: Mapping[str, str] | None = None) -> str:
     """``"; did you mean C01 郑浩 or C02 周杰?"`` (each key with its ``label``), or ``""`` when nothing is near."""
+    return suggestion(typed, candidates, label).en
+
+
+def suggestion(typed: str, candidates: Mapping[str, Iterable[str]], label: Mapping[str, str] | None = None) -> Said:
+    """``did_you_mean`` in both languages (``；是不是C01 郑浩？``); empty in both when nothing is near."""
     found = nearest(typed, candidates)
     if not found:
-        return ""
+        return Said("", "")
     label = label or {}
-    return "; did you mean " + " or ".join(f"{key} {label[key]}" if label.get(key) else key for key in found) + "?"
+    names = [f"{key} {label[key]}" if label.get(key) else key for key in found]
+    return say("did_you_mean", names=Said("、".join(names[:-1]) + " 或 " + names[-1] if len(names) > 1 else names[0],
+                                          " or ".join(names)))
 
 
 class Ids:
@@ -72,13 +80,15 @@ def staff_id(typed: str, people: Iterable[str]) -> str | None:
     return Ids(people)(typed)
 
 
-def unknown_staff(typed: str, people: Mapping[str, Staff], where: str = "",
-                  otherwise: str = "'discipline staff list' shows the ids") -> DisciplineError:
+def unknown_staff(typed: str, people: Mapping[str, Staff], where: str | Said = "",
+                  otherwise: Said | None = None) -> DisciplineError:
     """"unknown staff 'X99'; did you mean C01 郑浩?", by id or by name, with ``where`` it was given (or,
-    when nobody is near, ``otherwise``: what to do)."""
-    hint = did_you_mean(typed, {key: (person.name,) for key, person in people.items()},
-                        {key: person.name for key, person in people.items()})
-    return DisciplineError(f"unknown staff {typed!r}{where}{hint or '; ' + otherwise}")
+    when nobody is near, ``otherwise``: what to do; by default, where the ids are listed)."""
+    hint = suggestion(typed, {key: (person.name,) for key, person in people.items()},
+                      {key: person.name for key, person in people.items()})
+    where = where if isinstance(where, Said) else Said.same(where)
+    return DisciplineError(say("unknown_staff", typed=repr(typed), where=where,
+                               rest=hint if hint.en else (otherwise or say("staff_list_hint"))))
 
 
 def choose(typed: str, options: Mapping[str, Sequence[str]]) -> str | None:

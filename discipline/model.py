@@ -21,6 +21,8 @@ from decimal import Decimal
 
 import attrs
 
+from .wording import Said
+
 #: Kinds of charge, in the order a statement lists its sums.
 KINDS = ("points", "fine", "compensation", "salary", "cost", "reward", "disposition")
 #: Kinds of money that a month's deduction is made of.
@@ -30,8 +32,17 @@ DEDUCTED_KINDS = ("fine", "compensation", "salary", "cost")
 class DisciplineError(Exception):
     """Bad input from a person: one sentence saying what was wrong and what is allowed.
 
-    The CLI turns it into exit code 2 with the message on stderr; nothing has been changed.
+    The CLI turns it into exit code 2 with the message on stderr, in the language asked for when the
+    sentence was given in both (``wording.Said``); nothing has been changed.
     """
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        self.said = message if isinstance(message, Said) else None
+        super().__init__(message.en if isinstance(message, Said) else message, *args)
+
+    def in_(self, language: str) -> str:
+        """The sentence as ``language`` (``wording.LANGUAGES``) says it: English where it has no Chinese yet."""
+        return self.said.in_(language) if self.said is not None else str(self)
 
 
 class FileRefused(DisciplineError):

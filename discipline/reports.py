@@ -32,18 +32,7 @@ from .money import ZERO, fen, number, yuan
 from .payroll import explain_cap
 from .resources import templates_path
 from .texttable import pad, shown, text_table, width
-
-#: Chinese and English names of each kind of line.
-KIND_NAMES = {
-    "points": ("考核分", "Points"),
-    "fine": ("罚款", "Fine"),
-    "compensation": ("赔偿", "Compensation"),
-    "salary": ("工资处罚", "Salary penalty"),
-    "cost": ("成本回收", "Cost recovery"),
-    "reward": ("奖励", "Reward"),
-    "disposition": ("处理", "Disposition"),
-    "note": ("备注", "Note"),
-}
+from .wording import KIND_NAMES
 
 #: The payroll CSV's columns: (Chinese label, statement field). The header cell is ``"工号 staff_id"``.
 CSV_COLUMNS = (
@@ -110,7 +99,7 @@ def versions_text(versions: Iterable[tuple[int, Any, str]], *, short: bool = Fal
 
 
 def kind_name(kind: str, language: str = "both") -> str:
-    return _named(*KIND_NAMES.get(kind, (kind, kind)), language)
+    return _named(*KIND_NAMES.get(kind, (kind, kind)), language)  # ``wording.KIND_NAMES``
 
 
 @jinja2.pass_context

@@ -28,6 +28,7 @@ from .changes import Change
 from .model import DisciplineError, FileRefused, RuleBook, RuleTable, Staff, StaffHistory
 from .roster import COLUMNS, read_roster
 from .storage import Store
+from .wording import say
 
 #: The fields a version records, as the roster's columns name them.
 FIELDS = tuple(column for column in COLUMNS if column != "id")
@@ -96,7 +97,7 @@ def set_fields(store: Store, table: RuleTable | RuleBook, staff_id: str, values:
         found = lookup.staff_id(staff_id, history.versions)
         current = history.person(found, effective) if found else None
         if current is None:
-            raise lookup.unknown_staff(staff_id, history.latest(), otherwise="'discipline staff add' adds someone")
+            raise lookup.unknown_staff(staff_id, history.latest(), otherwise=say("staff_add_hint"))
         return _csv([{**_row(current), **values}])
 
     return _apply(store, table, rows, effective=effective, now=now, command="staff set", by=by, dry_run=dry_run,

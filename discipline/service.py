@@ -36,7 +36,7 @@ from . import (
 from .changes import Change
 from .model import Charge, DisciplineError, Event, FileRefused, RuleBook, RuleTable, StaffHistory, Statement
 from .storage import Store
-from .wording import say
+from .wording import Said, say
 
 
 def parse_month(text: str) -> str:
@@ -46,7 +46,7 @@ def parse_month(text: str) -> str:
         if not (2000 <= year <= 2100 and 1 <= month <= 12) or len(text.strip()) != 7:
             raise ValueError
     except ValueError:
-        raise DisciplineError(f"month {text!r} is not a month like 2026-11 (YYYY-MM)") from None
+        raise DisciplineError(say("not_a_month", typed=repr(text))) from None
     return f"{year:04d}-{month:02d}"
 
 
@@ -58,7 +58,8 @@ def parse_time(text: str, table: RuleTable | RuleBook, *, now: dt.datetime | Non
     try:
         return local_time(text, table.zone, now=now)
     except ValueError as exc:
-        raise DisciplineError(f"time {exc}") from None
+        said = getattr(exc, "said", None)
+        raise DisciplineError(say("time_refused", why=said) if said else f"time {exc}") from None
 
 
 def open_store(path: Path, *, create: bool = False, read_only: bool = False) -> Store:
@@ -95,7 +96,8 @@ def posting_month(store: Store, month: str) -> str | None:
 
 
 #: The fields of an event that name a person, and how a refusal says where the id was given.
-_PEOPLE = (("staff", ""), ("charge", " given with --charge"), ("by", " given with --by"))
+_PEOPLE = (("staff", Said("", "")), ("charge", say("given_with", option="--charge")),
+           ("by", say("given_with", option="--by")))
 
 
 def _as_stored(event: Event, find: Callable[[str, str], str]) -> Event:
@@ -119,8 +121,7 @@ def log(store: Store, table: RuleTable | RuleBook, event: Event, *, now: dt.date
     from . import plausible
 
     if event.at > now:
-        raise DisciplineError(f"the time {event.at:%Y-%m-%d %H:%M:%S} is in the future (now is {now:%Y-%m-%d %H:%M}); "
-                              "give --at a time that has passed")
+        raise DisciplineError(say("in_the_future", at=f"{event.at:%Y-%m-%d %H:%M:%S}", now=f"{now:%Y-%m-%d %H:%M}"))
     event = _as_stored(event, store.staff.known)
     with store.write():
         book = versions.current(store, table)  # inside the lock: a version may have been published meanwhile
@@ -177,9 +178,12 @@ def _refuse_duplicate(event: Event, history: Iterable[Event], table: RuleTable |
     same = [e for e in history if not e.voided and identity(e, table) == identity(event, table)]
     if same:
         earlier = same[0]
-        raise DisciplineError(f"{event.staff} already has event {earlier.id} for {event.rule} at "
-                              f"{earlier.at.astimezone(table.zone):%Y-%m-%d %H:%M}: the same violation logged twice? "
-                              "If it really happened twice, log it again with --again")
+        book = RuleBook.single(table)
+        versioned = book.at(event.at.astimezone(book.zone).date())
+        name = versioned.rule(event.rule).name_zh if versioned.has_rule(event.rule) else event.rule
+        raise DisciplineError(say("logged_twice", staff=event.staff, event=earlier.id,
+                                  rule=Said(f"{name}（{event.rule}）", event.rule),
+                                  at=f"{earlier.at.astimezone(book.zone):%Y-%m-%d %H:%M}"))
 
 
 @attrs.frozen
@@ -421,7 +425,7 @@ def _checked_rows(store: Store, book: RuleBook, rows: Sequence[tuple[int, Event]
             day = event.at.astimezone(book.zone).date()
             event = _as_stored(event, lambda typed, _: known(typed) or typed)
             if event.by is not None and event.by not in people.at(day):
-                raise lookup.unknown_staff(event.by, people.at(day), " in column by")
+                raise lookup.unknown_staff(event.by, people.at(day), say("in_column", column="by"))
             engine.resolve(event, book.at(day), people.at(day))
             implausible = None if confirm else plausible.event_problem(event, book.at(day), people.at(day),
                                                                        option=False)
@@ -499,7 +503,7 @@ def scorecard(store: Store, table: RuleTable | RuleBook, staff_id: str, month: s
     staff_id = store.staff.known(staff_id)
     for statement in statements.month_statements(store, table, month, staff=staff_id):
         return statement
-    raise DisciplineError(f"{staff_id} has no statement for {month} (not yet hired, or left before it)")
+    raise DisciplineError(say("no_statement", staff=staff_id, month=month))
 
 
 def close(store: Store, table: RuleTable | RuleBook, month: str, *, now: dt.datetime) -> list[Statement]:

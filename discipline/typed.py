@@ -22,6 +22,8 @@ import re
 import unicodedata
 import zoneinfo
 
+from .wording import Said, say
+
 #: Times outside these are slips of the keyboard (or of a spreadsheet's date cells), not violations.
 EARLIEST, LATEST = dt.datetime(2000, 1, 1), dt.datetime(2100, 1, 1)
 
@@ -40,7 +42,16 @@ _TYPED = re.compile(r"""
 #: A date alone, which must be refused: order decides ladder steps, and midnight is a made-up time.
 _DATE_ONLY = re.compile(r"(?:\d{4}\s*[-/.年]\s*)?(?:0?[1-9]|1[0-2])\s*[-/.月]\s*(?:0?[1-9]|[12]\d|3[01])\s*日?|\d{8}")
 #: How the refusal says a time may be typed.
-FORMS = "2026-11-03 08:42, 2026/11/3 8:42, 11-03 08:42 (this year) or 08:42 (today)"
+FORMS = Said("2026-11-03 08:42、2026/11/3 8:42、11-03 08:42（今年）或 08:42（今天）",
+             "2026-11-03 08:42, 2026/11/3 8:42, 11-03 08:42 (this year) or 08:42 (today)")
+
+
+class Refused(ValueError):
+    """A time refused, saying why in both languages (``said``); its message is the English."""
+
+    def __init__(self, said: Said) -> None:
+        self.said = said
+        super().__init__(said.en)
 
 
 def local_time(text: str, tz: zoneinfo.ZoneInfo, *, now: dt.datetime | None = None) -> dt.datetime:
@@ -58,12 +69,11 @@ def local_time(text: str, tz: zoneinfo.ZoneInfo, *, now: dt.datetime | None = No
         at = _typed(text, tz, now)
     else:
         if _DATE_ONLY.fullmatch(text):  # fromisoformat reads a bare date as midnight: a made-up time
-            raise ValueError(f"{text!r} has no time of day; give it as '{at:%Y-%m-%d} 08:42' (the order of "
-                             "the day's violations decides their steps)")
+            raise Refused(say("no_time_of_day", typed=repr(text), example=f"{at:%Y-%m-%d} 08:42"))
     if at.microsecond:
-        raise ValueError(f"{text!r} has parts of a second; give the time to the second, like '{at:%Y-%m-%d %H:%M:%S}'")
+        raise Refused(say("parts_of_a_second", typed=repr(text), example=f"{at:%Y-%m-%d %H:%M:%S}"))
     if not EARLIEST <= at.replace(tzinfo=None) < LATEST:
-        raise ValueError(f"{text!r} is not a time of this century; give the date like 2026-11-03")
+        raise Refused(say("not_this_century", typed=repr(text)))
     return at.replace(tzinfo=tz) if at.tzinfo is None else at.astimezone(tz)
 
 
@@ -72,13 +82,12 @@ def _typed(text: str, tz: zoneinfo.ZoneInfo, now: dt.datetime | None) -> dt.date
     found = _TYPED.fullmatch(text)
     if found is None:
         if _DATE_ONLY.fullmatch(text):
-            raise ValueError(f"{text!r} has no time of day; add it, like '{text} 08:42' (the order of the "
-                             "day's violations decides their steps)")
-        raise ValueError(f"{text!r} is not a time; type it like {FORMS if now else '2026-11-03 08:42'}")
+            raise Refused(say("no_time_of_day_add", typed=repr(text), example=f"{text} 08:42"))
+        raise Refused(say("not_a_time", typed=repr(text), forms=FORMS if now else Said.same("2026-11-03 08:42")))
     part = {name: int(value) for name, value in found.groupdict().items() if value is not None}
     if "year" not in part and now is None:  # a file's rows are read the same whenever it is imported
-        raise ValueError(f"{text!r} has no {'date' if 'month' not in part else 'year'}; a file gives the whole "
-                         "date, like 2026-11-03 08:42")
+        raise Refused(say("no_date_in_file", typed=repr(text),
+                          part=Said("日期", "date") if "month" not in part else Said("年份", "year")))
     today = now.astimezone(tz).date() if now else dt.date.min
     year, month, day = part.get("year"), part.get("month", today.month), part.get("day", today.day)
     try:
@@ -87,12 +96,12 @@ def _typed(text: str, tz: zoneinfo.ZoneInfo, now: dt.datetime | None) -> dt.date
             return dt.datetime.combine(dt.date(year or today.year, month, day), clock)
         this_year = dt.datetime.combine(dt.date(today.year, month, day), clock)
     except ValueError:
-        raise ValueError(f"{text!r} is not a date and time that exist; type it like {FORMS}") from None
+        raise Refused(say("no_such_time", typed=repr(text), forms=FORMS)) from None
     if now is not None and this_year.replace(tzinfo=tz) > now:  # 12-30 typed on 2 January: last year's
         try:
             return this_year.replace(year=today.year - 1)
         except ValueError:  # 29 February
-            raise ValueError(f"{text!r} is not a date and time that exist; type it like {FORMS}") from None
+            raise Refused(say("no_such_time", typed=repr(text), forms=FORMS)) from None
     return this_year
 
 

@@ -132,6 +132,57 @@ TEXTS: dict[str, tuple[str, str]] = {
     "share_of_wage": ("至多扣工资{wage}元的{share}%，且扣后不得低于最低工资{minimum}元",
                       "at most {share} % of the wage {wage} may be deducted, and never below the minimum wage "
                       "{minimum}"),
+    # refusals a store lead meets (exit 2): what was wrong, and what is allowed
+    "did_you_mean": ("；是不是 {names}？", "; did you mean {names}?"),
+    "unknown_staff": ("没有员工{typed}{where}{rest}", "unknown staff {typed}{where}{rest}"),
+    "staff_add_hint": ("；'discipline staff add' 可添加员工", "; 'discipline staff add' adds someone"),
+    "staff_list_hint": ("；'discipline staff list' 列出所有工号", "; 'discipline staff list' shows the ids"),
+    "given_with": ("（{option} 所给）", " given with {option}"),
+    "in_column": ("（{column} 列）", " in column {column}"),
+    "unknown_rule": ("没有规则{typed}{rest}（'discipline rules list' 列出所有规则代码）",
+                     "unknown rule {typed}{rest} ('discipline rules list' shows every code)"),
+    "time_refused": ("时间{why}", "time {why}"),
+    "no_time_of_day": ("{typed}没有具体时刻；请写成'{example}'（当天违规的先后决定第几次）",
+                       "{typed} has no time of day; give it as '{example}' (the order of the day's violations "
+                       "decides their steps)"),
+    "no_time_of_day_add": ("{typed}没有具体时刻；请补上，如'{example}'（当天违规的先后决定第几次）",
+                           "{typed} has no time of day; add it, like '{example}' (the order of the day's "
+                           "violations decides their steps)"),
+    "parts_of_a_second": ("{typed}精确到了秒以下；请精确到秒，如'{example}'",
+                          "{typed} has parts of a second; give the time to the second, like '{example}'"),
+    "not_this_century": ("{typed}不是本世纪的时间；日期请写成 2026-11-03",
+                         "{typed} is not a time of this century; give the date like 2026-11-03"),
+    "not_a_time": ("{typed}不是时间；请写成 {forms}", "{typed} is not a time; type it like {forms}"),
+    "no_date_in_file": ("{typed}没有{part}；文件里须写完整日期，如 2026-11-03 08:42",
+                        "{typed} has no {part}; a file gives the whole date, like 2026-11-03 08:42"),
+    "no_such_time": ("{typed}不是真实存在的日期和时间；请写成 {forms}",
+                     "{typed} is not a date and time that exist; type it like {forms}"),
+    "in_the_future": ("时间 {at} 还没到（现在是 {now}）；--at 请给已经过去的时间",
+                      "the time {at} is in the future (now is {now}); give --at a time that has passed"),
+    "logged_twice": ("{staff} 已有 {at} 的{rule}（事件{event}）：同一违规记了两次？确实发生了两次的，加 --again 再记",
+                     "{staff} already has event {event} for {rule} at {at}: the same violation logged twice? "
+                     "If it really happened twice, log it again with --again"),
+    "not_employed": ("{staff}{when}，{day}的事件不可能是其本人的",
+                     "{staff} {when}, so an event of {day} cannot be theirs"),
+    "left_on": ("已于{day}离职", "left on {day}"),
+    "hired_on": ("于{day}入职", "was hired on {day}"),
+    "no_statement": ("{staff}在{month}没有考核单（尚未入职，或在该月前已离职）",
+                     "{staff} has no statement for {month} (not yet hired, or left before it)"),
+    "not_a_month": ("月份{typed}不是 2026-11 这样的月份（YYYY-MM）",
+                    "month {typed} is not a month like 2026-11 (YYYY-MM)"),
+    # what log and void print
+    "logged": ("已记录事件{event}：{staff} {rule}，{at}", "event {event}: {staff} {rule} at {at}"),
+    "posted_in": ("  {month}已结账：此项在{posted}的工资中扣除，调整行注明此事件",
+                  "  {month} is closed for payroll: what this costs is paid in {posted}, on an adjustment line that "
+                  "names it"),
+    "also_repriced": ("同时重新计价：", "it also re-priced:"),
+    "pay_changed": ("工资变动：", "pay changed:"),
+    "no_charge": ("  不计费", "  no charge"),
+    "voided": ("事件{event}已撤销", "event {event} withdrawn"),
+    "voided_closed": ("事件{event}已撤销；其所在月份已结账，冲销记入{posted}",
+                      "event {event} withdrawn; its month is closed, so the reversal is posted in {posted}"),
+    "more_changes": ("  ……另有{count}条（--json 列出全部）", "  … and {count} more (--json lists them all)"),
+    "paid_later": ("{month}已结账：在{posted}发放", "{month} is closed: paid in {posted}"),
     "reversal_why": ("{date}的事件{event}在发薪后撤销（{reason}）",
                      "reversal of event {event} of {date} after payroll ({reason})"),
 }
@@ -144,6 +195,38 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "card": ("张", "card", "cards"), "contact": ("次", "contact", "contacts"), "lead": ("条", "lead", "leads"),
     "miss": ("次", "miss", "misses"), "set": ("套", "set", "sets"),
 }
+
+#: Chinese and English names of each kind of line.
+KIND_NAMES = {
+    "points": ("考核分", "Points"),
+    "fine": ("罚款", "Fine"),
+    "compensation": ("赔偿", "Compensation"),
+    "salary": ("工资处罚", "Salary penalty"),
+    "cost": ("成本回收", "Cost recovery"),
+    "reward": ("奖励", "Reward"),
+    "disposition": ("处理", "Disposition"),
+    "note": ("备注", "Note"),
+}
+
+#: Column headings of the tables log, void and the other commands print: key → (Chinese, English).
+HEADINGS: dict[str, tuple[str, str]] = {
+    "staff": ("员工", "staff"), "kind": ("类型", "kind"), "points": ("扣分", "points"), "yuan": ("金额", "yuan"),
+    "disposition": ("处理", "disposition"), "why": ("说明", "why"), "month": ("月份", "month"),
+    "event": ("事件", "event"), "rule": ("规则", "rule"), "before": ("原金额", "yuan before"),
+    "after": ("现金额", "after"),
+}
+
+
+def kind_name(kind: str, language: str) -> str:
+    """A kind of line (``fine``) by its name in ``language`` (both: the Chinese)."""
+    zh, en = KIND_NAMES.get(kind, (kind, kind))
+    return en if language == "en" else zh
+
+
+def headings(*keys: str, language: str) -> list[str]:
+    """Table headings in ``language`` (both: the Chinese, as a heading has room for one)."""
+    return [HEADINGS[key][1] if language == "en" else HEADINGS[key][0] for key in keys]
+
 
 #: The outcomes a rule may name (``outcomes``), in Chinese; one not listed is shown by its key.
 OUTCOMES: dict[str, str] = {

@@ -288,7 +288,7 @@ def test_every_statement_and_payroll_file_names_its_versions():
     short = hashlib.sha256(Path("v2.toml").read_bytes()).hexdigest()[:8]
     first = hashlib.sha256(SHIPPED.encode()).hexdigest()[:8]
     named = f"v1 (from the beginning, {first}); v2 (from 2026-11-12, {short})"
-    assert f"规则版本 Rule versions  {named}" in run("scorecard", "C01", "--month", "2026-11").stdout
+    assert f"规则版本 Rule versions  {named}" in run("scorecard", "C01", "--month", "2026-11", "--lang", "both").stdout
     assert named in run("scorecard", "C01", "--month", "2026-11", "--format", "html").stdout
     assert data("scorecard", "C01", "--month", "2026-11", "--json")["rule_versions"] == [
         {"version": 1, "effective": None, "sha256": first}, {"version": 2, "effective": "2026-11-12", "sha256": short}]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import data, event, invoke, run, shop_at
+from conftest import data, event, invoke, refused, run, shop_at
 from test_engine import priced
 from test_versions import ROSTER
 
@@ -211,3 +211,45 @@ def test_the_payroll_page_follows_the_language_and_a_closed_months_stays_as_it_w
     frozen = run("payroll", "2026-11", "--format", "html").stdout
     assert frozen == run("payroll", "2026-11", "--format", "html", "--lang", "en").stdout
     assert "工资扣款表" in frozen and "Payroll deductions" in frozen
+
+
+def test_a_store_leads_refusals_are_chinese_and_still_one_sentence(shop, monkeypatch):
+    """The refusals a lead meets at the shop's PC, in the table's language (zh), one line, exit 2; in English
+    with --lang en (before or after the command's name)."""
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    assert refused("log", "c09", "showroom.late", "--at", "11-20 08:42") == (
+        "Error: 没有员工'c09'；是不是 C02 冯雪 或 C01 郑浩？")
+    assert refused("log", "C01", "showroom.lat", "--at", "11-20 08:42").startswith(
+        "Error: 没有规则'showroom.lat'；是不是 showroom.late 迟到")
+    assert refused("log", "C01", "showroom.late", "--at", "2026-11-20") == (
+        "Error: 时间'2026-11-20'没有具体时刻；请写成'2026-11-20 08:42'（当天违规的先后决定第几次）")
+    assert refused("log", "C01", "showroom.late", "--at", "2026-11-31 08:00") == (
+        "Error: 时间'2026-11-31 08:00'不是真实存在的日期和时间；请写成 2026-11-03 08:42、2026/11/3 8:42、"
+        "11-03 08:42（今年）或 08:42（今天）")
+    assert refused("log", "C01", "showroom.late", "--at", "2026-12-06 08:00") == (
+        "Error: 时间 2026-12-06 08:00:00 还没到（现在是 2026-12-05 10:00）；--at 请给已经过去的时间")
+    assert refused("log", "C01", "showroom.late", "--at", "2026-11-03 08:42") == (
+        "Error: C01 已有 2026-11-03 08:42 的迟到（showroom.late）（事件1）：同一违规记了两次？确实发生了两次的，"
+        "加 --again 再记")
+    assert refused("scorecard", "C01", "--month", "2026-1") == (
+        "Error: 月份'2026-1'不是 2026-11 这样的月份（YYYY-MM）")
+    assert refused("log", "C01", "showroom.late", "--at", "2026-11-03 08:42", "--lang", "en") == (
+        "Error: C01 already has event 1 for showroom.late at 2026-11-03 08:42: the same violation logged twice? "
+        "If it really happened twice, log it again with --again")
+    assert refused("--lang", "en", "log", "C01", "showroom.late", "--at", "2026-11-20").startswith(
+        "Error: time '2026-11-20' has no time of day")
+
+
+def test_log_and_void_print_what_they_did_in_chinese(shop, monkeypatch):
+    """What the lead reads after logging: the event, its charge by kind, amount and why; a void says what
+    it moved. The 4th lateness of the month costs the last step, 40, with dismissal recommended again."""
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    out = run("log", "C01", "showroom.late", "--at", "2026-11-20 08:45").stdout.splitlines()
+    assert out[0] == "已记录事件7：C01 showroom.late，2026-11-20 08:45"
+    assert out[1].split() == ["员工", "类型", "扣分", "金额", "处理", "说明"]
+    assert out[3].split() == ["C01", "罚款", "40.00", "2026年11月第4次迟到", "→", "40元"]
+    assert out[4].split() == ["C01", "处理", "劝退", "2026年11月第4次迟到", "→", "劝退"]
+    voided = run("void", "7", "--reason", "记错了").stdout.splitlines()
+    assert voided[:2] == ["事件7已撤销", "工资变动："]
+    assert voided[2].split() == ["员工", "月份", "事件", "规则", "原金额", "现金额", "扣分"]
+    assert voided[4].split() == ["C01", "2026-11", "7", "showroom.late", "40.00", "0.00", "劝退", "→", "-"]

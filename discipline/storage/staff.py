@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import lookup
 from ..model import Staff, StaffHistory
+from ..wording import Said
 
 if TYPE_CHECKING:
     from . import Store
@@ -124,7 +125,7 @@ class StaffTable:
             return lookup.staff_id(typed, self.roster()) if not typed.isascii() else None
         return found[0]
 
-    def known(self, typed: str, where: str = "") -> str:
+    def known(self, typed: str, where: str | Said = "") -> str:
         """``canonical``, or the refusal naming the nearest people (by id or by name)."""
         found = self.canonical(typed)
         if found is None:
