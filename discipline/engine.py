@@ -265,15 +265,14 @@ def price(events: Iterable[Event], table: RuleTable | RuleBook, roster: Mapping[
 def resolve(event: Event, table: RuleTable, roster: Mapping[str, Staff]) -> tuple[Rule, Price]:
     """Check one event against the table and roster: (pricing rule, price), or DisciplineError."""
     if not table.has_rule(event.rule):
-        raise DisciplineError(f"unknown rule {event.rule!r}; 'discipline rules list' shows the codes")
+        raise DisciplineError(say("rule_unknown_plain", typed=repr(event.rule)))
     logged = table.rule(event.rule)
     if event.staff.startswith(TEAM_PREFIX):
         if not logged.unidentified:
-            raise DisciplineError(f"rule {logged.code} must be logged against the person who did it; only rules "
-                                  "where someone else pays when nobody is identified accept team:TEAM")
+            raise DisciplineError(say("needs_person", code=logged.code))
         team = event.staff[len(TEAM_PREFIX):]
         if not any(True for _ in _team_members(roster, team)):
-            raise DisciplineError(f"no team {team!r} on the roster")
+            raise DisciplineError(say("no_team", team=repr(team)))
     elif event.staff not in roster:
         raise lookup.unknown_staff(event.staff, roster)
     elif not roster[event.staff].employed_on(day := event.at.astimezone(table.zone).date()):
@@ -284,15 +283,15 @@ def resolve(event: Event, table: RuleTable, roster: Mapping[str, Staff]) -> tupl
     names = logged.outcome_names()
     if event.outcome is not None and event.outcome not in names:
         if not names:
-            raise DisciplineError(f"rule {logged.code} has no outcome {event.outcome!r}; outcomes: none (the rule "
-                                  "has a single amount)")
-        listed = f"outcomes: {', '.join(names)}"
-        near = lookup.did_you_mean(event.outcome, {name: () for name in names})
-        raise DisciplineError(f"rule {logged.code} has no outcome {event.outcome!r}"
-                              + (f"{near} ({listed})" if near else f"; {listed}"))
+            raise DisciplineError(say("no_outcomes", code=logged.code, typed=repr(event.outcome)))
+        near = lookup.suggestion(event.outcome, {name: () for name in names})
+        listed = ", ".join(names)
+        raise DisciplineError(say("no_such_outcome", code=logged.code, typed=repr(event.outcome), near=near,
+                                  names=listed) if near.en else
+                              say("no_such_outcome_plain", code=logged.code, typed=repr(event.outcome), names=listed))
     chosen = logged.outcome(event.outcome)
     if chosen.is_empty():
-        raise DisciplineError(f"rule {logged.code} needs --outcome, one of: {', '.join(names)}")
+        raise DisciplineError(say("needs_outcome", code=logged.code, names=", ".join(names)))
     rule, price_ = logged, chosen
     if chosen.counts_as:
         rule = table.rule(chosen.counts_as)
@@ -305,35 +304,35 @@ def check_units(event: Event, logged: Rule, rule: Rule, price_: Price) -> None:
     """The options an event gives must be the ones its rule uses."""
     if event.items:
         if not rule.items:
-            raise DisciplineError(f"rule {logged.code} has no named items; "
-                                  + ("use --count" if rule.per else "it is not priced per item"))
+            raise DisciplineError(say("no_items_use_count" if rule.per else "no_items", code=logged.code))
         unknown = [item for item in event.items if item not in rule.items]
         if unknown:
-            raise DisciplineError(f"{unknown[0]!r} is not an item of {rule.code}; the items are: "
-                                  f"{', '.join(rule.items)}")
+            raise DisciplineError(say("not_an_item", typed=repr(unknown[0]), code=rule.code,
+                                      items=Said("、".join(rule.items), ", ".join(rule.items))))
         if len(set(event.items)) != len(event.items):
-            raise DisciplineError(f"an item is named twice; name each missing item of {rule.code} once")
+            raise DisciplineError(say("item_twice", code=rule.code))
     elif rule.items:
-        raise DisciplineError(f"rule {logged.code} needs --item for each missing item, from: {', '.join(rule.items)}")
+        raise DisciplineError(say("needs_items", code=logged.code, items=Said("、".join(rule.items),
+                                                                            ", ".join(rule.items))))
     if event.count is not None:
         if not rule.per or rule.items:
-            raise DisciplineError(f"rule {logged.code} is not priced per unit, so --count does not apply"
-                                  + ("; name the items with --item" if rule.items else ""))
+            raise DisciplineError(say("no_count", code=logged.code,
+                                      more=say("name_items") if rule.items else Said("", "")))
         if not 1 <= event.count <= 10_000:  # more is a typing slip, and past 2**63 SQLite cannot store it
-            raise DisciplineError("--count must be a whole number of 1 or more, at most 10000")
+            raise DisciplineError(say("count_range"))
     if price_.needs_value() and event.value is None:
-        raise DisciplineError(f"rule {logged.code} needs --value YUAN (the value its amount is a multiple of)")
+        raise DisciplineError(say("needs_value", code=logged.code))
     if not price_.needs_value() and event.value is not None:
-        raise DisciplineError(f"rule {logged.code} does not take --value")
+        raise DisciplineError(say("no_value", code=logged.code))
     if event.value is not None and event.value < 0:
-        raise DisciplineError("--value must not be negative")
+        raise DisciplineError(say("value_negative"))
     if event.loss is not None:
         if not price_.compensation_loss:
-            raise DisciplineError(f"rule {logged.code} has no compensation, so --loss does not apply")
+            raise DisciplineError(say("no_loss", code=logged.code))
         if event.loss < 0:
-            raise DisciplineError("--loss must not be negative")
+            raise DisciplineError(say("loss_negative"))
     elif price_.compensation_loss and attrs.evolve(price_, compensation_loss=False).is_empty():
-        raise DisciplineError(f"rule {logged.code} needs --loss YUAN (the actual loss to compensate)")
+        raise DisciplineError(say("needs_loss", code=logged.code))
 
 
 def number_occurrences(events: Sequence[tuple[Event, Rule]], tz: dt.tzinfo) -> dict[int, int]:

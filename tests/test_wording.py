@@ -253,3 +253,17 @@ def test_log_and_void_print_what_they_did_in_chinese(shop, monkeypatch):
     assert voided[:2] == ["事件7已撤销", "工资变动："]
     assert voided[2].split() == ["员工", "月份", "事件", "规则", "原金额", "现金额", "扣分"]
     assert voided[4].split() == ["C01", "2026-11", "7", "showroom.late", "40.00", "0.00", "劝退", "→", "-"]
+
+
+def test_an_option_that_does_not_fit_the_rule_is_refused_in_chinese(shop, monkeypatch):
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    assert refused("log", "C01", "showroom.toolkit", "--item", "钥匙", "--at", "11-20 10:00") == (
+        "Error: '钥匙'不是 showroom.toolkit 的缺项；缺项有：资料、名片、订单、试乘试驾协议、签字笔、保险相关、金融资料、资料摘要")
+    assert refused("log", "C01", "keyaccount.gift_undelivered", "--at", "11-20 10:00") == (
+        "Error: 规则 keyaccount.gift_undelivered 须用 --value 给出金额（元），罚款按其倍数计")
+    assert refused("log", "C01", "showroom.late", "--count", "2", "--at", "11-20 10:00") == (
+        "Error: 规则 showroom.late 不按数量计价，--count 不适用")
+    assert refused("log", "C01", "office.badge", "--at", "11-20 10:00") == (
+        "Error: 规则 office.badge 须用 --outcome 选一个处理结果：damaged, lost")
+    assert refused("log", "C01", "office.badge", "--outcome", "lots", "--at", "11-20 10:00") == (
+        "Error: 规则 office.badge 没有处理结果'lots'；是不是 lost？（可选：damaged, lost）")
