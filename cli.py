@@ -229,7 +229,7 @@ def whole_number(text: str, what: str) -> int:
     """An id typed by a person: digits only, and no larger than any id can be."""
     text = text.strip()
     if not text.isascii() or not text.isdigit() or len(text) > 12 or int(text) < 1:
-        raise InputError(f"{text!r} is not an id; {what} is a whole number like 12")
+        raise DisciplineError(say("not_an_id", typed=repr(text), what=what))
     return int(text)
 
 
@@ -244,7 +244,7 @@ def typed_text(limit: int) -> Callable[[click.Context, click.Parameter, str | No
         try:
             return plain_text(value, what=f"--{param.name}", limit=limit)
         except ValueError as exc:
-            raise InputError(str(exc)) from None
+            raise DisciplineError(getattr(exc, "said", None) or str(exc)) from None
 
     return check
 
@@ -790,9 +790,8 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
     if not version.table.has_rule(rule.strip()):
         elsewhere = [v.number for v in book.versions if v.table.has_rule(rule.strip())]
         if elsewhere:
-            raise InputError(f"rule {rule.strip()} is not in version {version.number}, in force on {at:%Y-%m-%d} "
-                             f"(it is in version {', '.join(map(str, elsewhere))}); 'discipline rules list --at "
-                             f"{at:%Y-%m-%d}' shows the rules of that day")
+            raise DisciplineError(say("not_in_version", code=rule.strip(), version=version.number, day=f"{at:%Y-%m-%d}",
+                                      elsewhere=", ".join(map(str, elsewhere))))
         raise DisciplineError(unknown_rule(rule.strip(), version.table))
     amounts = {}
     for name, text in (("value", value), ("loss", loss)):
@@ -802,7 +801,7 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
             except ValueError as exc:
                 raise InputError(str(exc)) from None
     if count is not None and count < 1:
-        raise InputError("--count must be a whole number of 1 or more")
+        raise DisciplineError(say("count_at_least_one"))
     event = Event(id=0, staff=staff_id.strip(), rule=rule.strip(), at=at, count=count,
                   items=tuple(i.strip() for i in items), value=amounts.get("value"), loss=amounts.get("loss"),
                   outcome=outcome, lapse=lapse, charge=charge_to, note=note, by=by)

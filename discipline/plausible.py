@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from .model import Event, RuleTable, Staff
 from .money import yuan
+from .wording import Said, say
 
 #: The limit for a value or loss when the rule table sets none and the person's wage is not known.
 AMOUNT = Decimal(100_000)
@@ -33,16 +34,16 @@ AMOUNT = Decimal(100_000)
 WAGE = Decimal(100_000)
 
 
-def amount_limit(table: RuleTable, person: Staff | None) -> tuple[Decimal, str]:
+def amount_limit(table: RuleTable, person: Staff | None) -> tuple[Decimal, Said]:
     """The largest value or loss accepted without ``--confirm``, and what it is, in words."""
     if table.settings.plausible_amount_limit is not None:
-        return table.settings.plausible_amount_limit, "the rule table's plausible_amount_limit"
+        return table.settings.plausible_amount_limit, say("table_amount_limit")
     if person is not None and person.base_wage + person.bonus > 0:
-        return 12 * (person.base_wage + person.bonus), f"one year's wage of {person.id}"
-    return AMOUNT, "the limit for an amount typed without a known wage"
+        return 12 * (person.base_wage + person.bonus), say("year_of_wage", staff=person.id)
+    return AMOUNT, say("no_wage_limit")
 
 
-def event_problem(event: Event, table: RuleTable, roster: Mapping[str, Staff], *, option: bool) -> str | None:
+def event_problem(event: Event, table: RuleTable, roster: Mapping[str, Staff], *, option: bool) -> Said | None:
     """Why ``event``'s value or loss needs ``--confirm``, or None. ``roster`` is the people on the event's
     day; ``option`` names ``--loss`` (typed on the command line) rather than the ``loss`` column."""
     for name in ("value", "loss"):
@@ -52,8 +53,7 @@ def event_problem(event: Event, table: RuleTable, roster: Mapping[str, Staff], *
         limit, what = amount_limit(table, roster.get(event.staff))
         if amount > limit:
             label = f"--{name}" if option else name
-            return (f"{label} {yuan(amount)} yuan is more than {what} ({yuan(limit)} yuan); if the amount is real, "
-                    "give the command again with --confirm")
+            return say("implausible", label=label, amount=yuan(amount), what=what, limit=yuan(limit))
     return None
 
 

@@ -198,16 +198,16 @@ def void(store: Store, table: RuleTable | RuleBook, event_id: int, *, reason: st
     """Withdraw an event; the events after it are re-priced. An event of a closed month is reversed in the
     first open month, with the ladder steps its withdrawal moves there (``adjustments.py``)."""
     if not reason.strip():
-        raise DisciplineError("--reason must say why the event is withdrawn")
+        raise DisciplineError(say("needs_reason"))
     with store.write():
         table = versions.current(store, table)
         row = store.log.event_row(event_id)
         if row is None:
-            raise DisciplineError(f"there is no event {event_id}; 'discipline events' lists them")
+            raise DisciplineError(say("no_event", event=event_id))
         if store.log.is_voided(event_id):
-            raise DisciplineError(f"event {event_id} is already withdrawn")
+            raise DisciplineError(say("already_withdrawn", event=event_id))
         if by is not None and not store.staff.exists(by):
-            raise DisciplineError(f"unknown staff {by!r} given with --by")
+            raise lookup.unknown_staff(by, store.staff.roster(), say("given_with", option="--by"))
         at = dt.datetime.fromisoformat(row["at"])
         month = payroll.month_of(at, table)
         posted = posting_month(store, month)

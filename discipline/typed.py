@@ -12,7 +12,9 @@ text that would rewrite a terminal or a printed scorecard (control characters) o
     2026-11-03 08:42:30+08:00
     >>> plain_text("迟到 \\x1b[2J", what="--note", limit=2000)
     Traceback (most recent call last):
-    ValueError: --note holds a control character (\\x1b); type plain text
+    discipline.typed.Refused: --note holds a control character (\\x1b); type plain text
+
+A refusal (``Refused``, a ``ValueError``) says it in Chinese too (``said.zh``).
 """
 
 from __future__ import annotations
@@ -120,9 +122,9 @@ def refuse_controls(text: str, *, what: str) -> str:
         return text
     for ch in text:
         if ch in "\r\n\u2028\u2029":
-            raise ValueError(f"{what} holds a line break; keep it on one line")
+            raise Refused(say("line_break", what=what))
         if unsafe(ch):
-            raise ValueError(f"{what} holds a control character ({escaped(ch)}); type plain text")
+            raise Refused(say("control_character", what=what, ch=escaped(ch)))
     return text
 
 
@@ -136,7 +138,7 @@ def plain_text(text: str, *, what: str, limit: int) -> str:
     direction overrides) or more than ``limit`` characters."""
     text = refuse_controls(text.strip(), what=what)
     if len(text) > limit:
-        raise ValueError(f"{what} is too long ({len(text)} characters); keep it under {limit}")
+        raise Refused(say("too_long", what=what, count=len(text), limit=limit))
     return text
 
 

@@ -205,6 +205,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "loss_negative": ("--loss 不能是负数", "--loss must not be negative"),
     "needs_loss": ("规则 {code} 须用 --loss 给出实际损失（元）",
                    "rule {code} needs --loss YUAN (the actual loss to compensate)"),
+    # void, and what a lead types beside an event
+    "needs_reason": ("--reason 须写明撤销原因", "--reason must say why the event is withdrawn"),
+    "no_event": ("没有事件{event}；'discipline events' 列出所有事件",
+                 "there is no event {event}; 'discipline events' lists them"),
+    "already_withdrawn": ("事件{event}已经撤销过了", "event {event} is already withdrawn"),
+    "not_an_id": ("{typed}不是编号；{what}是 12 这样的整数", "{typed} is not an id; {what} is a whole number like 12"),
+    "count_at_least_one": ("--count 须是 1 或以上的整数", "--count must be a whole number of 1 or more"),
+    "not_in_version": ("规则 {code} 不在 {day} 生效的第{version}版规则中（在第{elsewhere}版中）；"
+                       "'discipline rules list --at {day}' 列出当天的规则",
+                       "rule {code} is not in version {version}, in force on {day} (it is in version {elsewhere}); "
+                       "'discipline rules list --at {day}' shows the rules of that day"),
+    "implausible": ("{label} {amount}元超过{what}（{limit}元）；金额属实的，加 --confirm 再执行一次",
+                    "{label} {amount} yuan is more than {what} ({limit} yuan); if the amount is real, give the "
+                    "command again with --confirm"),
+    "table_amount_limit": ("规则表的 plausible_amount_limit", "the rule table's plausible_amount_limit"),
+    "year_of_wage": ("{staff}一年的工资", "one year's wage of {staff}"),
+    "no_wage_limit": ("不知工资时可录入的上限", "the limit for an amount typed without a known wage"),
+    "line_break": ("{what}含有换行；请写在一行内", "{what} holds a line break; keep it on one line"),
+    "control_character": ("{what}含有控制字符（{ch}）；请输入普通文字",
+                          "{what} holds a control character ({ch}); type plain text"),
+    "too_long": ("{what}太长（{count}个字符）；请少于{limit}个",
+                 "{what} is too long ({count} characters); keep it under {limit}"),
     # what log and void print
     "logged": ("已记录事件{event}：{staff} {rule}，{at}", "event {event}: {staff} {rule} at {at}"),
     "posted_in": ("  {month}已结账：此项在{posted}的工资中扣除，调整行注明此事件",

@@ -258,7 +258,8 @@ def test_log_and_void_print_what_they_did_in_chinese(shop, monkeypatch):
 def test_an_option_that_does_not_fit_the_rule_is_refused_in_chinese(shop, monkeypatch):
     monkeypatch.delenv("DISCIPLINE_LANG")
     assert refused("log", "C01", "showroom.toolkit", "--item", "钥匙", "--at", "11-20 10:00") == (
-        "Error: '钥匙'不是 showroom.toolkit 的缺项；缺项有：资料、名片、订单、试乘试驾协议、签字笔、保险相关、金融资料、资料摘要")
+        "Error: '钥匙'不是 showroom.toolkit 的缺项；缺项有：资料、名片、订单、试乘试驾协议、签字笔、保险相关、"
+        "金融资料、资料摘要")
     assert refused("log", "C01", "keyaccount.gift_undelivered", "--at", "11-20 10:00") == (
         "Error: 规则 keyaccount.gift_undelivered 须用 --value 给出金额（元），罚款按其倍数计")
     assert refused("log", "C01", "showroom.late", "--count", "2", "--at", "11-20 10:00") == (
@@ -267,3 +268,15 @@ def test_an_option_that_does_not_fit_the_rule_is_refused_in_chinese(shop, monkey
         "Error: 规则 office.badge 须用 --outcome 选一个处理结果：damaged, lost")
     assert refused("log", "C01", "office.badge", "--outcome", "lots", "--at", "11-20 10:00") == (
         "Error: 规则 office.badge 没有处理结果'lots'；是不是 lost？（可选：damaged, lost）")
+
+
+def test_void_and_what_a_lead_types_beside_an_event_are_refused_in_chinese(shop, monkeypatch):
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    assert refused("void", "99", "--reason", "记错了") == "Error: 没有事件99；'discipline events' 列出所有事件"
+    run("void", "1", "--reason", "记错了")
+    assert refused("void", "1", "--reason", "再撤一次") == "Error: 事件1已经撤销过了"
+    assert refused("void", "1x", "--reason", "记错了") == "Error: '1x'不是编号；EVENT是 12 这样的整数"
+    assert refused("log", "C01", "showroom.late", "--at", "11-20 08:45", "--note", "a\nb") == (
+        "Error: --note含有换行；请写在一行内")
+    assert refused("log", "C01", "keyaccount.gift_undelivered", "--value", "990000", "--at", "11-20 10:00") == (
+        "Error: --value 990000.00元超过C01一年的工资（64200.00元）；金额属实的，加 --confirm 再执行一次")
