@@ -1104,14 +1104,14 @@ def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | No
     write_output(statements.payroll_export(store, app.book, month, fmt,
                                            app.language(statements.table_of(app.book, month))), out)
     problems = [] if month in store.months.closed() else statements.pricing_problems(store, app.book, month)
+    language = app.language(statements.table_of(app.book, month))
     for event_id, message in problems:
-        click.echo(f"warning: event {event_id} costs nothing until fixed: {message}", err=True)
+        click.echo(say("costs_nothing", event=event_id, message=message).in_(language), err=True)
     if month not in store.months.closed():
         from discipline import batches
 
         for batch in store.batches.unfinished():
-            click.echo(f"warning: {batches.unfinished(batch)}; until then this payroll holds only what it has "
-                       "written so far", err=True)
+            click.echo(say("payroll_partial", why=batches.unfinished(batch)).in_(language), err=True)
 
 
 @cli.command()

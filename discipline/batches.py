@@ -28,7 +28,7 @@ from . import adjustments, cache, changes, payroll, versions
 from .changes import Change
 from .model import DisciplineError, Event, RuleBook, RuleTable
 from .storage import Store
-from .wording import say
+from .wording import Said, say
 
 #: The commands that record batches, as ``discipline batches`` names them.
 EVENT_COMMANDS = ("events import", "attendance derive")
@@ -213,12 +213,11 @@ def _withdraw_events(store: Store, table: RuleTable | RuleBook, batch_id: int, u
                   kept=tuple(sorted(kept.items())), later=later)
 
 
-def unfinished(batch: dict[str, Any]) -> str:
-    """What a batch written in parts, not yet finished, is, and what to do about it (for ``close`` and
-    ``payroll``)."""
+def unfinished(batch: dict[str, Any]) -> Said:
+    """What a batch written in parts, not yet finished, is, and what to do about it (for ``close``, ``attendance
+    derive`` and ``payroll``)."""
     what = f"{batch['command']} of {batch['file']}" if batch["file"] else batch["command"]
-    return (f"batch {batch['id']} ({what}) is not finished: it is being written now, or was stopped half-way; wait "
-            f"for it, or run the same command again to finish it, or undo batch {batch['id']}")
+    return say("unfinished", batch=batch["id"], what=what)
 
 
 def listing(store: Store) -> Sequence[dict[str, Any]]:

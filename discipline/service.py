@@ -518,7 +518,7 @@ def close(store: Store, table: RuleTable | RuleBook, month: str, *, now: dt.date
             raise DisciplineError(f"{month} is already closed (on {closed[month]['closed_at'][:10]}); a closed month "
                                   "never changes")
         for batch in store.batches.unfinished():
-            raise DisciplineError(f"{batches.unfinished(batch)}, then close {month}")
+            raise DisciplineError(say("then_close", why=batches.unfinished(batch), month=month))
         latest = store.months.latest()
         if latest is not None and month < latest:
             raise DisciplineError(f"{month} is before {latest}, which is closed; months close in order, so {month} "
@@ -793,8 +793,7 @@ def _refuse_closed(store: Store, month: str) -> None:
         raise DisciplineError(f"{month} is closed for payroll, so its attendance can no longer be derived")
     for batch in store.batches.unfinished():
         if batch["command"] == "punches import":
-            raise DisciplineError(f"{batches.unfinished(batch)}, then derive {month}: judged from part of a "
-                                  "punch file, people would be absent who did punch")
+            raise DisciplineError(say("then_derive", why=batches.unfinished(batch), month=month))
 
 
 def _attendance_stamp(store: Store) -> tuple[object, ...]:

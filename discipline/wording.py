@@ -227,6 +227,19 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "{what} holds a control character ({ch}); type plain text"),
     "too_long": ("{what}太长（{count}个字符）；请少于{limit}个",
                  "{what} is too long ({count} characters); keep it under {limit}"),
+    # a batch written in parts, not finished yet, and payroll's warnings
+    "unfinished": ("批次{batch}（{what}）尚未完成：正在写入，或中途被中断；请等它完成，或再执行一次同一命令把它完成，"
+                   "或撤销批次{batch}",
+                   "batch {batch} ({what}) is not finished: it is being written now, or was stopped half-way; wait "
+                   "for it, or run the same command again to finish it, or undo batch {batch}"),
+    "then_close": ("{why}，然后再结账 {month}", "{why}, then close {month}"),
+    "then_derive": ("{why}，然后再生成 {month} 的考勤：只凭部分打卡文件判断，打了卡的人也会被算作旷工",
+                    "{why}, then derive {month}: judged from part of a punch file, people would be absent who did "
+                    "punch"),
+    "payroll_partial": ("注意：{why}；在此之前，这份工资表只含已写入的部分",
+                        "warning: {why}; until then this payroll holds only what it has written so far"),
+    "costs_nothing": ("注意：事件{event}在改正前不计费：{message}",
+                      "warning: event {event} costs nothing until fixed: {message}"),
     # what log and void print
     "logged": ("已记录事件{event}：{staff} {rule}，{at}", "event {event}: {staff} {rule} at {at}"),
     "posted_in": ("  {month}已结账：此项在{posted}的工资中扣除，调整行注明此事件",
