@@ -113,8 +113,8 @@ def test_a_run_stopped_half_way_is_unfinished_and_the_same_run_finishes_it(monke
         f"{batch['batch']}, then close 2026-10")
 
     assert refused("--lang", "zh", "close", "2026-10") == (
-        f"Error: 批次{batch['batch']}（events import of nov.csv）尚未完成：正在写入，或中途被中断；请等它完成，或再执行一次"
-        f"同一命令把它完成，或撤销批次{batch['batch']}，然后再结账 2026-10")
+        f"Error: 批次{batch['batch']}（events import of nov.csv）尚未完成：正在写入，或中途被中断；"
+        f"请等它完成，或再执行一次同一命令把它完成，或撤销批次{batch['batch']}，然后再结账 2026-10")
     again = run("events", "import", "nov.csv")
     assert f"this finished batch {batch['batch']}: an earlier run of the file, stopped half-way, had logged 3 of " \
         in again.stdout
