@@ -1,10 +1,12 @@
-"""What a statement line says, in Chinese and in English: the one place a translator reads.
+"""What people read, in Chinese and in English: the one place a translator reads.
 
-Every explanation the engine gives is put together here from ``TEXTS``, a key → (Chinese, English)
-pair of templates, so both languages are always said together (``Said``) and the charges cache keeps
-both: a scorecard is then shown in the language the rule table's ``[settings] language`` (or
-``--lang``) asks for without pricing anything again. Figures are filled in by the engine, already
-formatted (``20``, ``60.00``); a template never computes.
+Every explanation the engine gives, the notes of adjustments and of the legal cap, what ``log`` and
+``void`` print and the refusals a store lead meets are put together here from ``TEXTS``, a key →
+(Chinese, English) pair of templates, so both languages are always said together (``Said``) and the
+charges cache keeps both: a scorecard is then shown in the language the rule table's ``[settings]
+language`` (or ``--lang``) asks for without pricing anything again. Figures are filled in by the
+caller, already formatted (``20``, ``60.00``); a template never computes. The templates' labels are
+in the templates, each as ``say("中文", "English")``.
 
     >>> said = say("ladder", occurrence=say("occurrence_month", month="2026-11", n=2, what=Said("迟到", "lateness")),
     ...            text=say("amount", figure="40", unit=unit("yuan")))

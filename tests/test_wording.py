@@ -107,6 +107,14 @@ def test_a_supervision_lapse_doubles_for_the_supervisor(table):
         ("g1", "6", "2项 × 3分 = 6分"), ("lead", "12", "监管不力：2 × 6分（g1的未按时打扫卫生、检查设备）")]
 
 
+def test_the_examples_in_wording_hold():
+    import doctest
+
+    from discipline import wording
+
+    assert doctest.testmod(wording).failed == 0
+
+
 def test_a_rolling_window_and_every_unit_have_chinese(table):
     """No shipped rule counts in a rolling window; its sentence is still Chinese. Every unit a shipped rule
     prices by has a Chinese name."""
