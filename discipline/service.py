@@ -510,24 +510,21 @@ def close(store: Store, table: RuleTable | RuleBook, month: str, *, now: dt.date
     """Freeze a month: its statements and the bytes of every payroll export, forever."""
     _, last = payroll.month_bounds(month)
     if now.date() <= last:
-        raise DisciplineError(f"{month} has not ended yet (today is {now:%Y-%m-%d}); close a month after its last day")
+        raise DisciplineError(say("not_ended", month=month, today=f"{now:%Y-%m-%d}"))
     with store.write():
         table = versions.current(store, table)
         closed = store.months.closed()
         if month in closed:
-            raise DisciplineError(f"{month} is already closed (on {closed[month]['closed_at'][:10]}); a closed month "
-                                  "never changes")
+            raise DisciplineError(say("already_closed", month=month, day=closed[month]["closed_at"][:10]))
         for batch in store.batches.unfinished():
             raise DisciplineError(say("then_close", why=batches.unfinished(batch), month=month))
         latest = store.months.latest()
         if latest is not None and month < latest:
-            raise DisciplineError(f"{month} is before {latest}, which is closed; months close in order, so {month} "
-                                  "can no longer be closed (what is logged into it is paid in "
-                                  f"{payroll.next_month(latest)})")
+            raise DisciplineError(say("before_closed", month=month, latest=latest, next=payroll.next_month(latest)))
         first = store.log.first_violation_at() or now
         previous = payroll.next_month(latest) if latest else payroll.month_of(first, table)
         if previous < month:
-            raise DisciplineError(f"{previous} is still open; close the months in order, {previous} first")
+            raise DisciplineError(say("still_open", previous=previous))
         frozen = statements.month_statements(store, table, month)
         versioned = statements.table_of(table, month)
         head = store.chain_head()  # printed on the files: the paper copies pin the chains as they stand now

@@ -229,6 +229,17 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "{what} holds a control character ({ch}); type plain text"),
     "too_long": ("{what}太长（{count}个字符）；请少于{limit}个",
                  "{what} is too long ({count} characters); keep it under {limit}"),
+    # closing a month
+    "not_ended": ("{month}还没结束（今天是 {today}）；请在月末之后结账",
+                  "{month} has not ended yet (today is {today}); close a month after its last day"),
+    "already_closed": ("{month}已于 {day} 结账；已结账的月份永不改变",
+                       "{month} is already closed (on {day}); a closed month never changes"),
+    "before_closed": ("{month}在已结账的{latest}之前；月份按顺序结账，{month}已不能再结账"
+                      "（记入其中的事项在{next}发放）",
+                      "{month} is before {latest}, which is closed; months close in order, so {month} can no longer "
+                      "be closed (what is logged into it is paid in {next})"),
+    "still_open": ("{previous}还没结账；请按顺序结账，先结 {previous}",
+                   "{previous} is still open; close the months in order, {previous} first"),
     # a batch written in parts, not finished yet, and payroll's warnings
     "unfinished": ("批次{batch}（{what}）尚未完成：正在写入，或中途被中断；请等它完成，或再执行一次同一命令把它完成，"
                    "或撤销批次{batch}",

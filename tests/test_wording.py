@@ -288,3 +288,12 @@ def test_void_and_what_a_lead_types_beside_an_event_are_refused_in_chinese(shop,
         "Error: --note含有换行；请写在一行内")
     assert refused("log", "C01", "keyaccount.gift_undelivered", "--value", "990000", "--at", "11-20 10:00") == (
         "Error: --value 990000.00元超过C01一年的工资（64200.00元）；金额属实的，加 --confirm 再执行一次")
+
+
+def test_closing_a_month_is_refused_in_chinese(shop, monkeypatch):
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    assert refused("close", "2026-12") == "Error: 2026-12还没结束（今天是 2026-12-05）；请在月末之后结账"
+    run("close", "2026-11")
+    assert refused("close", "2026-11") == "Error: 2026-11已于 2026-12-05 结账；已结账的月份永不改变"
+    assert refused("close", "2026-10") == (
+        "Error: 2026-10在已结账的2026-11之前；月份按顺序结账，2026-10已不能再结账（记入其中的事项在2026-12发放）")
