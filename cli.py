@@ -21,7 +21,7 @@ import click
 from discipline import DISTRIBUTION
 from discipline.model import DisciplineError
 from discipline.texttable import shown, shown_json
-from discipline.wording import LANGUAGES, headings, kind_name, say
+from discipline.wording import LANGUAGES, Said, headings, kind_name, say
 
 
 class InputError(click.ClickException):
@@ -1141,6 +1141,7 @@ def punches() -> None:
 @click.option("--format", "fmt", type=click.Choice(["zkteco", "dingtalk", "csv"]),
               help="The file's kind (default: told from its name and content).")
 @by_option
+@lang_option
 @pass_app
 def punches_import(app: App, file: str, fmt: str | None, by: str | None) -> None:
     """Import punches: ZKTeco attlog.dat, DingTalk 原始记录 (.xlsx or .csv), or a staff,time CSV.
@@ -1152,23 +1153,26 @@ def punches_import(app: App, file: str, fmt: str | None, by: str | None) -> None
     from discipline import service
 
     result = service.import_punches(app.store(), app.book, Path(file), fmt, now=app.now(), by=by)
+    language = app.language(app.book.latest.table)
+
+    def echo(key: str, *, err: bool = False, **values: Any) -> None:
+        click.echo(say(key, **values).in_(language), err=err)
+
     if result.already:
-        click.echo(f"{file} was already imported as batch {result.batch}; nothing new")
+        echo("punches_already", file=file, batch=result.batch)
         return
-    batch = f" (batch {result.batch})" if result.batch else ""
-    click.echo(f"{result.read} punches read, {result.new} new{batch}")
+    batch = say("batch_suffix", batch=result.batch) if result.batch else Said("", "")
+    echo("punches_read", read=result.read, new=result.new, batch=batch)
     if result.continued:
-        click.echo(f"  this finished batch {result.batch}: an earlier run of the file, stopped half-way, had stored "
-                   f"{result.continued} of its punches")
+        echo("punches_finished", batch=result.batch, count=result.continued)
     for problem in result.problems[:50]:
-        click.echo(f"  skipped {problem.where}: {problem.message}", err=True)
+        echo("record_skipped", where=problem.where, message=problem.message, err=True)
     if len(result.problems) > 50:
-        click.echo(f"  … and {len(result.problems) - 50} more records skipped", err=True)
+        echo("more_skipped", count=len(result.problems) - 50, err=True)
     if result.unknown_staff:
         numbers = list(result.unknown_staff.items())
         ids = ", ".join(f"{pin} ({n})" for pin, n in numbers[:20]) + (" …" if len(numbers) > 20 else "")
-        click.echo(f"{len(numbers)} machine number(s) in this file are nobody's on the roster: {ids}; their punches "
-                   "are kept and count once the pin column (or the staff id) gives someone that number", err=True)
+        echo("unknown_numbers", count=len(numbers), ids=ids, err=True)
 
 
 @cli.group()

@@ -229,6 +229,20 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "{what} holds a control character ({ch}); type plain text"),
     "too_long": ("{what}太长（{count}个字符）；请少于{limit}个",
                  "{what} is too long ({count} characters); keep it under {limit}"),
+    # a punch file, as the store's PC imports it
+    "punches_already": ("{file}已作为批次{batch}导入过；没有新的打卡", "{file} was already imported as batch {batch}; "
+                        "nothing new"),
+    "punches_read": ("读取打卡{read}条，新增{new}条{batch}", "{read} punches read, {new} new{batch}"),
+    "batch_suffix": ("（批次{batch}）", " (batch {batch})"),
+    "punches_finished": ("  本次完成了批次{batch}：之前中途停止的导入已存入其中{count}条打卡",
+                         "  this finished batch {batch}: an earlier run of the file, stopped half-way, had stored "
+                         "{count} of its punches"),
+    "record_skipped": ("  跳过{where}：{message}", "  skipped {where}: {message}"),
+    "more_skipped": ("  ……另有{count}条记录被跳过", "  … and {count} more records skipped"),
+    "unknown_numbers": ("此文件中有{count}个考勤机号不属于花名册上任何人：{ids}；"
+                        "这些打卡已保留，待 pin 列（或工号）对应到人后计入",
+                        "{count} machine number(s) in this file are nobody's on the roster: {ids}; their punches "
+                        "are kept and count once the pin column (or the staff id) gives someone that number"),
     # closing a month
     "not_ended": ("{month}还没结束（今天是 {today}）；请在月末之后结账",
                   "{month} has not ended yet (today is {today}); close a month after its last day"),

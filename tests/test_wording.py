@@ -297,3 +297,17 @@ def test_closing_a_month_is_refused_in_chinese(shop, monkeypatch):
     assert refused("close", "2026-11") == "Error: 2026-11已于 2026-12-05 结账；已结账的月份永不改变"
     assert refused("close", "2026-10") == (
         "Error: 2026-10在已结账的2026-11之前；月份按顺序结账，2026-10已不能再结账（记入其中的事项在2026-12发放）")
+
+
+def test_a_punch_file_imported_at_the_store_says_what_it_did_in_chinese(shop, monkeypatch):
+    """Two punches of C01 and one of a machine number nobody has (77, twice); a line that is no punch."""
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    Path("punches.csv").write_text("staff,time\nC01,2026-11-17 08:28:00\nC01,2026-11-17 17:40:00\n"
+                                   "77,2026-11-17 08:30:00\n77,2026-11-17 17:31:00\nC02,昨天\n", encoding="utf-8")
+    result = invoke("punches", "import", "punches.csv")
+    assert result.exit_code == 0
+    assert result.stdout == "读取打卡4条，新增4条（批次2）\n"
+    assert result.stderr.startswith("  跳过line 6：")
+    assert result.stderr.splitlines()[-1] == (
+        "此文件中有1个考勤机号不属于花名册上任何人：77 (2)；这些打卡已保留，待 pin 列（或工号）对应到人后计入")
+    assert invoke("punches", "import", "punches.csv").stdout == "punches.csv已作为批次2导入过；没有新的打卡\n"
