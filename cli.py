@@ -894,7 +894,8 @@ def print_charges(charges: Any, language: str, table: Any) -> None:
     if not charges:
         click.echo(say("no_charge").in_(language))
         return
-    rows = [[c.staff_id, kind_name(c.kind, language), number(c.points) if c.points else "",
+    rows = [[c.staff_id, kind_name(c.kind, "zh" if language == "both" else language),  # a column: one name
+             number(c.points) if c.points else "",
              yuan(c.amount) if c.amount else "",
              in_language(*table.disposition_name(c.disposition), language) if c.disposition else "",
              in_language(c.explanation_zh, c.explanation, language)] for c in charges]

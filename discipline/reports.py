@@ -32,7 +32,7 @@ from .money import ZERO, fen, number, yuan
 from .payroll import explain_cap
 from .resources import templates_path
 from .texttable import pad, shown, text_table, width
-from .wording import KIND_NAMES
+from .wording import kind_name, named
 
 #: The payroll CSV's columns: (Chinese label, statement field). The header cell is ``"工号 staff_id"``.
 CSV_COLUMNS = (
@@ -60,29 +60,24 @@ def when(moment: dt.datetime, table: RuleTable, *, date_only: bool = False) -> s
     return f"{_local(moment, table):%Y-%m-%d}" if date_only else f"{_local(moment, table):%Y-%m-%d %H:%M}"
 
 
-def _named(zh: str, en: str, language: str) -> str:
-    """A name as ``language`` shows it: ``"销售顾问 Sales consultant"`` for both, one of them otherwise."""
-    return en if language == "en" else zh if language == "zh" or zh == en else f"{zh} {en}"
-
-
 def role_name(key: str, table: RuleTable, *, english: bool = True, language: str = "both") -> str:
     """``consultant`` → ``"销售顾问 Sales consultant"`` (the key itself when the table lacks it)."""
     for k, zh, en in table.roles:
         if k == key:
-            return _named(zh, en, language if english or language != "both" else "zh")
+            return named(zh, en, language if english or language != "both" else "zh")
     return key
 
 
 def disposition_name(key: str, table: RuleTable, language: str = "both") -> str:
     """``dismissal_recommended`` → ``"劝退 Dismissal recommended"``."""
-    return _named(*table.disposition_name(key), language)
+    return named(*table.disposition_name(key), language)
 
 
 def rating_name(rating: str, table: RuleTable, language: str = "both") -> str:
     """A statement's rating (stored in Chinese) with its English name: ``"优秀 Excellent"``."""
     for band in table.bands:
         if band.name_zh == rating:
-            return _named(band.name_zh, band.name_en, language)
+            return named(band.name_zh, band.name_en, language)
     return rating
 
 
@@ -96,10 +91,6 @@ def versions_text(versions: Iterable[tuple[int, Any, str]], *, short: bool = Fal
                         for number, effective, sha in versions)
     return "; ".join(f"v{number} ({'from ' + str(effective) if effective else 'from the beginning'}, {sha})"
                      for number, effective, sha in versions)
-
-
-def kind_name(kind: str, language: str = "both") -> str:
-    return _named(*KIND_NAMES.get(kind, (kind, kind)), language)  # ``wording.KIND_NAMES``
 
 
 @jinja2.pass_context
@@ -212,7 +203,7 @@ def rating_words(statement: Statement, table: RuleTable, language: str = "both")
             language, f"（待决定的{zh} #{event_id} 封顶 {english}）")
         return rating_name(statement.rating, table, language) + why
     if not statement.score_applies:
-        return _named("不适用", "n/a", language)
+        return named("不适用", "n/a", language)
     return rating_name(statement.rating, table, language)
 
 

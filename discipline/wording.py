@@ -314,10 +314,15 @@ HEADINGS: dict[str, tuple[str, str]] = {
 }
 
 
+def named(zh: str, en: str, language: str) -> str:
+    """A name (a role, a rating, a kind of line) as ``language`` shows it: ``"销售顾问 Sales consultant"`` for
+    both, one of them otherwise."""
+    return en if language == "en" else zh if language == "zh" or zh == en else f"{zh} {en}"
+
+
 def kind_name(kind: str, language: str) -> str:
-    """A kind of line (``fine``) by its name in ``language`` (both: the Chinese)."""
-    zh, en = KIND_NAMES.get(kind, (kind, kind))
-    return en if language == "en" else zh
+    """A kind of line (``fine``) by its name in ``language`` (``named``)."""
+    return named(*KIND_NAMES.get(kind, (kind, kind)), language)
 
 
 def headings(*keys: str, language: str) -> list[str]:

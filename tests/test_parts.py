@@ -74,6 +74,14 @@ def kill_before(part: int) -> Callable[[int], None]:
     return action
 
 
+def killed_before(monkeypatch, part: int, *command: str) -> None:
+    """Run ``command``, killed just before its ``part``-th part; later commands then run without a pause."""
+    between_parts(monkeypatch, kill_before(part))
+    with pytest.raises(Killed):
+        invoke(*command)
+    monkeypatch.setattr(cache, "let_in", lambda store: None)
+
+
 def batch_row(batch: int) -> dict:
     return next(b for b in data("batches", "--json") if b["batch"] == batch)
 
@@ -95,10 +103,7 @@ def test_a_file_in_parts_logs_what_one_transaction_would(monkeypatch):
 
 
 def test_a_run_stopped_half_way_is_unfinished_and_the_same_run_finishes_it(monkeypatch):
-    between_parts(monkeypatch, kill_before(3))
-    with pytest.raises(Killed):
-        invoke("events", "import", "nov.csv")
-    monkeypatch.setattr(cache, "let_in", lambda store: None)
+    killed_before(monkeypatch, 3, "events", "import", "nov.csv")
     batch = data("batches", "--json")[-1]
     assert (batch["events"], batch["details"]["unfinished"]) == (3, True)  # C01's two rows, C02's one
     assert "unfinished: run it again to finish it" in run("batches").stdout
@@ -128,10 +133,7 @@ def test_a_run_stopped_half_way_is_unfinished_and_the_same_run_finishes_it(monke
 
 
 def test_an_unfinished_import_is_undone_whole_and_can_then_be_imported_again(monkeypatch):
-    between_parts(monkeypatch, kill_before(2))
-    with pytest.raises(Killed):
-        invoke("events", "import", "nov.csv")
-    monkeypatch.setattr(cache, "let_in", lambda store: None)
+    killed_before(monkeypatch, 2, "events", "import", "nov.csv")
     batch = data("batches", "--json")[-1]["batch"]
     refused("events", "import", "nov.csv", "--allow-duplicates")  # would log C01's rows twice
     undone = data("undo", str(batch), "--reason", "wrong file", "--json")
@@ -186,10 +188,7 @@ def test_an_undo_in_parts_stopped_half_way_is_finished_by_the_same_undo(monkeypa
     monkeypatch.setattr(service, "PART_ROWS", 1000)
     batch = data("events", "import", "nov.csv", "--json")["batch"]
     monkeypatch.setattr(service, "PART_ROWS", 2)
-    between_parts(monkeypatch, kill_before(3))
-    with pytest.raises(Killed):
-        invoke("undo", str(batch), "--reason", "wrong file")
-    monkeypatch.setattr(cache, "let_in", lambda store: None)
+    killed_before(monkeypatch, 3, "undo", str(batch), "--reason", "wrong file")
     undo = data("batches", "--json")[-1]
     assert (undo["command"], undo["events"], undo["details"]["unfinished"]) == ("undo", 3, True)
     assert fines() == {"GA1": "60.00", "GB1": "20.00", "SM1": "20.00"}
@@ -236,10 +235,7 @@ def test_a_punch_file_stopped_half_way_is_finished_by_the_same_import_and_derive
     the batch holds C01's punches only; a derive then would take C02 and GA1 for absent, so it waits."""
     monkeypatch.setattr(service, "PART_PUNCHES", 2)
     Path("punches.csv").write_text(PUNCHES, encoding="utf-8")
-    between_parts(monkeypatch, kill_before(2))
-    with pytest.raises(Killed):
-        invoke("punches", "import", "punches.csv")
-    monkeypatch.setattr(cache, "let_in", lambda store: None)
+    killed_before(monkeypatch, 2, "punches", "import", "punches.csv")
     batch = data("batches", "--json")[-1]
     assert (batch["command"], batch["details"]) == ("punches import", {"read": 6, "punches": 2, "problems": 0,
                                                                        "unfinished": True})
