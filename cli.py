@@ -21,7 +21,7 @@ import click
 from discipline import DISTRIBUTION
 from discipline.model import DisciplineError
 from discipline.texttable import shown, shown_json
-from discipline.wording import LANGUAGES, Said, headings, kind_name, say
+from discipline.wording import LANGUAGES, Said, headings, kind_name, place, said_of, say
 
 
 class InputError(click.ClickException):
@@ -40,8 +40,8 @@ def _refusal_language(ctx: click.Context) -> str:
     app = ctx.obj
     if not isinstance(app, App):
         return "zh"
-    if app.lang:
-        return app.lang
+    if app.lang or "book" in app.__dict__:
+        return app.known_language()
     try:
         return str(app.book.latest.table.settings.language)
     except Exception:  # no database, or one that cannot be read: the refusal is what matters now
@@ -80,12 +80,11 @@ class Group(click.Group):
         except (click.exceptions.Exit, click.Abort):
             raise
         except (DisciplineError, RulesError) as exc:
-            problems = getattr(exc, "problems", ())
+            problems, language = getattr(exc, "problems", ()), _refusal_language(ctx)
             if len(problems) > 1:  # a refused file: every bad row (or rule) with its line, then the summary
                 for problem in problems:
-                    click.echo(shown(str(problem)), err=True)
-            raise InputError(shown(exc.in_(_refusal_language(ctx)) if isinstance(exc, DisciplineError)
-                                   else str(exc))) from None
+                    click.echo(shown(problem.in_(language) if isinstance(problem, Said) else str(problem)), err=True)
+            raise InputError(shown(exc.in_(language) if isinstance(exc, DisciplineError) else str(exc))) from None
         except sqlite3.Error as exc:
             raise click.ClickException(f"the database could not be used ({exc})") from None
         except OSError as exc:
@@ -142,13 +141,18 @@ class App:
 
         return self._told(service.open_store(self.db_path, create=True)) if create else self._store
 
-    @staticmethod
-    def _told(store):  # type: ignore[no-untyped-def]
+    def _told(self, store):  # type: ignore[no-untyped-def]
         """A lead kept waiting for the write lock is told who holds it; the note says which command this is."""
         context = click.get_current_context(silent=True)
         store.command = context.command_path.removeprefix(f"{context.find_root().info_name} ") if context else ""
-        store.on_wait = lambda why: click.echo(f"{why}; still waiting…", err=True)
+        store.on_wait = lambda why: click.echo(say("still_waiting", why=why).in_(self.known_language()), err=True)
         return store
+
+    def known_language(self) -> str:
+        """The language to speak in without reading the database again (a write is waiting on it): ``--lang``,
+        else the rule table's if it was read already, else Chinese."""
+        book = self.__dict__.get("book")
+        return self.lang or (str(book.latest.table.settings.language) if book is not None else "zh")
 
     def now(self):  # type: ignore[no-untyped-def]
         from discipline import clock
@@ -214,15 +218,21 @@ def output_option(*formats: str, default: str = "text") -> Callable[[Callable[..
     return decorate
 
 
-def lang_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``--lang zh|en|both`` on a command that prints for people (the same as ``discipline --lang``)."""
+def _remember_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(App).lang = value
 
-    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-        if value is not None:
-            ctx.ensure_object(App).lang = value
 
-    return click.option("--lang", type=click.Choice(LANGUAGES), expose_value=False, callback=remember,
-                        help="Show explanations in Chinese, English or both (default: the rule table's language).")(fn)
+def _lang_everywhere(group: click.Group) -> None:
+    """``--lang zh|en|both`` on every command (the same as ``discipline --lang``): each prints for people, if
+    only a refusal. Eager, so a refusal of another option is already said in the language asked for."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _lang_everywhere(command)
+        elif not any(param.name == "lang" for param in command.params):
+            command.params.append(click.Option(
+                ["--lang"], type=click.Choice(LANGUAGES), expose_value=False, callback=_remember_lang, is_eager=True,
+                help="Show explanations in Chinese, English or both (default: the rule table's language)."))
 
 
 def whole_number(text: str, what: str) -> int:
@@ -244,7 +254,7 @@ def typed_text(limit: int) -> Callable[[click.Context, click.Parameter, str | No
         try:
             return plain_text(value, what=f"--{param.name}", limit=limit)
         except ValueError as exc:
-            raise DisciplineError(getattr(exc, "said", None) or str(exc)) from None
+            raise DisciplineError(said_of(exc)) from None
 
     return check
 
@@ -379,7 +389,7 @@ def date_option(name: str, help_text: str, **extra: Any) -> Callable[[Callable[.
         try:
             return local_date(value, what=name)
         except ValueError as exc:
-            raise InputError(str(exc)) from None
+            raise DisciplineError(said_of(exc)) from None
 
     return click.option(name, callback=parse, metavar="YYYY-MM-DD", help=help_text, **extra)
 
@@ -559,13 +569,15 @@ def staff_list(app: App, store_name: str | None, at: Any, fmt: str, as_json: boo
         return
     table = app.book.at(day)  # each in the words the roster accepts back: 导购, 展厅, 上海
     roles = {key: zh for key, zh, _ in table.roles}
-    shifts, cities = table.shift_names(), table.city_names()
+    from discipline import minimum_wages
+
+    shifts, cities = table.shift_names(), minimum_wages.city_names(table.minimum_wages)
     rows = [[p.id, p.name, p.store, p.team, roles.get(p.role, p.role), p.supervisor or "", f"{p.base_wage:.2f}",
              f"{p.bonus:.2f}", next(iter(shifts.get(p.shift or "", ())), p.shift or ""),
              next(iter(cities.get(p.city or "", ())), p.city or ""), p.left.isoformat() if p.left else "",
              p.machine_number if p.clock else "不打卡 no"] for p in people]
-    click.echo(text_table(["id", "name", "store", "team", "role", "supervisor", "base", "bonus", "shift", "city",
-                           "left", "clock"], rows, right=(6, 7)))
+    click.echo(text_table(headings("id", "name", "store", "team", "role", "supervisor", "base", "bonus", "shift",
+                                   "city", "left", "clock", language=app.language(table)), rows, right=(6, 7)))
 
 
 @cli.group()
@@ -614,7 +626,7 @@ def rules_list(app: App, at: Any, fmt: str, as_json: bool) -> None:
                      "per": r.per, "items": list(r.items), "window": r.window,
                      "outcomes": list(r.outcome_names()), "source": r.source} for r in table.rules])
         return
-    click.echo(text_table(["code", "名称", "name", "amount"],
+    click.echo(text_table(headings("code", "name_zh", "name_en", "amount", language=app.language(table)),
                           [[r.code, r.name_zh, r.name_en, amount_words(r, table)] for r in table.rules]))
 
 
@@ -698,7 +710,7 @@ def rules_show(app: App, at: Any, fmt: str, as_json: bool) -> None:
         return
     by = f" by {version.by}" if version.by else ""
     click.echo(f"version {version.label()}, published {version.published}{by}")
-    click.echo(text_table(["code", "名称", "name", "amount"],
+    click.echo(text_table(headings("code", "name_zh", "name_en", "amount", language=app.language(table)),
                           [[r.code, r.name_zh, r.name_en, amount_words(r, table)] for r in table.rules]))
 
 
@@ -742,6 +754,118 @@ def rules_export(app: App, at: Any, out: str | None) -> None:
     write_output(version.text.encode("utf-8"), out)
 
 
+# -- minimum wages ----------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("city", required=False)
+@date_option("--at", "The day to look at (default: today).")
+@click.option("--all", "every", is_flag=True, help="Every city the data knows, not only the roster's.")
+@output_option("text", "json")
+@pass_app
+@reads
+def minwage(app: App, city: str | None, at: Any, every: bool, fmt: str, as_json: bool) -> None:
+    """The legal minimum monthly wage that caps deductions: by city, with the document that set it.
+
+    \b
+    discipline minwage 深圳                  (the amount in force today, its tier and its source)
+    discipline minwage shanghai --at 2020-12-31
+    discipline minwage                       (every city of the roster)
+    discipline minwage check                 (the roster's cities whose latest adjustment is over two years old)
+    """
+    from discipline import clock, lookup, minimum_wages, payroll
+
+    table, cities = _minwage_context(app, at)
+    today = clock.now(table.zone).date()
+    day = at or today
+    language = app.language(table)
+    names = minimum_wages.city_names(table.minimum_wages)
+    if city is not None and city.strip().lower() == "check":
+        return _minwage_check(cities, table, today, language, chosen(fmt, as_json))
+    if city is not None:
+        key = lookup.choose(city.strip(), names)
+        if key is None:
+            near = lookup.suggestion(city.strip(), names, {k: v[0] for k, v in names.items() if v})
+            raise DisciplineError(say("minwage_no_city", typed=repr(city.strip()), near=near))
+        cities = [key]
+    elif every:
+        cities = sorted(names)
+    month = f"{day:%Y-%m}"
+    found = [(key, payroll.minimum_wage(table, key, month)) for key in cities]
+    if chosen(fmt, as_json) == "json":
+        print_json([_minwage_json(key, names, day, item) for key, item in found])
+        return
+    if not found:
+        click.echo(say("minwage_no_roster").in_(language))
+    for key, item in found:
+        click.echo(_minwage_text(key, names, day, item, language, whole=city is not None))
+
+
+def _minwage_context(app: App, day: Any) -> tuple[Any, list[str]]:
+    """The rule table in force on ``day`` (its own floors) and the roster's cities then: the database's, or the
+    rule table at hand and no roster when there is no database yet."""
+    from discipline.storage import NoDatabase
+
+    try:
+        store = app.store()
+    except NoDatabase:
+        return app.table, []
+    roster = store.staff.roster()
+    return app.book.at(day) if day else app.book.latest.table, sorted({p.city for p in roster.values() if p.city})
+
+
+def _minwage_json(key: str, names: Any, day: Any, item: Any) -> dict[str, Any]:
+    floor, policy = item.floor, item.policy
+    return {"city": key, "name": (names.get(key) or ("",))[0], "day": day.isoformat(),
+            "amount": None if item.amount is None else f"{item.amount:.2f}",
+            "unknown": item.unknown and item.unknown.en,
+            "law": floor and {"region": floor.region, "tier": floor.tier, "from": floor.since.isoformat(),
+                              "amount": f"{floor.amount:.2f}",
+                              "social_insurance_included": floor.social_insurance_included,
+                              "document": floor.document, "number": floor.number, "published": floor.published,
+                              "checked": floor.checked},
+            "policy": policy and {"from": policy.since.isoformat(), "amount": f"{policy.amount:.2f}"}}
+
+
+def _minwage_text(key: str, names: Any, day: Any, item: Any, language: str, *, whole: bool) -> str:
+    from discipline.money import yuan
+    from discipline.wording import Said
+
+    name = Said(f"{names[key][0]}（{key}）" if names.get(key) else key, key)
+    if item.amount is None:
+        return say("minwage_unknown", city=name, day=str(day), why=item.unknown).in_(language)
+    lines = [say("minwage_in_force", city=name, day=str(day), amount=yuan(item.amount))]
+    floor, policy = item.floor, item.policy
+    if floor is not None:
+        lines.append(say("minwage_tier", region=Said(floor.region_zh, floor.region), tier=floor.tier,
+                         since=str(floor.since), amount=yuan(floor.amount)))
+    if policy is not None and policy.amount == item.amount:
+        lines.append(say("minwage_policy", amount=yuan(policy.amount), since=str(policy.since)))
+    if whole and floor is not None:
+        if not floor.social_insurance_included:
+            lines.append(say("minwage_excludes"))
+        lines.append(say("minwage_source", document=Said.same(floor.source())))
+        if floor.checked:
+            lines.append(say("minwage_checked", url=floor.checked))
+    return "\n".join(("" if index == 0 else "  ") + line.in_(language) for index, line in enumerate(lines))
+
+
+def _minwage_check(cities: list[str], table: Any, today: Any, language: str, fmt: str) -> None:
+    """The roster's cities whose latest known adjustment is over two years old, or that have none."""
+    from discipline import minimum_wages
+
+    stale = minimum_wages.stale(cities, table.minimum_wages, today)
+    if fmt == "json":
+        print_json([{"city": city, "latest": latest and latest.isoformat()} for city, latest in stale])
+        return
+    if not cities:
+        click.echo(say("minwage_no_roster").in_(language))
+    elif not stale:
+        click.echo(say("minwage_all_current", count=len(cities)).in_(language))
+    for city, latest in stale:
+        click.echo((say("minwage_stale", city=city, since=str(latest)) if latest else
+                    say("minwage_stale_none", city=city)).in_(language))
+
+
 # -- the log ----------------------------------------------------------------------------------
 
 @cli.command("log")
@@ -762,7 +886,6 @@ def rules_export(app: App, at: Any, out: str | None) -> None:
               help="Log it although the same violation (person, rule, minute, options) is already in the log.")
 @confirm_option
 @output_option("text", "json")
-@lang_option
 @pass_app
 def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: int | None, items: tuple[str, ...],
                 value: str | None, loss: str | None, outcome: str | None, lapse: bool, charge_to: str | None,
@@ -799,7 +922,7 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
             try:
                 amounts[name] = parse_decimal(text, what=f"--{name}", money=True)
             except ValueError as exc:
-                raise InputError(str(exc)) from None
+                raise DisciplineError(said_of(exc)) from None
     if count is not None and count < 1:
         raise DisciplineError(say("count_at_least_one"))
     event = Event(id=0, staff=staff_id.strip(), rule=rule.strip(), at=at, count=count,
@@ -909,7 +1032,6 @@ def print_charges(charges: Any, language: str, table: Any) -> None:
 @click.option("--reason", required=True, callback=typed_text(500), help="Why the event is withdrawn.")
 @click.option("--by", metavar="STAFF", help="Who withdrew it.")
 @output_option("text", "json")
-@lang_option
 @pass_app
 def void(app: App, event_id: int, reason: str, by: str | None, fmt: str, as_json: bool) -> None:
     """Withdraw an event. Nothing is deleted: the withdrawal is a new entry in the log.
@@ -969,13 +1091,17 @@ def events(ctx: click.Context, staff_id: str | None, month: str | None, fmt: str
         print_json([{"event_id": e.id, "staff_id": e.staff, "rule": e.rule, "at": e.at.isoformat(),
                      "voided": e.voided, "derived": e.derived, "batch": e.batch, "note": e.note} for e in selected])
         return
+    language = app.language(table.latest.table)
     if not selected:
-        click.echo("no events")
+        click.echo(say("no_events").in_(language))
         return
-    rows = [[str(e.id), clock_text(e.at), e.staff, e.rule, "withdrawn" if e.voided else "",
-             ("derived" if e.derived else "import" if e.batch else "log") + (f" #{e.batch}" if e.batch else ""),
-             e.note] for e in selected]
-    click.echo(text_table(["id", "at", "staff", "rule", "status", "source (batch)", "note"], rows, right=(0,)))
+    withdrawn = say("withdrawn_status").in_(language)
+    sources = {key: say(key).in_(language) for key in ("source_derived", "source_import", "source_log")}
+    rows = [[str(e.id), clock_text(e.at), e.staff, e.rule, withdrawn if e.voided else "",
+             sources["source_derived" if e.derived else "source_import" if e.batch else "source_log"]
+             + (f" #{e.batch}" if e.batch else ""), e.note] for e in selected]
+    click.echo(text_table(headings("id", "at", "staff", "rule", "status", "source", "note", language=language), rows,
+                          right=(0,)))
 
 
 @events.command("import")
@@ -1037,7 +1163,6 @@ def events_import(app: App, file: str, by: str | None, allow_duplicates: bool, c
 @click.option("--month", help="YYYY-MM (default: this month).")
 @output_option("text", "html", "json")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
-@lang_option
 @pass_app
 @reads
 def scorecard(app: App, staff_id: str, month: str | None, fmt: str, as_json: bool, out: str | None) -> None:
@@ -1067,7 +1192,6 @@ def scorecard(app: App, staff_id: str, month: str | None, fmt: str, as_json: boo
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
 @click.option("--rules", "proposed", type=click.Path(dir_okay=False),
               help="A proposed rule table: show who would change and by how much (writes nothing).")
-@lang_option
 @pass_app
 @reads
 def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | None, proposed: str | None) -> None:
@@ -1142,7 +1266,6 @@ def punches() -> None:
 @click.option("--format", "fmt", type=click.Choice(["zkteco", "dingtalk", "csv"]),
               help="The file's kind (default: told from its name and content).")
 @by_option
-@lang_option
 @pass_app
 def punches_import(app: App, file: str, fmt: str | None, by: str | None) -> None:
     """Import punches: ZKTeco attlog.dat, DingTalk 原始记录 (.xlsx or .csv), or a staff,time CSV.
@@ -1167,7 +1290,7 @@ def punches_import(app: App, file: str, fmt: str | None, by: str | None) -> None
     if result.continued:
         echo("punches_finished", batch=result.batch, count=result.continued)
     for problem in result.problems[:50]:
-        echo("record_skipped", where=problem.where, message=problem.message, err=True)
+        echo("record_skipped", where=place(problem.where), message=problem.message, err=True)
     if len(result.problems) > 50:
         echo("more_skipped", count=len(result.problems) - 50, err=True)
     if result.unknown_staff:
@@ -1206,9 +1329,10 @@ def attendance_derive(app: App, month: str, dry_run: bool, yes: bool, by: str | 
     if chosen(fmt, as_json) == "json":
         print_json(derived_json(month, result))
         return
-    print_derived(month, result)
+    language = app.language(app.book.latest.table)
+    print_derived(month, result, language)
     for refused in result.refused:
-        click.echo(f"not recorded: {refused}", err=True)
+        click.echo(say("not_recorded", why=refused).in_(language), err=True)
 
 
 def derived_json(month: str, result: Any) -> dict[str, Any]:
@@ -1220,7 +1344,7 @@ def derived_json(month: str, result: Any) -> dict[str, Any]:
         return [{"store": store, "rule": rule, "events": count, "amount": yuan(amount), "points": number(points)}
                 for store, rule, count, amount, points in rows]
 
-    return {"month": month, "dry_run": result.dry_run, "refused_without_yes": result.alarm,
+    return {"month": month, "dry_run": result.dry_run, "refused_without_yes": result.alarm and result.alarm.en,
             "batch": result.batch, "derived": result.created,
             "already": result.already, "withdrawn": result.withdrawn, "by_rule": by_rule(result.by_rule),
             "withdrawn_by_rule": by_rule(result.withdrawn_by_rule),
@@ -1228,47 +1352,53 @@ def derived_json(month: str, result: Any) -> dict[str, Any]:
             "not_punching": list(found.not_punching),
             "conflicts": [{"staff_id": c.staff_id, "day": c.day.isoformat(), "message": c.message}
                           for c in found.conflicts],
-            "missing": [{"staff_id": m.staff_id, "day": m.day.isoformat(), "message": m.message}
+            "missing": [{"staff_id": m.staff_id, "day": m.day.isoformat(), "message": m.message.en,
+                         "message_zh": m.message.zh}
                         for m in result.missing],
             "notes": list(result.notes), "refused": list(result.refused), "changed": changes_json(result.changed())}
 
 
-def print_derived(month: str, result: Any) -> None:
-    """What a derive did (or would do): counts, yuan per store and rule, and what was not judged, in words."""
+def print_derived(month: str, result: Any, language: str = "en") -> None:
+    """What a derive did (or would do): counts, yuan per store and rule, and what was not judged, in words, in
+    ``language`` (the reasons attendance gives for a conflict or a missing punch are still English)."""
     from collections import defaultdict
 
     from discipline.money import number, yuan
     from discipline.texttable import text_table
 
+    def echo(key: str, **values: Any) -> None:
+        click.echo(say(key, **values).in_(language))
+
     found = result.derivation
     if result.dry_run:
-        click.echo("dry run: nothing was changed; this is what the derive would do")
+        echo("dry_run")
         if result.alarm:
-            click.echo(f"warning: without --yes the derive is refused: {result.alarm}")
-    click.echo(f"{month}: {result.created} events derived, {result.already} already in the log"
-               + (f", {result.withdrawn} withdrawn (no longer supported)" if result.withdrawn else "")
-               + (f" (batch {result.batch})" if result.batch and not result.dry_run else ""))
-    for title, rows in (("derived", result.by_rule), ("withdrawn", result.withdrawn_by_rule)):
+            echo("dry_run_alarm", why=result.alarm)
+    echo("derived_counts", month=month, created=result.created, already=result.already,
+         withdrawn=say("derived_withdrawn", count=result.withdrawn) if result.withdrawn else Said.same(""),
+         batch=say("batch_suffix", batch=result.batch) if result.batch and not result.dry_run else Said.same(""))
+    for title, rows in (("derived_title", result.by_rule), ("withdrawn_title", result.withdrawn_by_rule)):
         if rows:
-            table = text_table(["store", "rule", "events", "yuan", "points"],
+            table = text_table(headings("store", "rule", "events", "yuan", "points", language=language),
                                [[store, rule, str(count), yuan(amount), number(points)]
                                 for store, rule, count, amount, points in rows], right=(2, 3, 4))
-            click.echo(f"{title}:\n" + "\n".join("  " + line.rstrip() for line in table.splitlines()))
+            click.echo(say(title).in_(language) + "\n" + "\n".join("  " + line.rstrip()
+                                                                   for line in table.splitlines()))
     days: dict[str, list[Any]] = defaultdict(list)
     for store, day in found.no_clock_data:
         days[store].append(day)
     for store, store_days in sorted(days.items()):
         shown = ", ".join(f"{day:%m-%d}" for day in store_days[:12]) + (" …" if len(store_days) > 12 else "")
-        click.echo(f"no clock data: nobody at {store} punched on {len(store_days)} workday(s) ({shown}), so nobody "
-                   "there was judged those days")
+        echo("no_clock_data", store=store, count=len(store_days), days=shown)
     if found.not_punching:
-        click.echo(f"not judged (clock = no on the roster): {', '.join(found.not_punching)}")
+        echo("not_punching", ids=", ".join(found.not_punching))
     for what, lines in (("conflict", [c.message for c in found.conflicts]), ("note", list(result.notes)),
-                        ("missing punch (缺卡)", [f"{m.staff_id} {m.day}: {m.message}" for m in result.missing])):
+                        ("missing_punch", [f"{m.staff_id} {m.day}: {m.message.in_(language)}"
+                                           for m in result.missing])):
         for line in lines[:LIST_LIMIT]:
-            click.echo(f"{what}: {line}")
+            echo("derive_line", what=say(what), line=line)
         if len(lines) > LIST_LIMIT:
-            click.echo(f"… and {len(lines) - LIST_LIMIT} more {what} lines (--json lists them all)")
+            echo("derive_more", count=len(lines) - LIST_LIMIT, what=say(what))
 
 
 @cli.group()
@@ -1511,6 +1641,9 @@ def write_output(data: bytes | Iterable[bytes], out: str | None) -> None:
                 stream.write(chunk)
         if stream is not None:
             stream.flush()
+
+
+_lang_everywhere(cli)
 
 
 def main() -> None:

@@ -44,12 +44,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
-import chinese_calendar
 
-from . import lookup
+from . import lookup, workdays
 from .model import DisciplineError, RuleBook, RuleTable, Shift, Staff, StaffHistory
 from .textfile import read_csv
 from .typed import far_from_today, year_after
+from .wording import Said, joined, say
 
 LEAVE_PARTS = ("full", "am", "pm")
 #: Words accepted for a leave part, mapped to the part.
@@ -121,8 +121,8 @@ class MissingPunch:
     """The workday."""
     punch_ids: tuple[int, ...]
     """Ids of the punches there are that day."""
-    message: str
-    """Plain words saying which punch is missing."""
+    message: Said
+    """Plain words saying which punch is missing, in both languages."""
 
 
 @attrs.frozen
@@ -370,21 +370,19 @@ def absence_alarm(result: Derivation, new_keys: Iterable[str], roster: Mapping[s
                     and absent[store][day] > ABSENCE_ALARM * judged[store].get(day, 0)]
             total, staff_days = sum(absent[store][day] for day in days), sum(judged[store].get(d, 0) for d in days)
         if days:
-            alarms.append(f"{store} ({total} of {staff_days} staff-days, {round(100 * total / staff_days)} %, on "
-                          f"{_days_text(days)})")
+            alarms.append(say("alarm_store", store=store, total=total, days=staff_days,
+                              percent=round(100 * total / staff_days), on=_days_text(days)))
     if not alarms:
         return None
-    return (f"this would judge {' and '.join(alarms)} absent, more than {round(ABSENCE_ALARM * 100)} % of the days "
-            "judged; a punch file is probably missing people or days — check with --dry-run, import the missing "
-            "punches, or run again with --yes to derive them")
+    return say("absence_alarm", stores=joined(alarms, "和", " and "), percent=round(ABSENCE_ALARM * 100))
 
 
-def _days_text(days: Sequence[dt.date]) -> str:
+def _days_text(days: Sequence[dt.date]) -> Said:
     """``2026-11-02, 11-03, 11-05 … 11-27 (12 days)``: short enough for one sentence."""
     shown = [days[0].isoformat(), *(f"{day:%m-%d}" for day in days[1:])]
     if len(shown) > 6:
         shown = [*shown[:4], "…", shown[-1]]
-    return ", ".join(shown) + (f" ({len(days)} days)" if len(days) > 6 else "")
+    return Said.same(", ".join(shown)) + (say("n_days", n=len(days)) if len(days) > 6 else Said.same(""))
 
 
 def _yield_to_logged(found: list[DerivedEvent], logged: Sequence[LoggedByHand], staff_id: str, day: dt.date,
@@ -414,7 +412,7 @@ def _yield_to_logged(found: list[DerivedEvent], logged: Sequence[LoggedByHand], 
 def _month_days(month: str) -> list[dt.date]:
     match = _MONTH.fullmatch(month.strip()) if isinstance(month, str) else None
     if match is None:
-        raise DisciplineError(f"Month {month!r} is not a month like 2026-11 (YYYY-MM).")
+        raise DisciplineError(say("not_a_month", typed=repr(month)))
     first = dt.date(int(match.group(1)), int(match.group(2)), 1)
     days = []
     day = first
@@ -446,16 +444,13 @@ class _Calendar:
         return self.known[day]
 
     def _look_up(self, day: dt.date) -> bool:
-        if day.year not in self.years_without_data:
-            try:
-                return bool(chinese_calendar.is_workday(day))
-            except NotImplementedError:
-                self.years_without_data.add(day.year)
-                self.notes.append(
-                    f"The official holiday calendar has no data for {day.year}, so Monday to Friday were "
-                    "taken as workdays; give a schedule for holidays and make-up workdays."
-                )
-        return day.weekday() < 5
+        if workdays.official(day) is None and day.year not in self.years_without_data:
+            self.years_without_data.add(day.year)
+            self.notes.append(
+                f"The official holiday calendar has no data for {day.year}, so Monday to Friday were "
+                "taken as workdays; give a schedule for holidays and make-up workdays."
+            )
+        return workdays.is_workday(day)
 
 
 def _judge(staff_id: str, day: dt.date, shift: Shift, punches: Sequence[StoredPunch], parts: set[str],
@@ -471,11 +466,10 @@ def _judge(staff_id: str, day: dt.date, shift: Shift, punches: Sequence[StoredPu
     if not punches:
         hours = f"shift {shift.name} {_hm(start)}–{_hm(end)}"
         if morning_leave or afternoon_leave:
-            half = "morning" if morning_leave else "afternoon"
-            other = "afternoon" if morning_leave else "morning"
-            missing.append(MissingPunch(staff_id, day, (), (
-                f"No punch on {day} ({hours}), a day with {half} leave; the {other}'s punches are "
-                "missing (缺卡).")))
+            missing.append(MissingPunch(staff_id, day, (), say(
+                "missing_with_leave", day=str(day), shift=shift.name, hours=f"{_hm(start)}–{_hm(end)}",
+                half=Said("上午", "morning") if morning_leave else Said("下午", "afternoon"),
+                other=Said("下午", "afternoon's") if morning_leave else Said("上午", "morning's"))))
             return
         events.append(DerivedEvent(
             key=_key("absent", staff_id, day), staff_id=staff_id, rule=shift.absent, at=start, count=1,
@@ -488,15 +482,13 @@ def _judge(staff_id: str, day: dt.date, shift: Shift, punches: Sequence[StoredPu
         if only.at < midpoint:
             in_punch, out_punch = only, None
             if not afternoon_leave:
-                missing.append(MissingPunch(staff_id, day, ids, (
-                    f"Only one punch on {day}, {_hms(only.at)}, before the middle of the shift "
-                    f"({_hm(midpoint)}) so taken as the in-punch; the out-punch is missing (缺卡).")))
+                missing.append(MissingPunch(staff_id, day, ids, say(
+                    "missing_out", day=str(day), at=_hms(only.at), middle=_hm(midpoint))))
         else:
             in_punch, out_punch = None, only
             if not morning_leave:
-                missing.append(MissingPunch(staff_id, day, ids, (
-                    f"Only one punch on {day}, {_hms(only.at)}, after the middle of the shift "
-                    f"({_hm(midpoint)}) so taken as the out-punch; the in-punch is missing (缺卡).")))
+                missing.append(MissingPunch(staff_id, day, ids, say(
+                    "missing_in", day=str(day), at=_hms(only.at), middle=_hm(midpoint))))
     else:
         in_punch, out_punch = punches[0], punches[-1]
 

@@ -86,7 +86,7 @@ def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: st
     the undo is marked unfinished until its last part, ``close`` waits for it, and the same ``undo``
     run again after it was stopped half-way withdraws the rest."""
     if not reason.strip():
-        raise DisciplineError("--reason must say why the batch is undone")
+        raise DisciplineError(say("undo_needs_reason"))
     with store.read():
         stamp = store.seals.head(), store.log.head()[0]
         found = store.batches.get(batch_id)
@@ -100,11 +100,11 @@ def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: st
             planned = None  # read again below
         batch = store.batches.get(batch_id)  # read inside the transaction: another undo may just have committed
         if batch is None:
-            raise DisciplineError(f"there is no batch {batch_id}; 'discipline batches' lists them")
+            raise DisciplineError(say("no_batch", batch=batch_id))
         undo_id = batch["undone_by"]
         if undo_id is not None and not store.batches.get(undo_id)["details"].get("unfinished"):
-            raise DisciplineError(f"batch {batch_id} was already undone, by batch {batch['undone_by']} on "
-                                  f"{batch['undone_at'][:16].replace('T', ' ')}; nothing more to undo")
+            raise DisciplineError(say("already_undone", batch=batch_id, undo=batch["undone_by"],
+                                      at=batch["undone_at"][:16].replace("T", " ")))
         command = batch["command"]
         if command not in (*EVENT_COMMANDS, *PUNCH_COMMANDS):
             raise DisciplineError(_cannot_undo(batch_id, batch))
@@ -141,14 +141,12 @@ def undo(store: Store, table: RuleTable | RuleBook, batch_id: int, *, reason: st
     return undone
 
 
-def _cannot_undo(batch_id: int, batch: dict[str, Any]) -> str:
+def _cannot_undo(batch_id: int, batch: dict[str, Any]) -> Said:
     if batch["command"] == "undo":
-        return (f"batch {batch_id} is itself an undo (of batch {batch['undoes']}); what it withdrew can be logged "
-                "or imported again")
+        return say("undo_of_undo", batch=batch_id, undoes=batch["undoes"])
     if batch["command"] == "staff import":
-        return (f"batch {batch_id} is a staff import, which cannot be undone here; import the roster as it should "
-                "be (what it changed is listed by 'discipline batches --json')")
-    return f"batch {batch_id} is a {batch['command']}, which cannot be undone"
+        return say("undo_staff_import", batch=batch_id)
+    return say("cannot_undo", batch=batch_id, command=batch["command"])
 
 
 def _to_withdraw(store: Store, batch_id: int) -> tuple[list[Event], dict[int, int]]:

@@ -102,7 +102,7 @@ def price_into_cache(store: Store, table: RuleTable | RuleBook, events: Sequence
     charges, and what moved in the cache (nothing is compared when ``keys`` is None)."""
     priced = engine.price(events, table, roster, since=since)
     by_id = {e.id: e for e in events}
-    problems = [(event_id, by_id[event_id].staff, by_id[event_id].at, message)
+    problems = [(event_id, by_id[event_id].staff, by_id[event_id].at, message.en)  # the cache keeps the English
                 for event_id, message in priced.problems]
     before, after = store.charges.replace(keys, since, charge_rows(priced.charges, table), problems)
     return priced, ChargeDiff(tuple(before), tuple(after))

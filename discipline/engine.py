@@ -26,7 +26,7 @@ import attrs
 from . import lookup
 from .model import Charge, DisciplineError, Event, IndexedRoster, Price, Rule, RuleBook, RuleTable, Staff, StaffHistory
 from .money import ZERO, fen, number, yuan
-from .wording import UNITS, Said, joined, outcome, say, unit
+from .wording import UNITS, Said, joined, outcome, said_of, say, unit
 
 TEAM_PREFIX = "team:"
 
@@ -44,8 +44,8 @@ def _team_members(roster: Mapping[str, Staff], team: str) -> Iterable[Staff]:
 @attrs.frozen
 class Priced:
     charges: tuple[Charge, ...]
-    problems: tuple[tuple[int, str], ...]
-    """(event id, one sentence) for events that could not be priced."""
+    problems: tuple[tuple[int, Said], ...]
+    """(event id, one sentence in both languages) for events that could not be priced."""
 
 
 @attrs.frozen
@@ -237,7 +237,7 @@ def price(events: Iterable[Event], table: RuleTable | RuleBook, roster: Mapping[
     themselves: what a caller needs after a change at ``since`` (their charges cannot have moved).
     """
     charges: list[Charge] = []
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int, Said]] = []
     book = RuleBook.single(table)
     history = StaffHistory.single(roster)
     tz = book.zone
@@ -250,7 +250,7 @@ def price(events: Iterable[Event], table: RuleTable | RuleBook, roster: Mapping[
             resolved.append((event, *resolve(event, in_force, people), in_force, people))
         except DisciplineError as exc:
             if since is None or event.at >= since:
-                problems.append((event.id, str(exc)))
+                problems.append((event.id, said_of(exc)))
     occurrences = number_occurrences([(e, rule) for e, rule, *_ in resolved], tz)
     for event, rule, price_, in_force, people in resolved:
         if since is not None and event.at < since:
@@ -258,7 +258,7 @@ def price(events: Iterable[Event], table: RuleTable | RuleBook, roster: Mapping[
         try:
             charges.extend(charges_for(event, rule, price_, occurrences[event.id], in_force, people))
         except DisciplineError as exc:
-            problems.append((event.id, str(exc)))
+            problems.append((event.id, said_of(exc)))
     return Priced(tuple(charges), tuple(problems))
 
 
@@ -367,8 +367,7 @@ def charges_for(event: Event, rule: Rule, price_: Price, occurrence: int, table:
     payer, liability = find_payer(event, logged, offender, roster, table)
     if price_.fine_by_role and payer.role not in dict(price_.fine_by_role):
         roles = ", ".join(role for role, _ in price_.fine_by_role)
-        raise DisciplineError(f"rule {logged.code} has no amount for {payer.id}'s role {payer.role}; "
-                              f"it prices only: {roles}")
+        raise DisciplineError(say("no_role_amount", code=logged.code, staff=payer.id, role=payer.role, roles=roles))
     units, unit_words = 1, None
     if rule.per:
         units = len(event.items) if rule.items else (event.count or 1)
@@ -401,17 +400,16 @@ def find_payer(event: Event, rule: Rule, offender: Staff | None, roster: Mapping
         logger = roster.get(event.by) if event.by else None
         if len(candidates) > 1 and logger is not None:  # a chain reuses team names: the logger's own store
             candidates = [s for s in candidates if s.store == logger.store] or candidates
-        where = f"team {team}'s {role}"
+        where = say("team_role", team=team, role=Said(names.get(role, (role,))[0], role))
         why = say("nobody_identified", team=team, role=Said(names.get(role, (role,))[0], role))
     elif rule.charged_to:
         role = rule.charged_to
         candidates = [s for s in _store_members(roster, offender.store) if s.role == role and _active(s, event)]
-        where = f"store {offender.store}'s {role}"
+        where = say("store_role", store=offender.store, role=Said(names.get(role, (role,))[0], role))
         why = say("charged_to_role", role=Said(names.get(role, (role,))[0], role), offender=offender.id)
     else:
         if event.charge is not None:
-            raise DisciplineError(f"rule {rule.code} is paid by the offender; --charge applies only to rules "
-                                  "that charge someone else")
+            raise DisciplineError(say("paid_by_offender", code=rule.code))
         return offender, None
     assert role is not None
     if event.charge is not None:
@@ -419,15 +417,14 @@ def find_payer(event: Event, rule: Rule, offender: Staff | None, roster: Mapping
         if named is None:
             raise lookup.unknown_staff(event.charge, roster, say("given_with", option="--charge"))
         if named not in candidates:
-            allowed = ", ".join(s.id for s in candidates) or "nobody on the roster"
-            raise DisciplineError(f"{named.id} is not {where} (who may pay: {allowed})")
+            allowed = Said.same(", ".join(s.id for s in candidates)) if candidates else say("nobody_on_roster")
+            raise DisciplineError(say("not_the_payer", staff=named.id, where=where, allowed=allowed))
         return named, why
     if len(candidates) == 1:
         return candidates[0], why
     if not candidates:
-        raise DisciplineError(f"{where} is nobody on the roster; name who pays with --charge STAFF")
-    raise DisciplineError(f"{where} is several people ({', '.join(s.id for s in candidates)}); "
-                          "name who pays with --charge STAFF")
+        raise DisciplineError(say("no_payer", where=where))
+    raise DisciplineError(say("several_payers", where=where, ids=", ".join(s.id for s in candidates)))
 
 
 def _active(staff: Staff, event: Event) -> bool:
@@ -438,7 +435,7 @@ def lapse_charges(event: Event, payer: Staff, charges: list[Charge], table: Rule
                   roster: Mapping[str, Staff]) -> list[Charge]:
     """The supervisor's separate lines: multiplier × what the offender was charged."""
     if not payer.supervisor or payer.supervisor not in roster:
-        raise DisciplineError(f"{payer.id} has no supervisor on the roster to charge for the supervision lapse")
+        raise DisciplineError(say("no_supervisor", staff=payer.id))
     supervisor = roster[payer.supervisor]
     times = table.settings.lapse_multiplier
     rule = table.rule(event.rule)

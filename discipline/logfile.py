@@ -15,11 +15,13 @@ yes/no (also 1/0, true/false, 是/否). Every bad row is reported with its line.
 from __future__ import annotations
 
 import zoneinfo
+from operator import itemgetter
 
 from .model import Event
 from .money import parse_decimal
 from .textfile import MAX_PROBLEMS, read_csv
-from .typed import local_time, plain_text, refuse_controls
+from .typed import Refused, local_time, plain_text, refuse_controls
+from .wording import Said, said_of, say
 
 #: The longest note a row (or ``--note``) may carry.
 NOTE_LIMIT = 2000
@@ -29,51 +31,52 @@ YES = {"yes", "y", "1", "true", "是"}
 NO = {"", "no", "n", "0", "false", "否"}
 
 
-def read_events(text: str, tz: zoneinfo.ZoneInfo) -> tuple[list[tuple[int, Event]], list[str]]:
-    """(line, event) for every good row and one ``line N: …`` sentence for every bad one. Each event's ``id`` is
-    its line until the log gives it one, so the events are the drafts an import checks (no copy of each)."""
+def read_events(text: str, tz: zoneinfo.ZoneInfo) -> tuple[list[tuple[int, Event]], list[Said]]:
+    """(line, event) for every good row and one ``line N: …`` sentence (both languages) for every bad one.
+    Each event's ``id`` is its line until the log gives it one, so the events are the drafts an import checks
+    (no copy of each)."""
     try:
         found = read_csv(text)
     except ValueError as exc:
-        return [], [f"line 1: {exc}"]
+        return [], [say("at_line", line=1, message=said_of(exc))]
     header = list(found.header)
     if not header:
-        return [], ["the file is empty; it needs a header row: " + ",".join(COLUMNS)]
+        return [], [say("file_empty_header", columns=",".join(COLUMNS))]
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing or unknown or len(set(header)) != len(header):
-        return [], [f"line 1: the header must name columns from {', '.join(COLUMNS)} once each, with "
-                    f"staff, rule and at (got {', '.join(header)})"]
+        return [], [say("at_line", line=1, message=say("events_header", columns=", ".join(COLUMNS),
+                                                       got=", ".join(header)))]
     events: list[tuple[int, Event]] = []
     problems = [(line, message) for line, message in found.problems]
     shared: dict[str, str] = {}  # one str for each text the rows repeat (staff, rule, by, notes, items)
     for line, record in found.records:
         if len(problems) > MAX_PROBLEMS:  # the file is refused anyway; a million bad rows are not listed
-            problems.append((line, f"and maybe more from here on; reading stopped after {MAX_PROBLEMS:,} problems"))
+            problems.append((line, say("problems_stopped", count=f"{MAX_PROBLEMS:,}")))
             break
         try:
             events.append((line, _event({key: shared.setdefault(text, text) for key, text in record.items()}, tz,
                                         shared, line)))
         except ValueError as exc:
-            problems.append((line, str(exc)))
-    return events, [f"line {line}: {message}" for line, message in sorted(problems)]
+            problems.append((line, said_of(exc)))
+    return events, [say("at_line", line=line, message=message) for line, message in sorted(problems, key=itemgetter(0))]
 
 
 def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo, shared: dict[str, str], line: int = 0) -> Event:
     for column in REQUIRED:
         if not record.get(column):
-            raise ValueError(f"{column} is empty")
+            raise Refused(say("column_empty", column=column))
     for column, text in record.items():  # notes and names are shown on terminals and printed scorecards
         refuse_controls(text, what=column)
     try:
         at = local_time(record["at"], tz)
     except ValueError as exc:
-        raise ValueError(f"at {exc}") from None
+        raise Refused(say("column_at", why=said_of(exc))) from None
     note = plain_text(record.get("note", ""), what="note", limit=NOTE_LIMIT)
     count = None
     if record.get("count"):
         if not record["count"].isdecimal() or int(record["count"]) < 1:  # isdigit() takes ² too, which int() does not
-            raise ValueError(f"count {record['count']!r} must be a whole number of 1 or more")
+            raise Refused(say("count_whole", typed=repr(record["count"])))
         count = int(record["count"])
     amounts = {}
     for column in ("value", "loss"):
@@ -81,7 +84,7 @@ def _event(record: dict[str, str], tz: zoneinfo.ZoneInfo, shared: dict[str, str]
             amounts[column] = parse_decimal(record[column], what=column, money=True)
     lapse_text = record.get("lapse", "").lower()
     if lapse_text not in YES | NO:
-        raise ValueError(f"lapse {record['lapse']!r} must be yes or no")
+        raise Refused(say("lapse_yes_no", typed=repr(record["lapse"])))
     parts = (part.strip() for part in record.get("items", "").split(";"))
     items = tuple(shared.setdefault(item, item) for item in parts if item)
     return Event(id=line, staff=record["staff"], rule=record["rule"], at=at, count=count, items=items,

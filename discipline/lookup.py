@@ -93,12 +93,12 @@ def unknown_staff(typed: str, people: Mapping[str, Staff], where: str | Said = "
 
 def choose(typed: str, options: Mapping[str, Sequence[str]]) -> str | None:
     """The key of ``options`` (key → the names it goes by) that ``typed`` is or names, case-folded: roles,
-    shifts and cities are typed as their codes or as the Chinese names lists show. None when none is."""
+    shifts and cities are typed as their codes or as the Chinese names lists show. None when none is, or when
+    several are (``taizhou`` is 台州 and 泰州): the refusal then names them all."""
     want = folded(typed)
-    for key, names in options.items():
-        if want == folded(key) or any(want == folded(name) for name in names if name):
-            return key
-    return None
+    found = [key for key, names in options.items()
+             if want == folded(key) or any(want == folded(name) for name in names if name)]
+    return found[0] if len(found) == 1 else None
 
 
 def hint(typed: str, options: Mapping[str, Sequence[str]], what: str) -> str:

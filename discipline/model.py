@@ -21,7 +21,7 @@ from decimal import Decimal
 
 import attrs
 
-from .wording import Said
+from .wording import Said, say
 
 #: Kinds of charge, in the order a statement lists its sums.
 KINDS = ("points", "fine", "compensation", "salary", "cost", "reward", "disposition")
@@ -48,10 +48,10 @@ class DisciplineError(Exception):
 class FileRefused(DisciplineError):
     """A file has problems; nothing of it was imported. ``problems`` lists every one."""
 
-    def __init__(self, what: str, problems: Sequence[object]) -> None:
-        self.problems = [str(p) for p in problems]
-        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
-        super().__init__(f"the {what} was not imported: {self.problems[0]}{more}")
+    def __init__(self, what: Said, problems: Sequence[object]) -> None:
+        self.problems = [p if isinstance(p, Said) else Said.same(str(p)) for p in problems]
+        more = say("and_more", count=len(self.problems) - 1) if len(self.problems) > 1 else Said.same("")
+        super().__init__(say("file_refused", what=what, first=self.problems[0], more=more))
 
 
 @attrs.frozen
@@ -220,6 +220,10 @@ class Settings:
     logged against (``plausible.py``)."""
     plausible_wage_limit: Decimal | None = None
     """Yuan a month: a wage (base + bonus) recorded above this needs ``--confirm``; None: ``plausible.WAGE``."""
+    proration: str = attrs.field(default="pay_days", repr=False)
+    """How a month worked in part is paid (``payable.py``): ``pay_days`` (the wage ÷ ``pay_days`` × the workdays
+    employed) or ``workdays`` (÷ the month's workdays). States statements only, never a charge: not in the
+    fingerprint."""
     language: str = attrs.field(default="zh", repr=False)
     """What scorecards and explanations are shown in: ``zh``, ``en`` or ``both`` (``wording.LANGUAGES``); ``--lang``
     overrides it. Only how things are shown: the cache keeps both languages, so it is not in the fingerprint."""
@@ -264,14 +268,6 @@ class RuleTable:
     def role_names(self) -> dict[str, tuple[str, str]]:
         """Each role's key → its Chinese and English names: what a roster may say instead of the key."""
         return {key: (zh, en) for key, zh, en in self.roles}
-
-    def city_names(self) -> dict[str, tuple[str, ...]]:
-        """Each city with a minimum wage → its Chinese name (when the table gives one)."""
-        names: dict[str, tuple[str, ...]] = {}
-        for wage in self.minimum_wages:
-            if wage.name_zh or wage.city not in names:
-                names[wage.city] = (wage.name_zh,) if wage.name_zh else ()
-        return dict(sorted(names.items()))
 
     def shift_names(self) -> dict[str, tuple[str, ...]]:
         """Each shift → its Chinese name (when the table gives one)."""
@@ -558,7 +554,8 @@ class Statement:
     cap: Decimal
     """The most the law allows to be deducted this month."""
     wage: Decimal
-    minimum_wage: Decimal
+    minimum_wage: Decimal | None
+    """None when no minimum wage is known for the person's city that month (``cap_not_computed`` says why)."""
     fines_reported: Decimal
     """Fines listed but not deducted (``fines = "report"``)."""
     dispositions: tuple[tuple[str, str, dt.datetime, int], ...]
@@ -572,3 +569,13 @@ class Statement:
     """False for a role whose policy has no points (``RuleTable.unscored_roles``) and who lost none."""
     rating_capped_by: tuple[str, int] | None = None
     """(disposition, event id) of the pending disposition that capped ``rating`` below what the score gives."""
+    cap_not_computed: Said | None = None
+    """Why the cap is the share of the wage alone: no minimum wage is known for the person's city that month."""
+    paid_days: int | None = None
+    """Workdays employed, for a month worked in part (hired or left in it); None for a whole month."""
+    payable_wage: Decimal | None = None
+    """The wage for that part of the month (``payable.py``), which the cap is taken on."""
+    payable_minimum: Decimal | None = None
+    """The minimum wage for that part of the month."""
+    outstanding: Decimal = Decimal("0.00")
+    """What a leaver still owes on their final statement: no later wage to deduct it from, so not carried."""

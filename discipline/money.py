@@ -41,7 +41,7 @@ def parse_decimal(text: str | int | Decimal, *, what: str, money: bool = False) 
     money; ``money`` refuses parts of a fen rather than rounding them one way here and another there.
     """
     if isinstance(text, bool):
-        raise ValueError(f"{what} must be a number, not {text!r}")
+        raise _refused("not_a_number", what=what, typed=repr(text))
     written = unicodedata.normalize("NFKC", str(text)).strip()
     if money:
         written = written.removeprefix("¥").removesuffix("元").strip()  # NFKC makes ￥ ¥
@@ -51,16 +51,24 @@ def parse_decimal(text: str | int | Decimal, *, what: str, money: bool = False) 
         except InvalidOperation:
             value = None
         if value is not None and not value.is_finite():
-            raise ValueError(f"{what} must be a finite number, not {text!r}")
+            raise _refused("not_finite", what=what, typed=repr(text))
         if value is not None and "e" in written.lower():
-            raise ValueError(f"{what} must be written out in digits, like 10000, not {text!r}")
-        raise ValueError(f"{what} must be a number such as 20, 1.50 or 1,234.50, not {text!r}")
+            raise _refused("not_in_digits", what=what, typed=repr(text))
+        raise _refused("not_a_number", what=what, typed=repr(text))
     value = Decimal(written.replace(",", ""))
     if abs(value) >= TOO_LARGE:
-        raise ValueError(f"{what} is too large: {text!r}")
+        raise _refused("too_large", what=what, typed=repr(text))
     if money and value != value.quantize(FEN):
-        raise ValueError(f"{what} {text!r} has parts of a fen; give yuan with at most two decimals")
+        raise _refused("parts_of_a_fen", what=what, typed=repr(text))
     return value
+
+
+def _refused(key: str, **values: object) -> ValueError:
+    """A number refused, in both languages (``typed.Refused``; imported here, as the wording uses money)."""
+    from .typed import Refused
+    from .wording import say
+
+    return Refused(say(key, **values))
 
 
 @functools.lru_cache(maxsize=8192)

@@ -28,9 +28,10 @@ from typing import Any
 
 import attrs
 
-from .model import Charge, DisciplineError, Line, MinimumWage, RuleBook, RuleTable, Staff, StaffHistory, Statement
+from . import minimum_wages, payable
+from .model import Charge, Line, MinimumWage, RuleBook, RuleTable, Staff, StaffHistory, Statement
 from .money import ZERO, fen, number, yuan
-from .wording import of_line, say
+from .wording import Said, of_line, say
 
 
 @attrs.frozen
@@ -71,23 +72,15 @@ def months_between(first: str, last: str) -> list[str]:
     return out
 
 
-def minimum_wage(table: RuleTable, city: str | None, month: str) -> Decimal:
-    """The minimum wage in force on the month's last day in ``city``; a missing city is an error."""
-    if not city:
-        raise DisciplineError("a person has no city on the roster, so the minimum wage that caps deductions "
-                              "is unknown; add the city column")
+def minimum_wage(table: RuleTable, city: str | None, month: str) -> minimum_wages.Found:
+    """The minimum wage in force on the month's last day in ``city`` (``minimum_wages.in_force``): the law's,
+    raised by the table's policy where it is higher; ``Found.amount`` is None when neither is known."""
     return _minimum_wage(table.minimum_wages, city, month)
 
 
 @functools.lru_cache(maxsize=4096)
-def _minimum_wage(wages: tuple[MinimumWage, ...], city: str, month: str) -> Decimal:
-    _, last = month_bounds(month)
-    rates = [w for w in wages if w.city == city and w.since <= last]
-    if not rates:
-        cities = ", ".join(sorted({w.city for w in wages}))
-        raise DisciplineError(f"the rule table has no minimum wage for {city!r} in force in {month} "
-                              f"(cities: {cities}); add a [[minimum_wage]] entry")
-    return rates[-1].amount
+def _minimum_wage(wages: tuple[MinimumWage, ...], city: str | None, month: str) -> minimum_wages.Found:
+    return minimum_wages.in_force(wages, city, month_bounds(month)[1])
 
 
 def rating(table: RuleTable, score: Decimal) -> str:
@@ -121,14 +114,35 @@ def due_of(sums: Mapping[str, Decimal], points: Decimal, table: RuleTable) -> De
                + points * settings.point_value)
 
 
-def legal_cap(person: Staff, month: str, table: RuleTable) -> tuple[Decimal, Decimal, Decimal]:
-    """(wage, minimum wage, the most that may be deducted) for ``person`` in ``month``."""
-    first, _ = month_bounds(month)
+@attrs.frozen
+class Cap:
+    """What the law lets a month deduct from one person, and what it was worked out from."""
+
+    wage: Decimal
+    """The monthly wage (base + bonus); 0 for a month after the person left."""
+    floor: minimum_wages.Found
+    cap: Decimal
+    paid: payable.Payable
+    """The part of the month paid for (``payable.WHOLE`` for all of it)."""
+    leaves: bool = False
+    """The person leaves in the month (or left before it): no later wage to deduct from."""
+
+
+def legal_cap(person: Staff, month: str, table: RuleTable) -> Cap:
+    """What may be deducted from ``person`` in ``month``: the share of the wage payable the table allows
+    (20 %), and never so much that less than the minimum wage (for the same part of the month) is left;
+    where no minimum wage is known for the person's city that month, the share alone (the statement says
+    so). A month worked in part is prorated (``payable.py``)."""
+    first, last = month_bounds(month)
     working = person.left is None or person.left >= first
     wage = person.base_wage + person.bonus if working else ZERO
     floor = minimum_wage(table, person.city, month)
-    cap = fen(max(ZERO, min(table.settings.max_deduction_ratio * wage, wage - floor))) if working else ZERO
-    return wage, floor, cap
+    paid = payable.payable(person, first, last, table.settings) if working else payable.WHOLE
+    due_wage = paid.part(wage)
+    share = table.settings.max_deduction_ratio * due_wage
+    room = share if floor.amount is None else min(share, due_wage - paid.part(floor.amount))
+    return Cap(wage, floor, fen(max(ZERO, room)) if working else ZERO, paid,
+               leaves=person.left is not None and person.left <= last)
 
 
 def settle(due: Decimal, carried_in: Decimal, cap: Decimal) -> tuple[Decimal, Decimal]:
@@ -185,19 +199,37 @@ def build_statement(person: Staff, month: str, lines: Sequence[Line] | Tally, ca
     fines = sums.get("fine", ZERO)
     fines_deducted = fines if settings.fines == "deduct" else ZERO
     due = due_of(sums, points, table)
-    wage, floor, cap = legal_cap(person, month, table)
-    deducted, carried_out = settle(due, carried_in, cap)
+    limit = legal_cap(person, month, table)
+    wage, floor, paid = limit.wage, limit.floor, limit.paid
+    deducted, carried_out = settle(due, carried_in, limit.cap)
+    outstanding = ZERO
+    if limit.leaves and carried_out > 0:  # the last month with a wage: the rest is owed, not carried on
+        outstanding, carried_out = carried_out, ZERO
     rated, capped_by = capped_rating(table, score, counted.dispositions)
     return Statement(
         staff_id=person.id, name=person.name, store=person.store, role=person.role, month=month,
         points_lost=points, score=score, rating=rated, fines=fen(fines),
         compensation=fen(sums.get("compensation", ZERO)), salary_penalties=fen(sums.get("salary", ZERO)),
         cost_recovery=fen(sums.get("cost", ZERO)), rewards=fen(sums.get("reward", ZERO)), due=due,
-        carried_in=fen(carried_in), deducted=deducted, carried_out=carried_out, cap=cap, wage=fen(wage),
-        minimum_wage=floor, fines_reported=fen(fines - fines_deducted), dispositions=counted.dispositions,
+        carried_in=fen(carried_in), deducted=deducted, carried_out=carried_out, cap=limit.cap, wage=fen(wage),
+        minimum_wage=floor.amount, fines_reported=fen(fines - fines_deducted), dispositions=counted.dispositions,
         lines=counted.lines, rule_versions=rule_versions,
         score_applies=person.role not in table.unscored_roles or points != 0, rating_capped_by=capped_by,
+        cap_not_computed=_not_computed(person, month, floor, wage, table),
+        paid_days=paid.days, payable_wage=None if paid.days is None else paid.part(wage),
+        payable_minimum=None if paid.days is None or floor.amount is None else paid.part(floor.amount),
+        outstanding=outstanding,
     )
+
+
+def _not_computed(person: Staff, month: str, floor: minimum_wages.Found, wage: Decimal,
+                  table: RuleTable) -> Said | None:
+    """Why the cap was taken without the minimum wage (none is known for the person's city that month)."""
+    if floor.unknown is None or wage <= 0:
+        return None
+    city = minimum_wages.shipped().said(person.city) if person.city else Said("（未填城市）", "(no city)")
+    return say("cap_not_computed", city=city, month=month, why=floor.unknown,
+               share=number(fen(table.settings.max_deduction_ratio * 100)))
 
 
 Totals = Mapping[str, tuple[Mapping[str, Decimal], Decimal]]
@@ -217,8 +249,10 @@ def carry_forward(month: str, totals: Totals, roster: Mapping[str, Staff], table
         if person is None:
             continue
         sums, points = totals.get(staff_id, ({}, ZERO))
-        _, _, cap = legal_cap(person, month, table)
-        _, carried[staff_id] = settle(due_of(sums, points, table), carried[staff_id], cap)
+        limit = legal_cap(person, month, table)
+        _, carried[staff_id] = settle(due_of(sums, points, table), carried[staff_id], limit.cap)
+        if limit.leaves:  # owed on the final statement, not carried into months with no wage
+            carried[staff_id] = ZERO
     return dict(carried)
 
 
@@ -362,14 +396,21 @@ def explain_cap(statement: Statement, language: str = "en") -> str:
     (``wording.LANGUAGES``); empty when it did nothing."""
     if statement.due + statement.carried_in <= statement.deducted:
         return ""
-    floor_room = fen(max(ZERO, statement.wage - statement.minimum_wage))
-    if statement.wage <= 0:
+    if statement.cap_not_computed is not None:
+        return say("capped_share", cap=yuan(statement.cap), note=statement.cap_not_computed,
+                   carried=yuan(statement.carried_out)).in_(language)
+    wage = statement.wage if statement.payable_wage is None else statement.payable_wage
+    minimum = statement.minimum_wage if statement.payable_minimum is None else statement.payable_minimum
+    floor_room = fen(max(ZERO, wage - (minimum or ZERO)))
+    if wage <= 0:
         why = say("no_wage")
     elif statement.cap == floor_room:
-        why = say("above_floor", wage=yuan(statement.wage), minimum=yuan(statement.minimum_wage))
+        why = say("above_floor", wage=yuan(wage), minimum=yuan(minimum))
     else:
-        why = say("share_of_wage", share=number(fen(statement.cap / statement.wage * 100)),
-                  wage=yuan(statement.wage), minimum=yuan(statement.minimum_wage))
+        why = say("share_of_wage", share=number(fen(statement.cap / wage * 100)), wage=yuan(wage),
+                  minimum=yuan(minimum))
+    if statement.outstanding:
+        return say("capped_owed", cap=yuan(statement.cap), why=why, owed=yuan(statement.outstanding)).in_(language)
     return say("capped", cap=yuan(statement.cap), why=why, carried=yuan(statement.carried_out)).in_(language)
 
 
@@ -382,13 +423,21 @@ def _head_json(statement: Statement) -> dict[str, Any]:
         "cost_recovery": yuan(statement.cost_recovery), "rewards": yuan(statement.rewards),
         "due": yuan(statement.due), "carried_in": yuan(statement.carried_in),
         "deducted": yuan(statement.deducted), "carried_out": yuan(statement.carried_out),
-        "cap": yuan(statement.cap), "wage": yuan(statement.wage), "minimum_wage": yuan(statement.minimum_wage),
+        "cap": yuan(statement.cap), "wage": yuan(statement.wage),
+        "minimum_wage": statement.minimum_wage if statement.minimum_wage is None else yuan(statement.minimum_wage),
+        **({} if statement.paid_days is None else {  # only for a month worked in part: frozen ones read as they were
+            "paid_days": statement.paid_days, "payable_wage": yuan(statement.payable_wage or ZERO),
+            "payable_minimum": statement.payable_minimum and yuan(statement.payable_minimum)}),
+        **({"outstanding": yuan(statement.outstanding)} if statement.outstanding else {}),
         "fines_reported": yuan(statement.fines_reported),
         "dispositions": [{"rule": rule, "disposition": disposition, "at": at.isoformat(), "event_id": event_id}
                          for rule, disposition, at, event_id in statement.dispositions],
     }
     if statement.rule_versions:  # statements frozen before versions existed read as they were
         head["rule_versions"] = _versions_json(statement.rule_versions)
+    if statement.cap_not_computed is not None:  # only then: a statement frozen before reads as it was
+        head["cap_not_computed"] = statement.cap_not_computed.en
+        head["cap_not_computed_zh"] = statement.cap_not_computed.zh
     head["score_applies"] = statement.score_applies
     head["rating_capped_by"] = statement.rating_capped_by and {
         "disposition": statement.rating_capped_by[0], "event_id": statement.rating_capped_by[1]}
@@ -486,7 +535,7 @@ def from_json(data: dict[str, Any]) -> Statement:
         salary_penalties=dec(data["salary_penalties"]), cost_recovery=dec(data["cost_recovery"]),
         rewards=dec(data["rewards"]), due=dec(data["due"]), carried_in=dec(data["carried_in"]),
         deducted=dec(data["deducted"]), carried_out=dec(data["carried_out"]), cap=dec(data["cap"]),
-        wage=dec(data["wage"]), minimum_wage=dec(data["minimum_wage"]),
+        wage=dec(data["wage"]), minimum_wage=None if data["minimum_wage"] is None else dec(data["minimum_wage"]),
         fines_reported=dec(data["fines_reported"]),
         dispositions=tuple((d["rule"], d["disposition"], dt.datetime.fromisoformat(d["at"]), d["event_id"])
                            for d in data["dispositions"]),
@@ -496,4 +545,10 @@ def from_json(data: dict[str, Any]) -> Statement:
         score_applies=data.get("score_applies", True),  # frozen before these existed: as it was then
         rating_capped_by=(data["rating_capped_by"]["disposition"], data["rating_capped_by"]["event_id"])
         if data.get("rating_capped_by") else None,
+        cap_not_computed=Said(data["cap_not_computed_zh"], data["cap_not_computed"])
+        if data.get("cap_not_computed") else None,
+        paid_days=data.get("paid_days"),
+        payable_wage=dec(data["payable_wage"]) if data.get("payable_wage") else None,
+        payable_minimum=dec(data["payable_minimum"]) if data.get("payable_minimum") else None,
+        outstanding=dec(data.get("outstanding", "0.00")),
     )

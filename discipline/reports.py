@@ -41,7 +41,8 @@ CSV_COLUMNS = (
     ("罚款", "fines"), ("赔偿", "compensation"), ("工资处罚", "salary_penalties"),
     ("成本回收", "cost_recovery"), ("奖励", "rewards"), ("应扣", "due"), ("上月结转", "carried_in"),
     ("本月实扣", "deducted"), ("结转下月", "carried_out"), ("扣款上限", "cap"), ("待决定处理", "dispositions"),
-    ("规则版本", "rule_versions"), ("链头", "chain_head"),
+    ("规则版本", "rule_versions"), ("链头", "chain_head"), ("扣款上限说明", "cap_note"),
+    ("本月应发工资", "payable_wage"), ("离职未扣清", "outstanding"),
 )
 _MONEY_FIELDS = ("fines", "compensation", "salary_penalties", "cost_recovery", "rewards", "due",
                  "carried_in", "deducted", "carried_out", "cap")
@@ -212,6 +213,7 @@ def _scorecard_context(statement: Statement, table: RuleTable, language: str) ->
     return {"s": statement, "table": table, "lines": [_line_view(line, table, language) for line in in_order],
             "dispositions": _dispositions_view(statement, table, language),
             "cap_reason": explain_cap(statement, language), "lang": language,
+            "cap_warning": statement.cap_not_computed.in_(language) if statement.cap_not_computed else "",
             "base_score": table.settings.base_score, "score_text": score_words(statement, table, language),
             "rating_text": rating_words(statement, table, language)}
 
@@ -254,7 +256,9 @@ def payroll_csv(statements: Sequence[Statement], table: RuleTable, head: str = "
                 "role": role_name(s.role, table, english=False), "rating": s.rating,
                 "dispositions": _dispositions_cell(s, table), "rule_versions": versions_text(s.rule_versions,
                                                                                                short=True),
-                "chain_head": head}
+                "chain_head": head, "cap_note": s.cap_not_computed.zh if s.cap_not_computed else "",
+                "payable_wage": yuan(s.payable_wage) if s.payable_wage is not None else yuan(s.wage),
+                "outstanding": yuan(s.outstanding)}
         row = {key: _guard(value) for key, value in text.items()}
         row |= {"points_lost": number(s.points_lost), "score": number(s.score)}
         row |= {key: yuan(getattr(s, key)) for key in _MONEY_FIELDS}
@@ -304,8 +308,9 @@ def payroll_html(month: str, statements: Sequence[Statement], table: RuleTable, 
                "dispositions": [d for s in people for d in _dispositions_view(s, table, language)]}
               for name, people in sorted(by_store.items())]
     versions = sorted({version for s in statements for version in s.rule_versions})
+    uncapped = [{"s": s, "note": s.cap_not_computed.in_(language)} for s in statements if s.cap_not_computed]
     return _render("payroll.html", month=month, stores=stores, table=table, totals=_totals(statements),
-                   count=len(statements), versions=versions, head=head, lang=language)
+                   count=len(statements), versions=versions, head=head, lang=language, uncapped=uncapped)
 
 
 # ─── What-if comparison ─────────────────────────────────────────────────────────────────────────

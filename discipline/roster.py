@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
-from . import lookup
+from . import lookup, minimum_wages
 from .model import RuleTable, Staff
 from .money import parse_decimal
 from .plausible import wage_problem
@@ -132,7 +132,7 @@ def _staff(record: dict[str, str], line: int, table: RuleTable,
             bad(f"{column} must not be negative ({text})")
         wages[column] = value
     shift = _named(record.get("shift", ""), table.shift_names(), "shift", bad)
-    city = _named(record.get("city", ""), table.city_names(), "city", bad)
+    city = _named(record.get("city", ""), minimum_wages.city_names(table.minimum_wages), "city", bad)
     dates = {}
     for column in ("hired", "left"):
         text = record.get(column) or ""
@@ -172,8 +172,10 @@ def _named(typed: str, options: Mapping[str, Sequence[str]], what: str, bad: Cal
     if found is None:
         plural = "cities" if what == "city" else what + "s"
         if what == "city":
-            bad(f"city {typed!r} has no minimum wage in the rule table{lookup.hint(typed, options, plural)} (a city "
-                "is added with a [[minimum_wage]] entry in rules.toml)")
+            near = lookup.did_you_mean(typed, options, {key: names[0] for key, names in options.items() if names})
+            bad(f"city {typed!r} has no known minimum wage{near}; 'discipline minwage' lists the cities, and a "
+                '[[minimum_wage]] entry in the rule table (city = "…", zh = "…", from = YYYY-MM-DD, amount = "…") '
+                "adds one")
         else:
             bad(f"unknown {what} {typed!r}{lookup.hint(typed, options, plural)}")
     return found

@@ -39,7 +39,7 @@ RULE_KEYS = (
 SALARY_KEYS = ("base_days", "base_months", "bonus_share")
 SETTINGS_KEYS = {
     "timezone", "base_score", "point_value", "max_deduction_ratio", "fines", "pay_days",
-    "lapse_multiplier", "notice_days", "plausible_amount_limit", "plausible_wage_limit", "language",
+    "lapse_multiplier", "notice_days", "plausible_amount_limit", "plausible_wage_limit", "language", "proration",
 }
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 WINDOW_RE = re.compile(r"^(month|ever|[1-9][0-9]{0,3}d)$")
@@ -268,6 +268,11 @@ class _Reader:
                     values[key] = value
                 else:
                     self.add(line, "", f'language must be "zh", "en" or "both", not {value!r}')
+            elif key == "proration":
+                if value in ("pay_days", "workdays"):
+                    values[key] = value
+                else:
+                    self.add(line, "", f'proration must be "pay_days" or "workdays", not {value!r}')
             elif key == "fines":
                 if value in ("deduct", "report"):
                     values[key] = value

@@ -36,7 +36,7 @@ from . import (
 from .changes import Change
 from .model import Charge, DisciplineError, Event, FileRefused, RuleBook, RuleTable, StaffHistory, Statement
 from .storage import Store
-from .wording import Said, say
+from .wording import Said, said_of, say
 
 
 def parse_month(text: str) -> str:
@@ -144,9 +144,6 @@ def log(store: Store, table: RuleTable | RuleBook, event: Event, *, now: dt.date
         problem = dict(priced.problems).get(draft.id)
         if problem:
             raise DisciplineError(problem)
-        for charge in priced.charges:  # the month's payroll must be able to cap everyone charged
-            if charge.event_id == draft.id:
-                check_floor(book, people, charge.staff_id, posted or month)
         event_id = store.log.append_event(event, logged_at=now)
         final = attrs.evolve(event, id=event_id)
         cached, diff = cache.price_into_cache(store, book, [*history, final], people, keys=[event.staff],
@@ -157,14 +154,6 @@ def log(store: Store, table: RuleTable | RuleBook, event: Event, *, now: dt.date
         return Logged(event_id, tuple(c for c in cached.charges if c.event_id == event_id),
                       tuple(changes.changes(diff, closed_through=latest_closed(store), posted_month=posted)), posted,
                       event.staff)
-
-
-def check_floor(book: RuleBook, people: StaffHistory, staff_id: str, month: str) -> None:
-    """The month's payroll must be able to cap ``staff_id``: a city with a minimum wage then, or refused."""
-    _, last = payroll.month_bounds(month)
-    person = people.person(staff_id, last)
-    if person is not None:
-        payroll.minimum_wage(book.at(last), person.city, month)
 
 
 def identity(event: Event, table: RuleTable | RuleBook) -> tuple[object, ...]:
@@ -294,7 +283,7 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
     try:
         text = textfile.decode(data)
     except ValueError as exc:
-        raise DisciplineError(str(exc)) from None
+        raise DisciplineError(said_of(exc)) from None
     book = RuleBook.single(table)
     rows, read_problems = logfile.read_events(text, book.zone)
     read = len(rows)
@@ -303,9 +292,7 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
         fence, checked_with, log_head = store.seals.fence(), versions.current(store, book), store.log.head()[0]
         own = _unfinished(store, digest)
         if own is not None and allow_duplicates:
-            raise DisciplineError(f"an earlier run of this file was stopped half-way, leaving batch {own} unfinished; "
-                                  "run it again without --allow-duplicates to finish it, or undo batch "
-                                  f"{own} first")
+            raise DisciplineError(say("rerun_without_duplicates", batch=own))
         checked = _checked_rows(store, checked_with, rows, list(read_problems), now=now, confirm=confirm)
         parts = _parts(rows, checked)
         del checked
@@ -342,9 +329,8 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
             except DisciplineError as exc:
                 if batch is None:
                     raise
-                raise DisciplineError(f"{exc} — the first {logged:,} new rows of the file are logged, as batch "
-                                      f"{batch}, which stays unfinished: import the file again once it is put "
-                                      f"right, to finish it, or undo batch {batch}") from None
+                raise DisciplineError(say("stopped_in_part", why=said_of(exc), count=f"{logged:,}",
+                                          batch=batch)) from None
             fence, checked_with = store.seals.fence(), book
             cache.ensure_priced(store, book, keys={e.staff for e in part.checked})
             latest = latest_closed(store)
@@ -387,9 +373,8 @@ def _not_undone(store: Store, batch: int | None, done: int, *, what: str = "rows
     """Between two parts of a batch: stop when someone undid it meanwhile (the rest would be held by nothing)."""
     found = store.batches.get(batch) if batch is not None else None
     if found is not None and found["undone_by"] is not None:
-        raise DisciplineError(f"batch {batch} was undone (by batch {found['undone_by']}) while it was being written, "
-                              f"after {done:,} new {what}; the rest of the file is not stored (import it again to "
-                              "store all of it)")
+        raise DisciplineError(say("undone_meanwhile", batch=batch, undo=found["undone_by"], count=f"{done:,}",
+                                  what=say(what)))
 
 
 def _unfinished(store: Store, digest: str) -> int | None:
@@ -410,7 +395,7 @@ def _parts(rows: Sequence[tuple[int, Event]], checked: list[Event]) -> list[_Par
     return parts
 
 
-def _checked_rows(store: Store, book: RuleBook, rows: Sequence[tuple[int, Event]], problems: list[str], *,
+def _checked_rows(store: Store, book: RuleBook, rows: Sequence[tuple[int, Event]], problems: list[Said], *,
                   now: dt.datetime, confirm: bool) -> list[Event]:
     """The file's events as drafts (``id`` is the row's line); every bad row refuses the whole file."""
     from . import plausible
@@ -421,7 +406,7 @@ def _checked_rows(store: Store, book: RuleBook, rows: Sequence[tuple[int, Event]
     for line, event in rows:
         try:
             if event.at > now:
-                raise DisciplineError(f"{event.at:%Y-%m-%d %H:%M} is in the future")
+                raise DisciplineError(say("row_in_future", at=f"{event.at:%Y-%m-%d %H:%M}"))
             day = event.at.astimezone(book.zone).date()
             event = _as_stored(event, lambda typed, _: known(typed) or typed)
             if event.by is not None and event.by not in people.at(day):
@@ -432,31 +417,20 @@ def _checked_rows(store: Store, book: RuleBook, rows: Sequence[tuple[int, Event]
             if implausible:
                 raise DisciplineError(implausible)
         except DisciplineError as exc:
-            problems.append(f"line {line}: {exc}")
+            problems.append(say("at_line", line=line, message=said_of(exc)))
             continue
         drafts.append(event if event.id == line else attrs.evolve(event, id=line))
     by_key: dict[str, list[Event]] = defaultdict(list)
     for event in drafts:
         by_key[event.staff].append(event)
     keys = sorted(by_key)
-    floors: dict[tuple[str, str], str | None] = {}  # (person, month) → why their payroll cannot cap them
     for start in range(0, len(keys), cache.CHUNK):  # occurrences never cross keys: priced apart, in bounded memory
         priced = engine.price([e for key in keys[start:start + cache.CHUNK] for e in by_key[key]], book, people)
-        problems.extend(f"line {line}: {message}" for line, message in priced.problems)
-        for charge in priced.charges:  # the month's payroll must be able to cap everyone charged
-            month = payroll.month_of(charge.at, book)
-            if (charge.staff_id, month) not in floors:
-                try:
-                    check_floor(book, people, charge.staff_id, posting_month(store, month) or month)
-                    floors[(charge.staff_id, month)] = None
-                except DisciplineError as exc:
-                    floors[(charge.staff_id, month)] = str(exc)
-            if floors[(charge.staff_id, month)]:
-                problems.append(f"line {charge.event_id}: {floors[(charge.staff_id, month)]}")
+        problems.extend(say("at_line", line=line, message=message) for line, message in priced.problems)
     if problems:
-        raise FileRefused("events file", sorted(problems, key=_line_number))
+        raise FileRefused(say("events_file"), sorted(problems, key=_line_number))
     if not drafts:
-        raise DisciplineError("the events file has a header but no rows; nothing was logged")
+        raise DisciplineError(say("no_rows_logged"))
     return drafts
 
 
@@ -492,8 +466,8 @@ def _without_duplicates(store: Store, part: _Part, table: RuleTable | RuleBook, 
             part.drafts.append(event)
 
 
-def _line_number(problem: str) -> int:
-    head = problem.split(":", 1)[0]
+def _line_number(problem: Said) -> int:
+    head = problem.en.split(":", 1)[0]
     return int(head[5:]) if head.startswith("line ") and head[5:].isdigit() else 0
 
 
@@ -649,7 +623,7 @@ class Derived:
     diff: changes.ChargeDiff = attrs.field(factory=changes.ChargeDiff)
     """What the derive moved in the charges cache (``changed`` says it per person and event)."""
     dry_run: bool = False
-    alarm: str | None = None
+    alarm: Said | None = None
     """Why a run without ``--yes`` is refused (shown by a dry run), when it is."""
 
     def changed(self) -> list[Change]:
@@ -673,7 +647,7 @@ def derive_attendance(store: Store, table: RuleTable | RuleBook, month: str, *, 
     """
     first, last = payroll.month_bounds(month)
     if first > now.date():
-        raise DisciplineError(f"{month} has not started yet (today is {now:%Y-%m-%d})")
+        raise DisciplineError(say("not_started", month=month, today=f"{now:%Y-%m-%d}"))
     book = RuleBook.single(table)
     until = min(last, now.date() - dt.timedelta(days=1))
     with store.read():
@@ -682,7 +656,7 @@ def derive_attendance(store: Store, table: RuleTable | RuleBook, month: str, *, 
         stamp = _attendance_stamp(store)
         judged = _judge_month(store, judged_with, month, until)
     if judged.alarm and not yes and not dry_run:
-        raise DisciplineError(f"refused: {judged.alarm}")
+        raise DisciplineError(say("refused_because", why=judged.alarm))
     cache.settle_first(store, versions.follow(book), judged.keys())
     with store.write(dry_run=dry_run):
         book = versions.current(store, book)
@@ -690,7 +664,7 @@ def derive_attendance(store: Store, table: RuleTable | RuleBook, month: str, *, 
         if _moved_since(store, stamp, book, judged_with, month):
             judged = _judge_month(store, book, month, until)
             if judged.alarm and not yes and not dry_run:
-                raise DisciplineError(f"refused: {judged.alarm}")
+                raise DisciplineError(say("refused_because", why=judged.alarm))
         new, stale = judged.new, judged.stale
         cache.ensure_priced(store, book, keys=judged.keys())
         batch = None
@@ -770,7 +744,6 @@ def _judge_month(store: Store, book: RuleBook, month: str, until: dt.date) -> _J
         day = item.at.date()
         try:
             engine.resolve(event, book.at(day), people.at(day))
-            check_floor(book, people, item.staff_id, month)
         except DisciplineError as exc:
             refused.append(f"{item.staff_id} {item.at:%Y-%m-%d}: {exc}")
             continue
@@ -787,7 +760,7 @@ def _judge_month(store: Store, book: RuleBook, month: str, until: dt.date) -> _J
 def _refuse_closed(store: Store, month: str) -> None:
     """A closed month's attendance is not derived; nor any while a punch file is stored only in part."""
     if posting_month(store, month):
-        raise DisciplineError(f"{month} is closed for payroll, so its attendance can no longer be derived")
+        raise DisciplineError(say("derive_closed", month=month))
     for batch in store.batches.unfinished():
         if batch["command"] == "punches import":
             raise DisciplineError(say("then_derive", why=batches.unfinished(batch), month=month))

@@ -21,6 +21,7 @@ from . import engine, payroll
 from .cache import ensure_priced, fingerprint
 from .model import DisciplineError, Line, RuleBook, RuleTable, RuleVersion, Staff, StaffHistory, Statement
 from .storage import Store
+from .wording import say
 
 PAYROLL_FORMATS = ("csv", "html", "json")
 
@@ -49,8 +50,7 @@ def month_statements(store: Store, table: RuleTable | RuleBook, month: str, *, s
         return [s for s in frozen if staff is None or s.staff_id == staff]
     latest = max(closed, default=None)
     if latest is not None and month < latest:  # never closed, but behind a closed month: its events are paid later
-        raise DisciplineError(f"{month} was never closed and is before {latest}, which is; what is logged into it is "
-                              f"paid in {payroll.next_month(latest)}, as adjustment lines that name it")
+        raise DisciplineError(say("never_closed", month=month, latest=latest, next=payroll.next_month(latest)))
     if store.charges.fingerprint() != fingerprint(book) or store.charges.any_stale():  # price and read in one, so a
         if store.writing:  # month that cannot be stated (say, no minimum wage) leaves the cache as it was
             ensure_priced(store, book)  # (``close`` reads inside its own)
@@ -182,7 +182,9 @@ def payroll_chunks(month: str, statements: Sequence[Statement], table: RuleTable
     """The payroll file in pieces: a chain's JSON is written a statement at a time, never whole in memory.
 
     ``head`` (``Store.chain_head``, given for a closed month's files) is printed on it: in JSON as each
-    statement's ``chain_head``. The HTML is in ``language`` (the CSV's header and the JSON's keys are fixed)."""
+    statement's ``chain_head``. The HTML is in ``language`` (the CSV's header and the JSON's keys are fixed).
+    People whose cap could not be computed (no minimum wage known for their city that month) come first."""
+    statements = sorted(statements, key=lambda s: s.cap_not_computed is None)
     if fmt in ("csv", "html"):
         from . import reports  # Jinja and the templates: not for the JSON a chain's payroll system reads
 

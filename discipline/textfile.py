@@ -27,6 +27,9 @@ from typing import Protocol
 
 import attrs
 
+from .typed import Refused
+from .wording import Said, say
+
 #: The largest file read whole (roster, events, schedule, leave). Its bytes and text are in memory
 #: together, and what the rows become: events read by `logfile` take about 10 times the file, so
 #: 24 MB of events read in some 210 MB. Real files fit well under it: a month of violations for a
@@ -37,8 +40,6 @@ MAX_CSV_BYTES = 24 * 2**20
 #: a kilobyte; a record of a million commas would otherwise be a list of a million fields.
 MAX_RECORD_CHARS = 2**20
 _CHUNK = 2**20
-_NOT_TEXT = "the file is neither UTF-8, GB18030 nor UTF-16 text; save it from Excel as 'CSV UTF-8'"
-_UTF16_NO_BOM = "the file looks like UTF-16 text without its byte-order mark; save it from Excel as 'CSV UTF-8'"
 
 
 def size_text(size: int) -> str:
@@ -54,9 +55,9 @@ def check_size(size: int, limit: int | None = None) -> None:
     (``limit``, by default `MAX_CSV_BYTES`)."""
     limit = MAX_CSV_BYTES if limit is None else limit
     if size > limit:
-        shown = size_text(size) if size_text(size) != size_text(limit) else f"over {size_text(limit)}"
-        raise ValueError(f"the file is {shown}; an import takes at most {size_text(limit)}, so split it (by month, "
-                         "or by store)")
+        shown = Said.same(size_text(size)) if size_text(size) != size_text(limit) else say("over_size",
+                                                                                            size=size_text(limit))
+        raise Refused(say("file_too_big", size=shown, limit=size_text(limit)))
 
 
 def read_capped(path: str | Path, limit: int | None = None) -> bytes:
@@ -84,7 +85,7 @@ def decode(data: bytes, *, final: bool = True) -> str:
             return codecs.getincrementaldecoder(encoding)().decode(data, final=final)
         except UnicodeDecodeError:
             pass
-    raise ValueError(_NOT_TEXT)
+    raise Refused(say("not_text"))
 
 
 def _candidates(head: bytes) -> list[str]:
@@ -93,7 +94,7 @@ def _candidates(head: bytes) -> list[str]:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return ["utf-16"]
     if _looks_like_utf16(head[:200]):
-        raise ValueError(_UTF16_NO_BOM)
+        raise Refused(say("utf16_no_bom"))
     return ["utf-8-sig", "gb18030"]
 
 
@@ -107,7 +108,7 @@ def encoding_of(path: Path, limit: int) -> str:
             file.seek(0)
             if _decodes(file, encoding, limit):
                 return encoding
-    raise ValueError(_NOT_TEXT)
+    raise Refused(say("not_text"))
 
 
 def _decodes(file: io.BufferedReader, encoding: str, limit: int) -> bool:
@@ -238,7 +239,7 @@ class CsvFile:
     """Column names, stripped and lowercased; empty when the file is."""
     records: CsvRecords
     """(line, {column: stripped cell}) of every row that is not blank and has the header's width."""
-    problems: tuple[tuple[int, str], ...]
+    problems: tuple[tuple[int, Said], ...]
     """(line, why) for every row that could not be read, at most `MAX_PROBLEMS` and a last one saying so."""
 
 
@@ -252,9 +253,9 @@ def read_csv(text: str) -> CsvFile:
     try:
         header = tuple(cell.strip().lower() for cell in next(rows, (0, []))[1])
     except CsvError as exc:
-        raise ValueError(f"the header cannot be read as CSV ({exc})") from None
+        raise Refused(say("header_not_csv", why=str(exc))) from None
     count, stop = 0, sys.maxsize
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int, Said]] = []
     try:
         for line, row in rows:
             if not "".join(row).strip():
@@ -262,12 +263,11 @@ def read_csv(text: str) -> CsvFile:
             if len(row) == len(header):
                 count += 1
             elif len(problems) < MAX_PROBLEMS:
-                problems.append((line, f"has {len(row)} field(s); the header has {len(header)}"))
+                problems.append((line, say("row_width", fields=len(row), header=len(header))))
             else:
-                problems.append((line, f"and more rows from here on cannot be read; reading stopped after "
-                                       f"{MAX_PROBLEMS:,} bad rows"))
+                problems.append((line, say("rows_stopped", count=f"{MAX_PROBLEMS:,}")))
                 stop = line
                 break
     except CsvError as exc:
-        problems.append((exc.line, f"cannot be read as CSV ({exc})"))
+        problems.append((exc.line, say("row_not_csv", why=str(exc))))
     return CsvFile(header, CsvRecords(text, header, count, stop), tuple(problems))

@@ -49,7 +49,8 @@ FORMS = Said("2026-11-03 08:42、2026/11/3 8:42、11-03 08:42（今年）或 08:
 
 
 class Refused(ValueError):
-    """A time refused, saying why in both languages (``said``); its message is the English."""
+    """A value refused (a time, a number, a file's row), saying why in both languages (``said``); its message
+    is the English, so code that only reads ``str`` still has the sentence."""
 
     def __init__(self, said: Said) -> None:
         self.said = said
@@ -169,7 +170,7 @@ def local_date(text: str, *, what: str) -> dt.date:
             raise ValueError
         day = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError:
-        raise ValueError(f"{what} {text!r} is not a date like 2026-11-03") from None
+        raise Refused(say("not_a_date", what=what, typed=repr(text))) from None
     if not EARLIEST.date() <= day < LATEST.date():
-        raise ValueError(f"{what} {text!r} is not a date of this century")
+        raise Refused(say("date_not_this_century", what=what, typed=repr(text)))
     return day

@@ -27,6 +27,7 @@ from . import cache, engine, payroll
 from .model import DisciplineError, RuleBook, RuleTable, RuleVersion
 from .rules import amount_words, load_text
 from .storage import Store
+from .wording import say
 
 
 def sha256(text: str) -> str:
@@ -37,8 +38,7 @@ def book(store: Store) -> RuleBook:
     """The stored versions; a database without any has not been through ``init`` since versions came."""
     rows = store.versions.all()
     if not rows:
-        raise DisciplineError(f"the database at {store.path} has no published rule table; run 'discipline init' "
-                              "(it publishes the rule table as version 1)")
+        raise DisciplineError(say("no_rule_table", path=str(store.path)))
     return RuleBook(tuple(RuleVersion(number=row["number"], effective=row["effective"], published=row["published"],
                                       by=row["by"], sha256=row["sha256"], text=row["text"],
                                       parse=lambda text, n=row["number"]: load_text(text, f"rule version {n}"))
@@ -191,18 +191,12 @@ def _cannot_price(store: Store, table: RuleTable, effective: dt.date, current: R
     gaps += [f"role {role} is gone ({', '.join(sorted(p.id for p in people.values() if p.role == role)[:5])})"
              for role in sorted({p.role for p in people.values()} - roles)]
     gaps += [f"shift {shift} is gone" for shift in sorted({p.shift for p in people.values() if p.shift} - shifts)]
-    month = f"{effective:%Y-%m}"
-    for city in sorted({p.city for p in people.values() if p.city}):
-        try:
-            payroll.minimum_wage(table, city, month)
-        except DisciplineError:
-            gaps.append(f"no minimum wage for {city} in {month}")
     return gaps
 
 
 #: Settings a month's statement applies to the whole month (what is deducted or only listed, the price
 #: of a point, the score, the cap's share): a version changing them starts on the first of a month.
-MONTH_LEVEL = ("fines", "point_value", "base_score", "max_deduction_ratio")
+MONTH_LEVEL = ("fines", "point_value", "base_score", "max_deduction_ratio", "proration")
 
 
 def _month_level_changes(old: RuleTable, new: RuleTable) -> list[str]:

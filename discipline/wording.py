@@ -18,6 +18,7 @@ in the templates, each as ``say("中文", "English")``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -41,6 +42,10 @@ class Said:
         """A code, an id or a figure: the same in both."""
         return cls(text, text)
 
+    def __str__(self) -> str:
+        """The English, for whatever reads a sentence as ``str`` (a log line, an English-only list)."""
+        return self.en
+
     def __add__(self, other: Said) -> Said:
         return Said(self.zh + other.zh, self.en + other.en)
 
@@ -51,6 +56,26 @@ class Said:
         if language == "both" and self.en and self.en != self.zh:
             return f"{self.zh} / {self.en}"
         return self.zh
+
+
+def said_of(error: BaseException) -> Said:
+    """What an error said: both languages where it kept them (a ``.said``, as ``typed.Refused`` and
+    ``DisciplineError`` do), else its (English) text, the same in both."""
+    said = getattr(error, "said", None)
+    return said if isinstance(said, Said) else Said.same(str(error))
+
+
+_PLACE = re.compile(r"(?:(?P<sheet>.+?) )?(?:line|row) (?P<number>\d+)(?: column (?P<column>[A-Z]+))?")
+
+
+def place(where: str) -> Said:
+    """Where in a file, as a punch file's reader says it (``line 6``, ``原始记录 row 5 column C``), in both
+    languages (``第6行``, ``原始记录 第5行 C列``)."""
+    found = _PLACE.fullmatch(where)
+    if found is None:
+        return Said.same(where)
+    sheet, column = found["sheet"], found["column"]
+    return Said(f"{sheet + ' ' if sheet else ''}第{found['number']}行{' ' + column + '列' if column else ''}", where)
 
 
 def in_language(zh: str, en: str, language: str) -> str:
@@ -128,6 +153,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     # the legal cap (《工资支付暂行规定》第十六条)
     "capped": ("依法扣款上限为{cap}元（{why}）；超出法定上限的部分{carried}元结转下月",
                "capped at {cap} yuan by law ({why}); {carried} yuan carries into next month"),
+    "capped_owed": ("依法扣款上限为{cap}元（{why}）；离职时尚有{owed}元未扣清，不再结转",
+                    "capped at {cap} yuan by law ({why}); {owed} yuan is still owed on leaving and is not carried "
+                    "on"),
     "no_wage": ("本月无工资可扣", "no wage is paid this month"),
     "above_floor": ("扣款后工资{wage}元所余不得低于最低工资{minimum}元",
                     "what is left of the wage {wage} may not fall below the minimum wage {minimum}"),
@@ -282,6 +310,210 @@ TEXTS: dict[str, tuple[str, str]] = {
     "paid_later": ("{month}已结账：在{posted}发放", "{month} is closed: paid in {posted}"),
     "reversal_why": ("{date}的事件{event}在发薪后撤销（{reason}）",
                      "reversal of event {event} of {date} after payroll ({reason})"),
+    # who pays, when someone other than the offender does
+    "no_role_amount": ("规则 {code} 没有给{staff}的岗位 {role} 定金额；只对这些岗位计价：{roles}",
+                       "rule {code} has no amount for {staff}'s role {role}; it prices only: {roles}"),
+    "team_role": ("{team}组的{role}", "team {team}'s {role}"),
+    "store_role": ("{store}店的{role}", "store {store}'s {role}"),
+    "paid_by_offender": ("规则 {code} 由当事人本人承担；--charge 只用于由他人承担的规则",
+                         "rule {code} is paid by the offender; --charge applies only to rules that charge someone "
+                         "else"),
+    "nobody_on_roster": ("花名册上没有人", "nobody on the roster"),
+    "not_the_payer": ("{staff}不是{where}（可承担者：{allowed}）", "{staff} is not {where} (who may pay: {allowed})"),
+    "no_payer": ("花名册上没有{where}；请用 --charge 工号 指定由谁承担",
+                 "{where} is nobody on the roster; name who pays with --charge STAFF"),
+    "several_payers": ("{where}有多人（{ids}）；请用 --charge 工号 指定由谁承担",
+                       "{where} is several people ({ids}); name who pays with --charge STAFF"),
+    "no_supervisor": ("{staff}在花名册上没有上级，无法追究监管不力",
+                      "{staff} has no supervisor on the roster to charge for the supervision lapse"),
+    # undoing a batch
+    "undo_needs_reason": ("--reason 须写明撤销该批次的原因", "--reason must say why the batch is undone"),
+    "no_batch": ("没有批次{batch}；'discipline batches' 列出所有批次",
+                 "there is no batch {batch}; 'discipline batches' lists them"),
+    "already_undone": ("批次{batch}已于 {at} 由批次{undo}撤销；无可再撤销",
+                       "batch {batch} was already undone, by batch {undo} on {at}; nothing more to undo"),
+    "undo_of_undo": ("批次{batch}本身就是（对批次{undoes}的）撤销；它撤下的内容可以重新记录或导入",
+                     "batch {batch} is itself an undo (of batch {undoes}); what it withdrew can be logged or imported "
+                     "again"),
+    "undo_staff_import": ("批次{batch}是花名册导入，不能在此撤销；请按应有的样子重新导入花名册"
+                          "（它改了什么，'discipline batches --json' 会列出）",
+                          "batch {batch} is a staff import, which cannot be undone here; import the roster as it "
+                          "should be (what it changed is listed by 'discipline batches --json')"),
+    "cannot_undo": ("批次{batch}是 {command}，不能撤销", "batch {batch} is a {command}, which cannot be undone"),
+    # numbers and dates as typed, in a file or an option
+    "not_a_number": ("{what} 须是数字，如 20、1.50 或 1,234.50，而不是{typed}",
+                     "{what} must be a number such as 20, 1.50 or 1,234.50, not {typed}"),
+    "not_finite": ("{what} 须是有限的数字，而不是{typed}", "{what} must be a finite number, not {typed}"),
+    "not_in_digits": ("{what} 须用数字写全，如 10000，而不是{typed}",
+                      "{what} must be written out in digits, like 10000, not {typed}"),
+    "too_large": ("{what} 太大：{typed}", "{what} is too large: {typed}"),
+    "parts_of_a_fen": ("{what} {typed}精确到了分以下；金额最多两位小数",
+                       "{what} {typed} has parts of a fen; give yuan with at most two decimals"),
+    "not_a_date": ("{what} {typed}不是 2026-11-03 这样的日期", "{what} {typed} is not a date like 2026-11-03"),
+    "date_not_this_century": ("{what} {typed}不是本世纪的日期", "{what} {typed} is not a date of this century"),
+    # a file as an import reads it
+    "file_too_big": ("文件有 {size}；一次导入最多 {limit}，请拆分（按月或按门店）",
+                     "the file is {size}; an import takes at most {limit}, so split it (by month, or by store)"),
+    "over_size": ("超过 {size}", "over {size}"),
+    "not_text": ("文件既不是 UTF-8、GB18030，也不是 UTF-16 文本；请在 Excel 中另存为“CSV UTF-8”",
+                 "the file is neither UTF-8, GB18030 nor UTF-16 text; save it from Excel as 'CSV UTF-8'"),
+    "utf16_no_bom": ("文件像是缺少字节顺序标记的 UTF-16 文本；请在 Excel 中另存为“CSV UTF-8”",
+                     "the file looks like UTF-16 text without its byte-order mark; save it from Excel as 'CSV UTF-8'"),
+    "header_not_csv": ("表头无法按 CSV 读取（{why}）", "the header cannot be read as CSV ({why})"),
+    "row_width": ("有{fields}个字段，表头有{header}个", "has {fields} field(s); the header has {header}"),
+    "rows_stopped": ("此后的行无法读取；已有{count}行有误，停止读取",
+                     "and more rows from here on cannot be read; reading stopped after {count} bad rows"),
+    "row_not_csv": ("无法按 CSV 读取（{why}）", "cannot be read as CSV ({why})"),
+    "at_line": ("第{line}行：{message}", "line {line}: {message}"),
+    "file_empty_header": ("文件是空的；须有表头行：{columns}", "the file is empty; it needs a header row: {columns}"),
+    "events_header": ("表头须包含 {columns} 中的列，每列一次，且必须有 staff、rule 和 at（现在是 {got}）",
+                      "the header must name columns from {columns} once each, with staff, rule and at (got {got})"),
+    "problems_stopped": ("此后可能还有问题；已发现{count}个问题，停止读取",
+                         "and maybe more from here on; reading stopped after {count} problems"),
+    "column_empty": ("{column} 列是空的", "{column} is empty"),
+    "column_at": ("at 列：{why}", "at {why}"),
+    "count_whole": ("count {typed} 须是 1 或以上的整数", "count {typed} must be a whole number of 1 or more"),
+    "lapse_yes_no": ("lapse {typed} 须是 yes 或 no（是/否）", "lapse {typed} must be yes or no"),
+    "file_refused": ("{what}未导入：{first}{more}", "the {what} was not imported: {first}{more}"),
+    "and_more": ("（另有{count}个问题）", " (and {count} more)"),
+    "events_file": ("事件文件", "events file"),
+    "no_rows_logged": ("事件文件只有表头没有数据行；什么也没有记录",
+                       "the events file has a header but no rows; nothing was logged"),
+    "rerun_without_duplicates": ("此文件之前的一次导入中途停止，批次{batch}尚未完成；"
+                                 "请不加 --allow-duplicates 再导入一次把它完成，或先撤销批次{batch}",
+                                 "an earlier run of this file was stopped half-way, leaving batch {batch} unfinished; "
+                                 "run it again without --allow-duplicates to finish it, or undo batch {batch} first"),
+    "stopped_in_part": ("{why} —— 文件的前{count}条新记录已记入批次{batch}，该批次尚未完成："
+                        "改正文件后再导入一次即可完成，或撤销批次{batch}",
+                        "{why} — the first {count} new rows of the file are logged, as batch {batch}, which stays "
+                        "unfinished: import the file again once it is put right, to finish it, or undo batch {batch}"),
+    "undone_meanwhile": ("批次{batch}在写入过程中被（批次{undo}）撤销，此前已写入{count}条新{what}；文件其余部分未存入"
+                         "（再导入一次即可全部存入）",
+                         "batch {batch} was undone (by batch {undo}) while it was being written, after {count} new "
+                         "{what}; the rest of the file is not stored (import it again to store all of it)"),
+    "rows": ("记录", "rows"),
+    "punches": ("打卡", "punches"),
+    "row_in_future": ("{at} 还没到", "{at} is in the future"),
+    # deriving attendance
+    "alarm_store": ("{store}店（{total}/{days}人天，{percent}%，日期 {on}）",
+                    "{store} ({total} of {days} staff-days, {percent} %, on {on})"),
+    "n_days": ("（共{n}天）", " ({n} days)"),
+    "refused_because": ("已拒绝：{why}", "refused: {why}"),
+    "absence_alarm": ("这样会把{stores}判为旷工，超过所判天数的{percent}%；多半是打卡文件缺了人或缺了天——"
+                      "请先用 --dry-run 查看，导入缺少的打卡，或确认无误后加 --yes 再执行",
+                      "this would judge {stores} absent, more than {percent} % of the days judged; a punch "
+                      "file is probably missing people or days — check with --dry-run, import the missing punches, "
+                      "or run again with --yes to derive them"),
+    "not_started": ("{month}还没开始（今天是 {today}）", "{month} has not started yet (today is {today})"),
+    "derive_closed": ("{month}已结账，不能再生成其考勤", "{month} is closed for payroll, so its attendance can no "
+                      "longer be derived"),
+    "never_closed": ("{month}从未结账，且在已结账的{latest}之前；记入其中的事项在{next}发放，以调整行注明",
+                     "{month} was never closed and is before {latest}, which is; what is logged into it is paid in "
+                     "{next}, as adjustment lines that name it"),
+    # the database
+    "no_rule_table": ("{path} 数据库还没有发布规则表；请先执行 'discipline init'（它把规则表发布为第1版）",
+                      "the database at {path} has no published rule table; run 'discipline init' (it publishes the "
+                      "rule table as version 1)"),
+    "not_a_database": ("{path} 不是 discipline 数据库（{why}）", "{path} is not a discipline database ({why})"),
+    "read_only": ("{path} 以只读方式打开（只读的文件、文件夹或介质，或 'discipline backup' 做的副本），"
+                  "而此命令需要写入；请复制到可写的位置，并用 --db 指向副本",
+                  "{path} is opened read-only (a read-only file, folder or medium, or a copy made by 'discipline "
+                  "backup'), and this needs to write to it; copy it somewhere writable and use --db with the copy"),
+    "still_busy": ("数据库等了{seconds}秒仍被占用（{holder}）；什么也没有改动，请稍后再试",
+                   "the database is still busy after {seconds} s ({holder}); nothing was changed, try again later"),
+    "waiting_for": ("正在等待 '{command}'（进程 {pid}），它已写入{seconds}秒",
+                    "waiting for '{command}' (process {pid}), which has been writing for {seconds} s"),
+    "waiting_for_another": ("正在等待另一个正在写入的命令", "waiting for another command that is writing"),
+    "still_waiting": ("{why}；仍在等待……", "{why}; still waiting…"),
+    "old_schema": ("{path} 数据库的结构版本是{version}，本程序需要{needs}；请执行 'discipline init' 升级",
+                   "the database at {path} has schema version {version}, this discipline needs {needs}; run "
+                   "'discipline init' to migrate it"),
+    "backup_exists": ("{target} 已存在；请为备份另起一个文件名",
+                      "{target} exists already; give a new file name for the backup"),
+    "backup_no_folder": ("文件夹 {folder} 不存在；请先创建，或换一个备份路径",
+                         "the folder {folder} does not exist; create it first or give another path for the backup"),
+    "closed_month_missing": ("已结账的{month}在数据库中缺失（被绕过程序删除）；请执行 'discipline verify'，"
+                             "并恢复最近一份能通过校验的备份",
+                             "closed month {month} is missing from the database (deleted behind the program's back); "
+                             "run 'discipline verify' and restore the latest backup that verifies"),
+    # discipline minwage
+    "minwage_in_force": ("{city} {day}：最低工资每月{amount}元", "{city} on {day}: minimum wage {amount} yuan a month"),
+    "minwage_tier": ("法定标准：{region}第{tier}档 {amount}元，自 {since} 起",
+                     "the law's: {region} tier {tier}, {amount} yuan, from {since}"),
+    "minwage_policy": ("按公司规则表自 {since} 起的最低工资 {amount}元（高于法定标准或法定标准不详）",
+                       "the rule table's own floor of {amount} yuan from {since} applies (above the law's, or the "
+                       "law's is not known)"),
+    "minwage_excludes": ("此标准不含个人缴纳的社会保险费和住房公积金：扣除个人缴费后的工资不得低于此数",
+                         "this floor excludes the employee's own social insurance and housing fund: what is paid "
+                         "after those contributions may not fall below it"),
+    "minwage_source": ("依据：{document}", "source: {document}"),
+    "minwage_checked": ("核对于：{url}", "read at: {url}"),
+    "minwage_unknown": ("{city} {day}：最低工资不详（{why}）；工资表的扣款上限只按工资的法定比例计算",
+                        "{city} on {day}: minimum wage not known ({why}); payroll caps deductions at the share of "
+                        "the wage alone"),
+    "minwage_no_city": ("没有城市{typed}的最低工资数据{near}；'discipline minwage --all' 列出所有城市，"
+                        "规则表中加一条 [[minimum_wage]]（city、zh、from、amount）即可添加",
+                        "no minimum wage is known for the city {typed}{near}; 'discipline minwage --all' lists the "
+                        "cities, and a [[minimum_wage]] entry (city, zh, from, amount) in the rule table adds one"),
+    "minwage_no_roster": ("花名册上还没有城市；'discipline minwage 城市' 查看某城市，'--all' 列出全部",
+                          "no cities on the roster yet; 'discipline minwage CITY' shows one, '--all' lists them all"),
+    "minwage_all_current": ("花名册上的{count}个城市的最低工资都在两年内调整过",
+                            "the minimum wage of each of the roster's {count} cities was adjusted within two years"),
+    "minwage_stale": ("{city}：最近一次已知调整在 {since}，已超过两年；请查找新的最低工资通知并更新",
+                      "{city}: its latest known adjustment is of {since}, over two years ago; look for a newer "
+                      "notice and update the data"),
+    "minwage_stale_none": ("{city}：现在没有已知的最低工资（'discipline minwage {city}' 说明原因）；"
+                           "请查找该地的最低工资通知，在规则表中添加",
+                           "{city}: no minimum wage is known now ('discipline minwage {city}' says why); look for the "
+                           "local notice and add it to the rule table"),
+    # listings
+    "no_events": ("没有事件", "no events"),
+    "withdrawn_status": ("已撤销", "withdrawn"),
+    "source_derived": ("考勤生成", "derived"),
+    "source_import": ("导入", "import"),
+    "source_log": ("手工记录", "log"),
+    # what attendance derive prints
+    "dry_run": ("试运行：什么也没有改动；以下是生成考勤会做的事",
+                "dry run: nothing was changed; this is what the derive would do"),
+    "dry_run_alarm": ("注意：不加 --yes 时会被拒绝：{why}", "warning: without --yes the derive is refused: {why}"),
+    "derived_counts": ("{month}：生成事件{created}条，日志中已有{already}条{withdrawn}{batch}",
+                       "{month}: {created} events derived, {already} already in the log{withdrawn}{batch}"),
+    "derived_withdrawn": ("，撤销{count}条（不再成立）", ", {count} withdrawn (no longer supported)"),
+    "derived_title": ("生成：", "derived:"),
+    "withdrawn_title": ("撤销：", "withdrawn:"),
+    "no_clock_data": ("无打卡数据：{store}在{count}个工作日（{days}）无人打卡，这些天不判断任何人",
+                      "no clock data: nobody at {store} punched on {count} workday(s) ({days}), so nobody there was "
+                      "judged those days"),
+    "not_punching": ("不判断（花名册 clock = no）：{ids}", "not judged (clock = no on the roster): {ids}"),
+    "conflict": ("冲突", "conflict"),
+    "note": ("说明", "note"),
+    "missing_punch": ("缺卡", "missing punch (缺卡)"),
+    "missing_with_leave": ("{day}（{shift}班 {hours}）无打卡，当天{half}请假；{other}的打卡缺失（缺卡）",
+                           "No punch on {day} (shift {shift} {hours}), a day with {half} leave; the {other} punches "
+                           "are missing (缺卡)."),
+    "missing_out": ("{day}只有一次打卡 {at}，在班次中点（{middle}）之前，算作上班卡；下班卡缺失（缺卡）",
+                    "Only one punch on {day}, {at}, before the middle of the shift ({middle}) so taken as the "
+                    "in-punch; the out-punch is missing (缺卡)."),
+    "missing_in": ("{day}只有一次打卡 {at}，在班次中点（{middle}）之后，算作下班卡；上班卡缺失（缺卡）",
+                   "Only one punch on {day}, {at}, after the middle of the shift ({middle}) so taken as the "
+                   "out-punch; the in-punch is missing (缺卡)."),
+    "derive_line": ("{what}：{line}", "{what}: {line}"),
+    "derive_more": ("……另有{count}条{what}（--json 列出全部）",
+                    "… and {count} more {what} lines (--json lists them all)"),
+    "not_recorded": ("未记录：{why}", "not recorded: {why}"),
+    # the minimum wage under every deduction (minimum_wages.py)
+    "floor_unknown_city": ("没有{city}的最低工资数据", "no minimum wage is known for {city}"),
+    "floor_before_data": ("{city}在 {day} 的最低工资不详（数据从 {since} 起）",
+                          "the minimum wage of {city} on {day} is not known (the data starts on {since})"),
+    "floor_not_placed": ("{region}自 {since} 起调整了最低工资，但数据中未确认{city}属于哪一档",
+                         "{region} adjusted its minimum wages on {since}, and the data does not confirm which tier "
+                         "{city} is in"),
+    "capped_share": ("依法扣款上限为{cap}元（{note}）；超出部分{carried}元结转下月",
+                     "capped at {cap} yuan ({note}); {carried} yuan carries into next month"),
+    "floor_no_city": ("花名册上没有此人的城市", "the roster gives no city for this person"),
+    "cap_not_computed": ("未按最低工资核算扣款上限：{month}无{city}的已知最低工资（{why}），本月至多扣工资的{share}%",
+                         "cap not computed: no minimum wage known for {city} in {month} ({why}); at most {share} % "
+                         "of the wage is deducted"),
 }
 
 #: Units a rule prices by (``per``), and the two every amount is in: Chinese, English one, English many.
@@ -310,7 +542,13 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "staff": ("员工", "staff"), "kind": ("类型", "kind"), "points": ("扣分", "points"), "yuan": ("金额", "yuan"),
     "disposition": ("处理", "disposition"), "why": ("说明", "why"), "month": ("月份", "month"),
     "event": ("事件", "event"), "rule": ("规则", "rule"), "before": ("原金额", "yuan before"),
-    "after": ("现金额", "after"),
+    "after": ("现金额", "after"), "store": ("门店", "store"), "events": ("事件数", "events"),
+    "id": ("工号", "id"), "name": ("姓名", "name"), "team": ("组", "team"), "role": ("岗位", "role"),
+    "supervisor": ("上级", "supervisor"), "base": ("基本工资", "base"), "bonus": ("奖金", "bonus"),
+    "shift": ("班次", "shift"), "city": ("城市", "city"), "left": ("离职日", "left"), "clock": ("考勤机号", "clock"),
+    "code": ("代码", "code"), "name_zh": ("名称", "名称"), "name_en": ("英文名", "name"), "amount": ("金额", "amount"),
+    "at": ("时间", "at"), "status": ("状态", "status"), "source": ("来源（批次）", "source (batch)"),
+    "note": ("备注", "note"),
 }
 
 

@@ -270,7 +270,8 @@ def test_leave_full_am_pm(table):
     result = run(table, [C01], stored, until=D(2026, 11, 9), leave=leave)
     assert kinds(result) == [("late", "2026-11-05", "showroom.late")]
     assert [(m.staff_id, m.day, m.punch_ids) for m in result.missing] == [("c01", D(2026, 11, 6), ())]
-    assert "morning leave" in result.missing[0].message and "缺卡" in result.missing[0].message
+    assert "morning leave" in result.missing[0].message.en and "缺卡" in result.missing[0].message.en
+    assert result.missing[0].message.zh.endswith("当天上午请假；下午的打卡缺失（缺卡）")
 
 
 def test_full_leave_excuses_late_punches_too(table):
@@ -305,9 +306,9 @@ def test_single_punch_is_in_or_out_by_the_midpoint(table):
         "30 minutes late.", "30 minutes early.", "269 minutes late.", "270 minutes early."]
     assert [(m.day.day, m.punch_ids) for m in result.missing] == [(2, (1,)), (3, (2,)), (4, (3,)), (5, (4,)),
                                                                   (6, (5,)), (9, (6,))]
-    assert ["out-punch is missing" in m.message for m in result.missing] == [True, True, False, False, True,
+    assert ["out-punch is missing" in m.message.en for m in result.missing] == [True, True, False, False, True,
                                                                              False]
-    assert ["in-punch is missing" in m.message for m in result.missing] == [False, False, True, True, False,
+    assert ["in-punch is missing" in m.message.en for m in result.missing] == [False, False, True, True, False,
                                                                             True]
 
 

@@ -406,8 +406,9 @@ def test_a_field_over_the_csv_limit_is_a_problem_in_words():
     """A 200,000-character field is a problem on its line saying what is wrong; the rows before it count."""
     found = read_csv("staff,note\nC01,fine\nC02," + "x" * 200_000 + "\n")
     assert [line for line, _ in found.records] == [2]
-    assert found.problems == ((3, "cannot be read as CSV (a field is longer than 131,072 characters, which no real "
-                                  "field is; is a quote left open?)"),)
+    assert [(line, str(said)) for line, said in found.problems] == [
+        (3, "cannot be read as CSV (a field is longer than 131,072 characters, which no real field is; is a quote "
+            "left open?)")]
 
 
 def test_records_are_read_again_on_each_pass_and_problems_stop_at_the_cap(monkeypatch):
@@ -418,8 +419,11 @@ def test_records_are_read_again_on_each_pass_and_problems_stop_at_the_cap(monkey
         [(2, {"staff": "C01", "rule": "a"}), (5, {"staff": "C03", "rule": "b"})])
     monkeypatch.setattr(textfile, "MAX_PROBLEMS", 2)
     found = read_csv("a,b\n1\n2\n3\n4,5\n6\n")
-    assert found.problems == ((2, "has 1 field(s); the header has 2"), (3, "has 1 field(s); the header has 2"),
-                              (4, "and more rows from here on cannot be read; reading stopped after 2 bad rows"))
+    assert [(line, said.en) for line, said in found.problems] == [
+        (2, "has 1 field(s); the header has 2"), (3, "has 1 field(s); the header has 2"),
+        (4, "and more rows from here on cannot be read; reading stopped after 2 bad rows")]
+    assert [said.zh for _, said in found.problems][1:] == [
+        "有1个字段，表头有2个", "此后的行无法读取；已有2行有误，停止读取"]
     assert list(found.records) == []
 
 

@@ -181,13 +181,11 @@ def test_staff_import_refuses_a_person_without_a_city(shop):
     assert len(json.loads(payroll_bytes("2026-11", "json"))) == 12
 
 
-def test_log_refuses_a_month_the_minimum_wage_table_does_not_cover(shop):
-    """An event before Shanghai's first minimum wage (2025-07-01) could never be capped: exit 2, nothing logged."""
-    before = snapshot()
-    message = refused("log", "C01", "showroom.late", "--at", "2025-06-30 08:42")
-    assert message == ("Error: the rule table has no minimum wage for 'shanghai' in force in 2025-06 "
-                       "(cities: beijing, shanghai); add a [[minimum_wage]] entry")
-    assert snapshot() == before
+def test_an_earlier_months_minimum_wage_comes_from_the_shipped_data(shop):
+    """June 2025 in Shanghai: the floor is 2690 (from 2023-07-01, the shipped data), so the event is logged and
+    capped like any other (before the data shipped, it was refused)."""
+    assert log("C01", "showroom.late", "2025-06-30 08:42")["charges"][0]["amount"] == "20.00"
+    assert card("C01", "2025-06")["minimum_wage"] == "2690.00"
     assert log("C01", "showroom.late", "2025-07-01 08:42")["charges"][0]["amount"] == "20.00"
     assert card("C01", "2025-07")["deducted"] == "20.00"
     assert card("C01")["deducted"] == "0.00"
@@ -543,11 +541,12 @@ def test_the_roster_takes_the_words_staff_list_shows(shop):
     ("guid,L01,3900,200,store,beijing", "unknown role 'guid'; did you mean guide 导购?"),
     ("导游,L01,3900,200,store,beijing", "unknown role '导游'; did you mean guide 导购?"),
     ("guide,L01,3900,200,展厅班,beijing", "unknown shift '展厅班'; did you mean showroom 展厅?"),
-    ("guide,L01,3900,200,store,北京市",
-     "city '北京市' has no minimum wage in the rule table; did you mean beijing 北京?"),
-    ("guide,L01,3900,200,store,shenzhen",
-     "city 'shenzhen' has no minimum wage in the rule table; cities: beijing 北京, shanghai 上海 (a city is added "
-     "with a [[minimum_wage]] entry in rules.toml)"),
+    ("guide,L01,3900,200,store,北京巿",
+     "city '北京巿' has no known minimum wage; did you mean beijing 北京?"),
+    ("guide,L01,3900,200,store,shenzen",
+     "city 'shenzen' has no known minimum wage; did you mean shenzhen 深圳?; 'discipline minwage' lists the cities, "
+     "and a [[minimum_wage]] entry in the rule table (city = \"…\", zh = \"…\", from = YYYY-MM-DD, amount = \"…\") "
+     "adds one"),
 ])
 def test_a_roster_typo_gets_the_nearest_names(shop, row, expected):
     """A role, shift or city nobody has: the file is refused naming the line and what was probably meant."""

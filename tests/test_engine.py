@@ -21,6 +21,7 @@ from discipline import engine
 from discipline.engine import price
 from discipline.model import DisciplineError, Event
 from discipline.rules import load_rules
+from discipline.wording import said_of
 
 D = Decimal
 REGULATIONS = Path(__file__).resolve().parents[2] / "shared" / "regulations.md"
@@ -279,7 +280,8 @@ def test_team_name_used_by_two_stores_goes_to_the_loggers_store(table):
     assert [(c.staff_id, c.amount) for c in price(logged, table, people).charges] == [("b2", D("20.00"))]
     nobody = [event(1, "team:B", "testdrive.window_open", "2026-11-03 16:00")]
     (problem,) = price(nobody, table, people).problems
-    assert "several people (b1, b2)" in problem[1]
+    assert "several people (b1, b2)" in problem[1].en
+    assert problem[1].zh == "B组的组长有多人（b1, b2）；请用 --charge 工号 指定由谁承担"
 
 
 def test_example_5_gift_ten_times_value(table):
@@ -375,7 +377,7 @@ def test_kind_9_by_role(table):
     result = price([event(3, "mk", "marketing.promotion", "2026-11-03 10:00")], table, PEOPLE)
     assert result.charges == ()
     assert len(result.problems) == 1
-    event_id, message = result.problems[0]
+    event_id, message = result.problems[0][0], result.problems[0][1].en
     assert event_id == 3
     assert "marketing" in message and "consultant" in message and "group_leader" in message
 
@@ -400,7 +402,7 @@ def test_kind_10_lapse_without_supervisor_is_a_problem(table):
     """Kind 10: a lapse for someone with no supervisor on the roster is a problem, not a silent no-op."""
     result = price([event(1, "ma", "attendance.late", "2026-11-03 09:10", lapse=True)], table, PEOPLE)
     assert result.charges == ()
-    assert result.problems and "supervisor" in result.problems[0][1]
+    assert result.problems and "supervisor" in result.problems[0][1].en
 
 
 def test_kind_11_liability_to_another_role(table):
@@ -599,7 +601,8 @@ def test_default_liability_ambiguous_role_needs_charge(table):
     people = {**PEOPLE, "f2": staff("f2", "five_s", store="SR", supervisor="sm")}
     result = price([event(1, "c1", "vehicle.warehouse_visit", "2026-11-03 10:00")], table, people)
     assert result.charges == ()
-    (event_id, message), = result.problems
+    (event_id, said), = result.problems
+    message = said.en
     assert event_id == 1 and "f1" in message and "f2" in message and "--charge" in message
 
     charges = priced([event(1, "c1", "vehicle.warehouse_visit", "2026-11-03 10:00", charge="f2")], table, people)
@@ -611,17 +614,18 @@ def test_default_liability_nobody_in_role_is_a_problem(table):
     people = {k: v for k, v in PEOPLE.items() if k != "sa"}
     result = price([event(1, "c1", "vehicle.tools_lost", "2026-11-03 10:00")], table, people)
     assert result.charges == ()
-    assert "nobody" in result.problems[0][1] and "--charge" in result.problems[0][1]
+    assert "nobody" in result.problems[0][1].en and "--charge" in result.problems[0][1].en
+    assert result.problems[0][1].zh == "花名册上没有SR店的销售助理；请用 --charge 工号 指定由谁承担"
 
 
 def test_default_liability_wrong_charge_is_a_problem(table):
     """Liability: --charge naming someone not in the paying role is refused, listing who may pay."""
     result = price([event(1, "c1", "vehicle.warehouse_visit", "2026-11-03 10:00", charge="c2")], table, PEOPLE)
     assert result.charges == ()
-    assert "c2 is not" in result.problems[0][1] and "f1" in result.problems[0][1]
+    assert "c2 is not" in result.problems[0][1].en and "f1" in result.problems[0][1].en
 
     result = price([event(2, "c1", "showroom.phone", "2026-11-03 10:00", charge="f1")], table, PEOPLE)
-    assert result.charges == () and "--charge" in result.problems[0][1]
+    assert result.charges == () and "--charge" in result.problems[0][1].en
 
 
 def test_default_liability_only_active_staff_pay(table):
@@ -767,7 +771,7 @@ def test_resolve_refuses_bad_input(table, staff_id, rule, options, says):
         engine.resolve(bad, table, PEOPLE)
     result = price([bad], table, PEOPLE)
     assert result.charges == ()
-    assert result.problems == ((1, str(caught.value)),)
+    assert result.problems == ((1, said_of(caught.value)),)
 
 
 def test_resolve_returns_the_pricing_rule(table):
@@ -785,7 +789,7 @@ def test_price_collects_problems_and_prices_the_rest(table):
     result = price(log, table, PEOPLE)
     assert fines(result.charges) == [D("20.00"), D("40.00")]
     assert [event_id for event_id, _ in result.problems] == [2]
-    assert all(item in result.problems[0][1] for item in TOOLKIT)
+    assert all(item in result.problems[0][1].en for item in TOOLKIT)
 
 
 def test_price_is_pure(table):

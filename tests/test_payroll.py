@@ -18,7 +18,7 @@ from conftest import at, event, roster, staff
 
 from discipline import payroll
 from discipline.engine import price
-from discipline.model import DisciplineError, Line, RuleTable, Staff, Statement
+from discipline.model import Line, MinimumWage, RuleTable, Staff, Statement
 from discipline.payroll import Reversal, build_statement, explain_cap, from_json, rating, statements, to_json
 from discipline.resources import shipped_rules_path
 from discipline.rules import load_rules
@@ -183,50 +183,78 @@ def test_due_within_cap_is_deducted_in_full(table):
     assert s.carried_out == Decimal("0.00")
 
 
-def test_minimum_wage_not_yet_in_force_names_the_city(table):
-    """June 2025 in Shanghai (minimum wage only from 2025-07-01) is an error naming shanghai."""
+def test_the_shipped_minimum_wages_answer_every_month_since_2018_in_shanghai(table):
+    """Shanghai's floor by month, from the shipped data: 2690 from 2023-07-01, so June 2025 has 2690 and
+    July 2025 has 2740; December 2020 has 2480 (from 2019-04-01; there was no 2020 adjustment)."""
+    assert payroll.minimum_wage(table, "shanghai", "2025-06").amount == Decimal("2690.00")
+    assert payroll.minimum_wage(table, "shanghai", "2025-07").amount == Decimal("2740.00")
+    assert payroll.minimum_wage(table, "shanghai", "2020-12").amount == Decimal("2480.00")
+    # June 2025, a 6000 wage: the cap is min(20 % = 1200, 6000 - 2690 = 3310) = 1200; a 100-yuan gift fine is
+    # 10 × 100 = 1000, deducted whole.
     people = roster(staff("k1", "key_account", base="6000"))
-    events = [gift(1, "k1", "2025-06-10 10:00", "10")]
-    with pytest.raises(DisciplineError, match="shanghai"):
-        month_of_everyone("2025-06", events, people, table)
-    with pytest.raises(DisciplineError, match="shanghai"):
-        payroll.minimum_wage(table, "shanghai", "2025-06")
-    assert payroll.minimum_wage(table, "shanghai", "2025-07") == Decimal("2740.00")
+    s = month_of_everyone("2025-06", [gift(1, "k1", "2025-06-10 10:00", "100")], people, table)["k1"]
+    assert (s.minimum_wage, s.cap, s.deducted, s.cap_not_computed) == (
+        Decimal("2690.00"), Decimal("1200.00"), Decimal("1000.00"), None)
 
 
 def test_minimum_wage_in_force_on_the_months_last_day(table):
-    """Beijing's 2540 takes effect 2025-09-01: August 2025 has none, September has it."""
-    with pytest.raises(DisciplineError, match="beijing"):
-        payroll.minimum_wage(table, "beijing", "2025-08")
-    assert payroll.minimum_wage(table, "beijing", "2025-09") == Decimal("2540.00")
+    """Beijing's 2540 takes effect 2025-09-01: August 2025 has 2420 (from 2023-09-01), September 2540."""
+    assert payroll.minimum_wage(table, "beijing", "2025-08").amount == Decimal("2420.00")
+    assert payroll.minimum_wage(table, "beijing", "2025-09").amount == Decimal("2540.00")
 
 
-def test_earlier_month_before_another_citys_minimum_wage_does_not_block_a_later_payroll(table):
-    """A Shanghai event in August 2025 makes October replay August; Beijing's colleague, owing nothing, is fine."""
-    people = roster(staff("s1", "key_account", base="6000"), staff("b1", "guide", city="beijing"))
-    events = [gift(1, "s1", "2025-08-05 10:00", "300")]  # 3000: 1200 a month in August and September
-    out = month_of_everyone("2025-10", events, people, table)
-    assert set(out) == {"s1", "b1"}
-    assert out["s1"].carried_in == Decimal("600.00")
-    assert out["s1"].deducted == Decimal("600.00")
-    assert out["b1"].minimum_wage == Decimal("2540.00")
-    with pytest.raises(DisciplineError, match="beijing"):
-        month_of_everyone("2025-08", events, people, table)
+def test_shenzhen_and_chengdu_cap_on_their_own_floors(table):
+    """Shenzhen 2520 and Chengdu 2330 (both in force in 2026-11). A 2800 wage in Shenzhen: min(560,
+    2800 - 2520 = 280) = 280.00. The same wage in Chengdu: min(560, 2800 - 2330 = 470) = 470.00. A gift fine
+    of 10 × 50 = 500 is deducted 280 and 470, the rest carried (220, 30)."""
+    people = roster(staff("sz", "key_account", base="2800", city="shenzhen"),
+                    staff("cd", "key_account", base="2800", city="chengdu"))
+    events = [gift(1, "sz", "2026-11-10 10:00", "50"), gift(2, "cd", "2026-11-10 10:00", "50")]
+    out = month_of_everyone("2026-11", events, people, table)
+    assert [(s.minimum_wage, s.cap, s.deducted, s.carried_out) for s in (out["sz"], out["cd"])] == [
+        (Decimal("2520.00"), Decimal("280.00"), Decimal("280.00"), Decimal("220.00")),
+        (Decimal("2330.00"), Decimal("470.00"), Decimal("470.00"), Decimal("30.00"))]
 
 
-def test_city_missing_from_the_table_is_an_error_not_zero(table):
-    """A city with no [[minimum_wage]] row raises DisciplineError naming it, never a silent 0 minimum."""
-    people = roster(staff("k1", "key_account", base="6000", city="guangzhou"))
-    events = [gift(1, "k1", "2026-11-10 10:00", "150")]
-    with pytest.raises(DisciplineError, match="guangzhou"):
-        month_of_everyone("2026-11", events, people, table)
+def test_a_city_with_no_known_minimum_wage_is_capped_at_the_share_and_marked(table):
+    """Xi'an is not in the shipped data: the event is priced all the same (10 × 150 = 1500 due), the cap is
+    the 20 % share alone (6000 → 1200) and the statement says why; so for a person with no city."""
+    people = roster(staff("k1", "key_account", base="6000", city="xian"),
+                    staff("k2", "key_account", base="6000", city=None))
+    events = [gift(1, "k1", "2026-11-10 10:00", "150"), gift(2, "k2", "2026-11-10 10:00", "150")]
+    out = month_of_everyone("2026-11", events, people, table)
+    for who in ("k1", "k2"):
+        s = out[who]
+        assert (s.minimum_wage, s.cap, s.deducted, s.carried_out) == (
+            None, Decimal("1200.00"), Decimal("1200.00"), Decimal("300.00"))
+    assert out["k1"].cap_not_computed.en == (
+        "cap not computed: no minimum wage known for xian in 2026-11 (no minimum wage is known for xian); "
+        "at most 20 % of the wage is deducted")
+    assert out["k1"].cap_not_computed.zh == (
+        "未按最低工资核算扣款上限：2026-11无xian的已知最低工资（没有xian的最低工资数据），本月至多扣工资的20%")
+    assert "the roster gives no city" in out["k2"].cap_not_computed.en
+    assert payroll.explain_cap(out["k1"], "zh").startswith("依法扣款上限为1200.00元（未按最低工资核算扣款上限")
+    again = payroll.from_json(json.loads(payroll.dumps(out["k1"])))
+    assert (again.minimum_wage, again.cap_not_computed) == (None, out["k1"].cap_not_computed)
 
 
-def test_person_without_a_city_is_an_error(table):
-    """No city on the roster: the minimum wage is unknown, so a DisciplineError asks for the city column."""
-    people = roster(staff("k1", "key_account", city=None))
-    with pytest.raises(DisciplineError, match="city"):
-        month_of_everyone("2026-11", [], people, table)
+def test_a_region_whose_latest_adjustment_does_not_place_the_city_is_unknown_not_the_old_rate(table):
+    """Suzhou is placed in Jiangsu's tier 1 of 2018-08-01 (2020) but not in the adjustments since: from
+    Jiangsu's next adjustment its floor is unknown, never the 2018 figure."""
+    assert payroll.minimum_wage(table, "suzhou", "2019-06").amount == Decimal("2020.00")
+    later = payroll.minimum_wage(table, "suzhou", "2026-11")
+    assert later.amount is None and "does not confirm which tier suzhou is in" in later.unknown.en
+
+
+def test_the_tables_own_floor_raises_the_law_never_lowers_it(table):
+    """A company floor of 3000 in Shanghai from 2026-01-01 is above the law's 2740: it applies. One of 2000
+    is below it: the law's 2740 applies. Xi'an, unknown to the data, is answered by the table's 2400."""
+    def with_floor(city: str, amount: str) -> RuleTable:
+        return attrs.evolve(table, minimum_wages=(MinimumWage(city, dt.date(2026, 1, 1), Decimal(amount)),))
+    assert payroll.minimum_wage(with_floor("shanghai", "3000"), "shanghai", "2026-11").amount == Decimal("3000")
+    assert payroll.minimum_wage(with_floor("shanghai", "2000"), "shanghai", "2026-11").amount == Decimal("2740.00")
+    assert payroll.minimum_wage(with_floor("xian", "2400"), "xian", "2026-11").amount == Decimal("2400")
+    assert payroll.minimum_wage(with_floor("xian", "2400"), "xian", "2025-11").amount is None
 
 
 # ─── what makes up due ──────────────────────────────────────────────────────────────────────────
@@ -422,19 +450,18 @@ def test_everyone_gets_a_statement_in_a_month_with_no_events_at_all(table):
     assert [s.staff_id for s in out] == ["z", "a", "b"]
 
 
-def test_leaver_with_an_open_balance_still_appears(table):
-    """Left 2026-11-20 owing 300 after the cap: December lists the open 300 with no wage, so it carries."""
+def test_a_leavers_balance_is_owed_on_the_final_statement_not_carried(table):
+    """Left 2026-11-20: paid for 15 workdays (2–6, 9–13, 16–20), 6000 × 15 ÷ 21.75 = 4137.93; the minimum wage
+    for them 2740 × 15 ÷ 21.75 = 1889.66; cap min(20 % = 827.59, 2248.27) = 827.59. A 1500 fine: 827.59
+    deducted, 672.41 outstanding on the final statement, nothing carried: December has no statement for k1.
+    (Before issue 14, the cap was 1200 on the whole wage and 300 carried into months with no wage.)"""
     people = roster(staff("k1", "key_account", base="6000", left=dt.date(2026, 11, 20)))
     events = [gift(1, "k1", "2026-11-10 10:00", "150")]
     nov = month_of_everyone("2026-11", events, people, table)["k1"]
-    assert (nov.wage, nov.deducted, nov.carried_out) == (Decimal("6000.00"), Decimal("1200.00"), Decimal("300.00"))
-    dec = month_of_everyone("2026-12", events, people, table)
-    assert "k1" in dec
-    assert dec["k1"].carried_in == Decimal("300.00")
-    assert dec["k1"].wage == Decimal("0.00")
-    assert dec["k1"].cap == Decimal("0.00")
-    assert dec["k1"].deducted == Decimal("0.00")
-    assert dec["k1"].carried_out == Decimal("300.00")
+    assert (nov.wage, nov.paid_days, nov.payable_wage, nov.payable_minimum, nov.cap, nov.deducted, nov.carried_out,
+            nov.outstanding) == (Decimal("6000.00"), 15, Decimal("4137.93"), Decimal("1889.66"), Decimal("827.59"),
+                                 Decimal("827.59"), Decimal("0.00"), Decimal("672.41"))
+    assert "k1" not in month_of_everyone("2026-12", events, people, table)
 
 
 def test_leaver_with_nothing_open_does_not_appear(table):

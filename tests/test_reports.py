@@ -28,7 +28,7 @@ MARKUP = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 HEADER_EN = ["staff_id", "name", "store", "role", "points_lost", "score", "rating", "fines", "compensation",
              "salary_penalties", "cost_recovery", "rewards", "due", "carried_in", "deducted", "carried_out",
-             "cap", "dispositions", "rule_versions", "chain_head"]
+             "cap", "dispositions", "rule_versions", "chain_head", "cap_note", "payable_wage", "outstanding"]
 
 
 def line(table: RuleTable, event_id: int, when: str, rule: str, kind: str, *, amount: str = "0",
@@ -90,7 +90,8 @@ def test_csv_capped_fine_exact_cells(table):
     """A 1500 fine on base 6000 in Shanghai: due 1500.00, cap 1200.00, deducted 1200.00, 300.00 carried."""
     rows = read_csv(payroll_csv([capped(table)], table))
     assert rows[1:] == [["g01", "张三", "浦东展厅", "销售顾问", "0", "100", "优秀", "1500.00", "0.00", "0.00",
-                         "0.00", "0.00", "1500.00", "0.00", "1200.00", "300.00", "1200.00", "", "", ""]]
+                         "0.00", "0.00", "1500.00", "0.00", "1200.00", "300.00", "1200.00", "", "", "", "",
+                         "6000.00", "0.00"]]
 
 
 def test_csv_dispositions_cell(table):
@@ -106,7 +107,7 @@ def test_csv_guards_formula_injection_but_not_numbers(table):
     person = staff("-x1", "guide", name="=1+2", store="@SUM(A1)")
     rows = read_csv(payroll_csv([month(table, person, carried_in="-40")], table))
     assert rows[1] == ["'-x1", "'=1+2", "'@SUM(A1)", "导购", "0", "100", "优秀", "0.00", "0.00", "0.00", "0.00",
-                       "0.00", "0.00", "-40.00", "-40.00", "0.00", "800.00", "", "", ""]
+                       "0.00", "0.00", "-40.00", "-40.00", "0.00", "800.00", "", "", "", "", "4000.00", "0.00"]
     plus = staff("g02", "guide", name="+86 138", store="S1")
     assert read_csv(payroll_csv([month(table, plus)], table))[1][1] == "'+86 138"
 

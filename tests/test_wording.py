@@ -123,7 +123,7 @@ def test_a_rolling_window_and_every_unit_have_chinese(table):
     assert {rule.per for rule in table.rules if rule.per} <= set(UNITS)
     # every template but those made of figures and parts alone ("{occurrence} → {text}") has Chinese words
     wordless = {key for key, (zh, _) in TEXTS.items() if not re.search(r"[\u4e00-\u9fff]", zh)}
-    assert wordless == {"ladder", "amount", "units", "units_items", "times_units", "liable", "prefixed"}
+    assert wordless == {"ladder", "amount", "units", "units_items", "times_units", "liable", "prefixed", "derive_line"}
 
 
 # -- what people read ---------------------------------------------------------------------------
@@ -307,7 +307,51 @@ def test_a_punch_file_imported_at_the_store_says_what_it_did_in_chinese(shop, mo
     result = invoke("punches", "import", "punches.csv")
     assert result.exit_code == 0
     assert result.stdout == "读取打卡4条，新增4条（批次2）\n"
-    assert result.stderr.startswith("  跳过line 6：")
+    assert result.stderr.startswith("  跳过第6行：")
     assert result.stderr.splitlines()[-1] == (
         "此文件中有1个考勤机号不属于花名册上任何人：77 (2)；这些打卡已保留，待 pin 列（或工号）对应到人后计入")
     assert invoke("punches", "import", "punches.csv").stdout == "punches.csv已作为批次2导入过；没有新的打卡\n"
+
+
+def test_an_events_file_is_refused_row_by_row_in_chinese(shop, monkeypatch):
+    """Every bad row of a file a lead imports, with its line, in Chinese; then the one-sentence summary."""
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    Path("events.csv").write_text(
+        "staff,rule,at,count,value\n"
+        "C01,showroom.late,2026-11-20,,\n"        # no time of day
+        "C01,showroom.late,2026-11-21 08:45,x,\n"  # count is no number
+        ",showroom.late,2026-11-22 08:45,,\n"      # no staff
+        "C01,showroom.late,2026-11-23 08:45,,1e4\n"  # a value typed as a float
+        "C01,showroom.late,2026-11-24 08:45\n", encoding="utf-8")  # a field short
+    result = invoke("events", "import", "events.csv")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "第2行：at 列：'2026-11-20'没有具体时刻；请写成'2026-11-20 08:42'（当天违规的先后决定第几次）",
+        "第3行：count 'x' 须是 1 或以上的整数",
+        "第4行：staff 列是空的",
+        "第5行：value 须用数字写全，如 10000，而不是'1e4'",
+        "第6行：有3个字段，表头有5个",
+        "Error: 事件文件未导入：第2行：at 列：'2026-11-20'没有具体时刻；请写成'2026-11-20 08:42'"
+        "（当天违规的先后决定第几次）（另有4个问题）"]
+    Path("events.csv").write_text("staff,rule,at\n", encoding="utf-8")
+    assert refused("events", "import", "events.csv") == "Error: 事件文件只有表头没有数据行；什么也没有记录"
+    Path("events.csv").write_bytes(b"staff,rule,at\n\xff\xfe\xfa")
+    assert refused("events", "import", "events.csv") == (
+        "Error: 文件既不是 UTF-8、GB18030，也不是 UTF-16 文本；请在 Excel 中另存为“CSV UTF-8”")
+    assert refused("events", "import", "events.csv", "--lang", "en").startswith(
+        "Error: the file is neither UTF-8, GB18030 nor UTF-16 text")
+
+
+def test_who_pays_an_undo_and_an_amount_are_refused_in_chinese(shop, monkeypatch):
+    """A rule the offender pays takes no --charge; a lost tool set at a store with no sales assistant needs
+    someone named; an undo without a reason, of no batch, and of a batch undone already; --value typed
+    with parts of a fen."""
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    assert refused("log", "C01", "showroom.late", "--charge", "C02", "--at", "11-20 08:45") == (
+        "Error: 规则 showroom.late 由当事人本人承担；--charge 只用于由他人承担的规则")
+    assert refused("log", "C01", "vehicle.tools_lost", "--at", "11-20 10:00").startswith(
+        "Error: 花名册上没有")
+    assert refused("undo", "99", "--reason", " ") == "Error: --reason 须写明撤销该批次的原因"
+    assert refused("undo", "99", "--reason", "导错了") == "Error: 没有批次99；'discipline batches' 列出所有批次"
+    assert refused("log", "C01", "keyaccount.gift_undelivered", "--value", "10.005", "--at", "11-20 10:00") == (
+        "Error: --value '10.005'精确到了分以下；金额最多两位小数")

@@ -34,6 +34,7 @@ import sqlite_utils
 
 from .. import clock
 from ..model import DisciplineError
+from ..wording import Said, say
 from .adjustments import Adjustments
 from .attendance import AttendanceData
 from .batches import Batches
@@ -97,7 +98,7 @@ class Store:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA temp_store = MEMORY")  # a punch file is staged in a temporary table
         except sqlite3.DatabaseError as exc:
-            raise DisciplineError(f"{self.path} is not a discipline database ({exc})") from None
+            raise DisciplineError(say("not_a_database", path=str(self.path), why=str(exc))) from None
         self.log = EventLog(self)
         self.staff = StaffTable(self)
         self.months = ClosedMonths(self)
@@ -151,9 +152,7 @@ class Store:
         if self.reading:
             raise NeedsWrite
         if self.read_only:
-            raise DisciplineError(f"{self.path} is opened read-only (a read-only file, folder or medium, or a copy "
-                                  "made by 'discipline backup'), and this needs to write to it; copy it somewhere "
-                                  "writable and use --db with the copy")
+            raise DisciplineError(say("read_only", path=str(self.path)))
         self.db.execute("PRAGMA cache_size = -65536")
         self._begin()
         self.writing = True
@@ -182,8 +181,7 @@ class Store:
                 if self.on_wait is not None:
                     self.on_wait(self.holder())
                 if not self._begun_within(BUSY_TIMEOUT_MS - PATIENT_MS):
-                    raise DisciplineError(f"the database is still busy after {BUSY_TIMEOUT_MS // 1000} s "
-                                          f"({self.holder()}); nothing was changed, try again later")
+                    raise DisciplineError(say("still_busy", seconds=BUSY_TIMEOUT_MS // 1000, holder=self.holder()))
         finally:
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.mark_when_locked = self.waiting_mark()
@@ -222,16 +220,15 @@ class Store:
         except (OSError, ValueError):
             return None
 
-    def holder(self) -> str:
+    def holder(self) -> Said:
         """Who holds the write lock, in words, from the note its command left beside the database."""
         try:
             note = json.loads(self._writer_note().read_text(encoding="utf-8"))
             since = dt.datetime.fromisoformat(note["since"])
             seconds = max(0, int((clock.now(dt.UTC) - since).total_seconds()))
-            return (f"waiting for '{note['command']}' (process {note['pid']}), which has been writing for "
-                    f"{seconds} s")
+            return say("waiting_for", command=note["command"], pid=note["pid"], seconds=seconds)
         except (OSError, ValueError, KeyError, TypeError):
-            return "waiting for another command that is writing"
+            return say("waiting_for_another")
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Store]:
@@ -298,8 +295,7 @@ class Store:
         if version > len(MIGRATIONS):
             raise DisciplineError(newer_schema(self.path, version))
         if version != len(MIGRATIONS):
-            raise DisciplineError(f"the database at {self.path} has schema version {version}, this discipline "
-                                  f"needs {len(MIGRATIONS)}; run 'discipline init' to migrate it")
+            raise DisciplineError(say("old_schema", path=str(self.path), version=version, needs=len(MIGRATIONS)))
 
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("insert into meta (key, value) values (?, ?) "
@@ -320,10 +316,9 @@ class Store:
 
         target = Path(target)
         if target.exists():
-            raise DisciplineError(f"{target} exists already; give a new file name for the backup")
+            raise DisciplineError(say("backup_exists", target=str(target)))
         if not target.parent.is_dir():
-            raise DisciplineError(f"the folder {target.parent} does not exist; create it first or give another "
-                                  "path for the backup")
+            raise DisciplineError(say("backup_no_folder", folder=str(target.parent)))
         with replacing(target) as partial:
             dest = sqlite3.connect(str(partial), isolation_level=None)
             try:

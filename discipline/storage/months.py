@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..model import DisciplineError
+from ..wording import say
 
 if TYPE_CHECKING:
     from . import Store
@@ -31,9 +32,7 @@ class ClosedMonths:
         closed = self.closed()
         missing = sorted(self._store.seals.sealed_months() - closed.keys())
         if missing:
-            raise DisciplineError(f"closed month {missing[0]} is missing from the database (deleted behind the "
-                                  "program's back); run 'discipline verify' and restore the latest backup that "
-                                  "verifies")
+            raise DisciplineError(say("closed_month_missing", month=missing[0]))
         return max(closed, default=None)
 
     def close(self, month: str, statements: str, *, closed_at: dt.datetime, exports: dict[str, bytes | str]) -> None:
