@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -599,6 +600,10 @@ def rules_check(app: App, path: str | None) -> None:
     if problems:
         raise InputError(f"{len(problems)} problem(s) in the rule table; nothing uses it until they are fixed")
     assert table is not None
+    from discipline.rules import lawful_warnings
+
+    for warning in lawful_warnings(table):  # the table is usable; HR should know what the law says of it
+        click.echo(say("warning", what=warning).in_(app.known_language()), err=True)
     click.echo(f"{table.path}: {len(table.rules)} rules, {len(table.shifts)} shifts, no problems")
 
 
@@ -925,25 +930,34 @@ def log_command(app: App, staff_id: str, rule: str, at_text: str | None, count: 
                 raise DisciplineError(said_of(exc)) from None
     if count is not None and count < 1:
         raise DisciplineError(say("count_at_least_one"))
-    event = Event(id=0, staff=staff_id.strip(), rule=rule.strip(), at=at, count=count,
-                  items=tuple(i.strip() for i in items), value=amounts.get("value"), loss=amounts.get("loss"),
-                  outcome=outcome, lapse=lapse, charge=charge_to, note=note, by=by)
-    logged = service.log(app.store(), book, event, now=now, again=again, confirm=confirm)
-    if chosen(fmt, as_json) == "json":
-        language = app.language(version.table)
-        print_json({"event_id": logged.event_id, "charges": [charge_json(c, language) for c in logged.charges],
-                    "posted_month": logged.posted_month, "changed": changes_json(logged.changed)})
-        return
+    parties = [who.strip() for who in re.split(r"[,，、]", staff_id) if who.strip()] or [staff_id.strip()]
+    events = [Event(id=0, staff=who, rule=rule.strip(), at=at, count=count, items=tuple(i.strip() for i in items),
+                    value=amounts.get("value"), loss=amounts.get("loss"), outcome=outcome, lapse=lapse,
+                    charge=charge_to, note=note, by=by) for who in parties]
+    store = app.store()
+    every = (service.log_together(store, book, events, now=now, again=again, confirm=confirm) if len(events) > 1
+             else [service.log(store, book, events[0], now=now, again=again, confirm=confirm)])
     language = app.language(version.table)
-    click.echo(say("logged", event=logged.event_id, staff=logged.staff, rule=event.rule,
-                   at=clock_text(at)).in_(language))
-    print_charges(logged.charges, language, version.table)
-    if logged.posted_month:
-        click.echo(say("posted_in", month=f"{at:%Y-%m}", posted=logged.posted_month).in_(language))
-    others = [c for c in logged.changed if c.event_id != logged.event_id]
-    if others:
-        click.echo(say("also_repriced").in_(language))
-        print_changes(others, language=language, table=version.table)
+    ids = [logged.event_id for logged in every]
+    if chosen(fmt, as_json) == "json":
+        print_json({"event_id": ids[0], "charges": [charge_json(c, language) for logged in every
+                                                    for c in logged.charges],
+                    "posted_month": every[0].posted_month,
+                    "changed": changes_json(tuple(c for logged in every for c in logged.changed)),
+                    **({"events": ids} if len(ids) > 1 else {})})
+        return
+    for logged in every:
+        click.echo(say("logged", event=logged.event_id, staff=logged.staff, rule=rule.strip(),
+                       at=clock_text(at)).in_(language))
+        print_charges(logged.charges, language, version.table)
+        if logged.posted_month:
+            click.echo(say("posted_in", month=f"{at:%Y-%m}", posted=logged.posted_month).in_(language))
+        others = [c for c in logged.changed if c.event_id not in ids]
+        if others:
+            click.echo(say("also_repriced").in_(language))
+            print_changes(others, language=language, table=version.table)
+    if len(ids) > 1:
+        click.echo(say("logged_together", events=", ".join(map(str, ids))).in_(language))
 
 
 def unknown_rule(code: str, table: Any) -> Any:
@@ -1044,13 +1058,16 @@ def void(app: App, event_id: int, reason: str, by: str | None, fmt: str, as_json
     voided = service.void(app.store(), app.book, event_id, reason=reason, by=by, now=app.now())
     if chosen(fmt, as_json) == "json":
         print_json({"event_id": event_id, "voided": True, "posted_month": voided.posted_month,
-                    "changed": changes_json(voided.changed)})
+                    "changed": changes_json(voided.changed),
+                    **({"events": list(voided.events)} if len(voided.events) > 1 else {})})
         return
     language = app.language(app.book.latest.table)
     if voided.posted_month:
         click.echo(say("voided_closed", event=event_id, posted=voided.posted_month).in_(language))
     else:
         click.echo(say("voided", event=event_id).in_(language))
+    if len(voided.events) > 1:
+        click.echo(say("voided_together", events=", ".join(map(str, voided.events))).in_(language))
     if voided.changed:
         click.echo(say("pay_changed").in_(language))
         print_changes(voided.changed, language=language, table=app.book.latest.table)
@@ -1290,7 +1307,8 @@ def punches_import(app: App, file: str, fmt: str | None, by: str | None) -> None
     if result.continued:
         echo("punches_finished", batch=result.batch, count=result.continued)
     for problem in result.problems[:50]:
-        echo("record_skipped", where=place(problem.where), message=problem.message, err=True)
+        echo("record_skipped", where=place(problem.where),
+             message=Said(problem.message_zh or problem.message, problem.message), err=True)
     if len(result.problems) > 50:
         echo("more_skipped", count=len(result.problems) - 50, err=True)
     if result.unknown_staff:

@@ -64,6 +64,8 @@ EVENT_COLUMNS = ("staff", "rule", "at", "count", "items", "value", "loss", "outc
                  "by")
 
 QUALITY_ITEMS = ("爱岗敬业", "严以律己", "以诚待人", "积极工作的心态", "创造性思维", "持续学习")
+CIVILITY_ITEMS = ("着装", "工牌", "文明用语", "言行举止")
+GROOMING_ITEMS = ("发型", "手部", "工服", "站姿", "坐姿")
 TOOLKIT_ITEMS = ("资料", "名片", "订单", "试乘试驾协议", "签字笔", "保险相关", "金融资料", "资料摘要")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华建国红玉梅鹏飞慧颖婷雪琳晨宇浩然子轩欣怡思远佳"
@@ -216,8 +218,8 @@ Spec = tuple[str, tuple[str, ...] | None, float, Callable[[random.Random], Optio
 
 STORE_RULES: tuple[Spec, ...] = (
     ("conduct.quality", None, 4, items_of(QUALITY_ITEMS), slot_day, ""),
-    ("conduct.civility", None, 6, count, slot_day, ""),
-    ("conduct.grooming", None, 8, count, slot_meeting, ""),
+    ("conduct.civility", None, 6, items_of(CIVILITY_ITEMS), slot_day, ""),
+    ("conduct.grooming", None, 8, items_of(GROOMING_ITEMS), slot_meeting, ""),
     ("attendance.morning_meeting", None, 8, plain, slot_meeting, ""),
     ("duty.cleanup", None, 7, count, slot_meeting, ""),
     ("duty.closing", None, 7, count, slot_closing, ""),

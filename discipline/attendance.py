@@ -48,8 +48,8 @@ import attrs
 from . import lookup, workdays
 from .model import DisciplineError, RuleBook, RuleTable, Shift, Staff, StaffHistory
 from .textfile import read_csv
-from .typed import far_from_today, year_after
-from .wording import Said, joined, say
+from .typed import EARLIEST, far_from_today, year_after
+from .wording import Said, joined, said_of, say
 
 LEAVE_PARTS = ("full", "am", "pm")
 #: Words accepted for a leave part, mapped to the part.
@@ -314,6 +314,7 @@ def derive(
                 shift = shifts[person.shift]
             else:
                 continue
+            shift = shift.for_role(person.role)
             if shift.end <= shift.start:
                 note = (f"Shift {shift.name} ends at or before it starts (overnight), which is not judged "
                         "from punches, so its days were skipped.")
@@ -560,92 +561,116 @@ def _plural(n: int, word: str) -> str:
 # Schedule and leave files
 
 
+class FileProblem(str):
+    """A problem of a schedule or leave file: its English (``"line N: …"``) as the ``str``, what code and logs
+    read, and ``said``, both languages, what a person reads."""
+
+    said: Said
+
+    def __new__(cls, said: Said) -> FileProblem:
+        problem = super().__new__(cls, said.en)
+        problem.said = said
+        return problem
+
+
 def read_schedule(text: str, roster: Mapping[str, Staff], table: RuleTable, *,
-                  today: dt.date | None = None) -> tuple[list[tuple[str, dt.date, str | None]], list[str]]:
+                  today: dt.date | None = None) -> tuple[list[tuple[str, dt.date, str | None]], list[FileProblem]]:
     """Rows ``(staff, date, shift or None for rest)`` of a ``staff,date,shift`` CSV, and its problems.
 
-    A problem is ``"line N: …"``; a row with a problem is left out, the others are returned. Given
-    ``today``, a date before 2000 or more than a year after it is a problem (``typed.far_from_today``).
+    A problem is ``"line N: …"`` (`FileProblem`); a row with a problem is left out, the others are returned.
+    Given ``today``, a date before 2000 or more than a year after it is a problem (``typed.far_from_today``).
     """
     shifts = [shift.name for shift in table.shifts]
-    allowed = ", ".join([*shifts, *REST_WORDS])
+    allowed = Said("、".join([*shifts, *REST_WORDS]), ", ".join([*shifts, *REST_WORDS]))
 
-    def value(cell: str, problems: list[str]) -> tuple[bool, str | None]:
+    def value(cell: str, problems: list[Said]) -> tuple[bool, str | None]:
         if cell.lower() in REST_WORDS:
             return True, None
         if cell in shifts:
             return True, cell
-        what = "is empty" if not cell else f"{cell!r} is not a shift"
-        problems.append(f"the shift {what}; use one of {allowed}")
+        problems.append(say("not_a_shift", typed=repr(cell), allowed=allowed) if cell
+                        else say("shift_empty", allowed=allowed))
         return False, None
 
-    return _read_rows(text, roster, ("staff", "date", "shift"), value, "a shift", today)
+    return _read_rows(text, roster, ("staff", "date", "shift"), value, say("a_shift"), today)
 
 
 def read_leave(text: str, roster: Mapping[str, Staff], *,
-               today: dt.date | None = None) -> tuple[list[Leave], list[str]]:
+               today: dt.date | None = None) -> tuple[list[Leave], list[FileProblem]]:
     """Leave of a ``staff,date,part`` CSV (part full/am/pm or 全天/上午/下午), and its problems.
 
-    A problem is ``"line N: …"``; a row with a problem is left out, the others are returned. Given
-    ``today``, a date before 2000 or more than a year after it is a problem (``typed.far_from_today``).
+    A problem is ``"line N: …"`` (`FileProblem`); a row with a problem is left out, the others are returned.
+    Given ``today``, a date before 2000 or more than a year after it is a problem (``typed.far_from_today``).
     """
 
-    def value(cell: str, problems: list[str]) -> tuple[bool, str | None]:
+    def value(cell: str, problems: list[Said]) -> tuple[bool, str | None]:
         part = LEAVE_WORDS.get(cell.lower())
         if part is None:
-            what = "is empty" if not cell else f"{cell!r} is not a part of a day"
-            problems.append(f"the part {what}; use full, am or pm (全天, 上午, 下午)")
+            problems.append(say("not_a_part", typed=repr(cell)) if cell else say("part_empty"))
             return False, None
         return True, part
 
-    rows, problems = _read_rows(text, roster, ("staff", "date", "part"), value, "leave", today)
+    rows, problems = _read_rows(text, roster, ("staff", "date", "part"), value, say("some_leave"), today)
     return [Leave(staff_id, day, part or "full") for staff_id, day, part in rows], problems
 
 
 def _read_rows(text: str, roster: Mapping[str, Staff], columns: tuple[str, str, str],
-               value: Callable[[str, list[str]], tuple[bool, str | None]], what: str,
-               today: dt.date | None = None) -> tuple[list[tuple[str, dt.date, str | None]], list[str]]:
+               value: Callable[[str, list[Said]], tuple[bool, str | None]], what: Said,
+               today: dt.date | None = None) -> tuple[list[tuple[str, dt.date, str | None]], list[FileProblem]]:
     """Rows ``(staff, date, value)`` of a three-column CSV; ``value`` checks the third column.
 
     The same person and date (and, for leave, the same value) twice is a problem on the second line.
     """
     header_text = ",".join(columns)
+
+    def at_line(line: int, message: Said) -> FileProblem:
+        return FileProblem(say("at_line", line=line, message=message))
+
     try:
         found = read_csv(text)
     except ValueError as exc:
-        return [], [f"line 1: {exc}; it must be {header_text}"]
+        return [], [at_line(1, say("header_must_be", why=said_of(exc), header=header_text))]
     if not found.header:
-        return [], [f"line 1: the file is empty; it needs the header line {header_text}"]
+        return [], [at_line(1, say("empty_needs_header", header=header_text))]
     if sorted(found.header) != sorted(columns):
-        return [], [f"line 1: the header is {','.join(found.header)!r}; it must be {header_text}"]
-    problems = [(line, message) for line, message in found.problems]
+        return [], [at_line(1, say("header_is", got=repr(",".join(found.header)), header=header_text))]
+    problems: list[tuple[int, Said]] = list(found.problems)
     rows: list[tuple[str, dt.date, str | None]] = []
     seen: dict[tuple, int] = {}
     known = lookup.Ids(roster)
     for line, record in found.records:
         typed, date_text, third = (record[column] for column in columns)
         staff_id = known(typed) or typed  # as a lead's log matches it: g01 is G01
-        found_problems: list[str] = []
+        found_problems: list[Said] = []
         if not staff_id:
-            found_problems.append("the staff is empty; give the id of someone on the roster")
+            found_problems.append(say("staff_empty"))
         elif staff_id not in roster:
-            found_problems.append(str(lookup.unknown_staff(staff_id, roster)))
+            found_problems.append(said_of(lookup.unknown_staff(staff_id, roster)))
         day = _parse_date(date_text)
         if day is None:
-            found_problems.append(f"{date_text!r} is not a date like 2026-11-03")
+            found_problems.append(say("not_a_day", typed=repr(date_text)))
         elif today is not None and (far := far_from_today(day, today=today)):
-            found_problems.append(f"the date {far}; give a date from 2000-01-01 to {year_after(today)}")
+            found_problems.append(say("date_far", far=_far(day, today, far), last=year_after(today)))
         good, result = value(third, found_problems)
         problems.extend((line, message) for message in found_problems)
         if found_problems or not good or day is None:
             continue
         unique = (staff_id, day) if columns[2] == "shift" else (staff_id, day, result)
         if unique in seen:
-            problems.append((line, f"{staff_id} on {day} already has {what} on line {seen[unique]}"))
+            problems.append((line, say("already_has", staff=staff_id, day=day, what=what, seen=seen[unique])))
             continue
         seen[unique] = line
         rows.append((staff_id, day, result))
-    return rows, [f"line {line}: {message}" for line, message in sorted(problems)]
+    problems.sort(key=lambda problem: (problem[0], problem[1].en))  # by line, then as the English reads
+    return rows, [at_line(line, message) for line, message in problems]
+
+
+def _far(day: dt.date, today: dt.date, far: str) -> Said:
+    """``typed.far_from_today``'s reason ``far`` for ``day``, in both languages."""
+    if day < EARLIEST.date():
+        return Said(say("far_before", day=day, earliest=EARLIEST.date()).zh, far)
+    return Said(say("far_after", day=day, today=today).zh, far)
+
 
 def _parse_date(text: str) -> dt.date | None:
     match = _DATE.fullmatch(text)

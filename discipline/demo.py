@@ -50,7 +50,7 @@ CL1,罗琴,浦东展厅,,clerk,SM1,4000,300,showroom,shanghai,2023-01-01,
 
 #: (staff, rule, local time, options) — a varied month, as store leads would log it.
 EVENTS: tuple[tuple[str, str, str, dict[str, object]], ...] = (
-    ("G01", "conduct.grooming", "2026-10-09 09:10", {"count": 1, "note": "工牌未佩戴"}),
+    ("G01", "conduct.civility", "2026-10-09 09:10", {"items": ("工牌",), "note": "工牌未佩戴"}),
     ("G02", "duty.cleanup", "2026-10-12 09:20", {"count": 2, "lapse": True, "note": "卫生、设备均未检查"}),
     ("G03", "conduct.private_business", "2026-10-14 15:00", {"note": "上班时间玩手机"}),
     ("G01", "attendance.absent_post", "2026-10-16 14:00", {}),

@@ -217,12 +217,18 @@ def _disposition(table: RuleTable, key: str) -> Said:
     return Said(table.disposition_name(key)[0], key.replace("_", " "))
 
 
+def breach_amount(ctx: Context) -> list[Charge]:
+    """A handbook clause the law forbids (``not_applied``): on record and on the statement, never deducted."""
+    if ctx.price.not_applied is None:
+        return []
+    zh, en = ctx.price.not_applied
+    return [ctx.charge("breach", explanation=say("not_applied", clause=ctx.logged_rule.source, why=Said(zh, en)))]
+
+
 AMOUNTS: tuple[Callable[[Context], list[Charge]], ...] = (
     points_amount, fine_amount, value_amount, compensation_amount, salary_amount, cost_amount,
-    reward_amount, disposition_amount,
+    reward_amount, disposition_amount, breach_amount,
 )
-#: Kinds a supervision lapse doubles: penalties, not repayments of a loss or a cost.
-LAPSE_KINDS = ("points", "fine", "salary")
 
 
 def price(events: Iterable[Event], table: RuleTable | RuleBook, roster: Mapping[str, Staff] | StaffHistory, *,
@@ -402,11 +408,13 @@ def find_payer(event: Event, rule: Rule, offender: Staff | None, roster: Mapping
             candidates = [s for s in candidates if s.store == logger.store] or candidates
         where = say("team_role", team=team, role=Said(names.get(role, (role,))[0], role))
         why = say("nobody_identified", team=team, role=Said(names.get(role, (role,))[0], role))
+        stores = {s.store for s in _team_members(roster, team)}
     elif rule.charged_to:
         role = rule.charged_to
         candidates = [s for s in _store_members(roster, offender.store) if s.role == role and _active(s, event)]
         where = say("store_role", store=offender.store, role=Said(names.get(role, (role,))[0], role))
         why = say("charged_to_role", role=Said(names.get(role, (role,))[0], role), offender=offender.id)
+        stores = {offender.store}
     else:
         if event.charge is not None:
             raise DisciplineError(say("paid_by_offender", code=rule.code))
@@ -416,8 +424,13 @@ def find_payer(event: Event, rule: Rule, offender: Staff | None, roster: Mapping
         named = roster.get(event.charge)
         if named is None:
             raise lookup.unknown_staff(event.charge, roster, say("given_with", option="--charge"))
+        if not candidates:  # nobody holds the role there: the logger names who pays, anyone active in the store
+            if named.store in stores and _active(named, event):
+                return named, say("named_payer", where=where, payer=named.id)
+            raise DisciplineError(say("not_in_store", staff=named.id, where=where,
+                                      stores=", ".join(sorted(stores))))
         if named not in candidates:
-            allowed = Said.same(", ".join(s.id for s in candidates)) if candidates else say("nobody_on_roster")
+            allowed = Said.same(", ".join(s.id for s in candidates))
             raise DisciplineError(say("not_the_payer", staff=named.id, where=where, allowed=allowed))
         return named, why
     if len(candidates) == 1:
@@ -436,12 +449,14 @@ def lapse_charges(event: Event, payer: Staff, charges: list[Charge], table: Rule
     """The supervisor's separate lines: multiplier × what the offender was charged."""
     if not payer.supervisor or payer.supervisor not in roster:
         raise DisciplineError(say("no_supervisor", staff=payer.id))
+    rule = table.rule(event.rule)
+    if not rule.lapse:
+        raise DisciplineError(say("no_lapse", code=rule.code))
     supervisor = roster[payer.supervisor]
     times = table.settings.lapse_multiplier
-    rule = table.rule(event.rule)
     out = []
     for charge in charges:
-        if charge.kind not in LAPSE_KINDS or charge.staff_id != payer.id:
+        if charge.kind not in rule.lapse or charge.staff_id != payer.id:
             continue
         what = say("points", figure=number(charge.points)) if charge.kind == "points" else say(
             "yuan", figure=yuan(charge.amount))

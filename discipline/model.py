@@ -24,7 +24,7 @@ import attrs
 from .wording import Said, say
 
 #: Kinds of charge, in the order a statement lists its sums.
-KINDS = ("points", "fine", "compensation", "salary", "cost", "reward", "disposition")
+KINDS = ("points", "fine", "compensation", "salary", "cost", "reward", "disposition", "breach")
 #: Kinds of money that a month's deduction is made of.
 DEDUCTED_KINDS = ("fine", "compensation", "salary", "cost")
 
@@ -119,6 +119,10 @@ class Price:
     """(n, disposition): from the n-th occurrence in the window on; the highest n reached wins."""
     counts_as: str | None = None
     """Code of the rule this one is an occurrence of, priced by that rule."""
+    not_applied: tuple[str, str] | None = attrs.field(default=None, repr=False)
+    """(Chinese, English) legal reason a handbook clause the law forbids is not applied: the event is logged
+    and shown as a breach (kind ``breach``), and never deducts. Out of ``repr``: a table's text is in the
+    cache's fingerprint already, and tables without it must not re-price a chain."""
 
     def needs_value(self) -> bool:
         return bool(self.times_value)
@@ -154,6 +158,13 @@ class Rule:
     """Role in the team that pays when logged against ``team:T``."""
     line: int = 0
     """Line of ``rules.toml`` where the rule starts, for error messages."""
+    every_party: bool = attrs.field(default=False, repr=False)
+    """The wording charges every party (「雙方均予辭退」): several people may be logged as one violation,
+    each with an event of their own, withdrawn together. Out of ``repr``: it prices nothing."""
+    lapse: tuple[str, ...] = attrs.field(default=("points", "fine", "salary"), repr=False)
+    """The kinds of amount a supervision lapse doubles for the supervisor (empty: the rule's wording has no
+    lapse). From the rule's ``lapse``, else the table's ``[lapse]`` for its section (the code's first word);
+    a table with neither doubles points, fines and salary penalties under every rule, as before."""
 
     def outcome(self, name: str | None) -> Price:
         if name is None or name == self.default_outcome:
@@ -201,6 +212,16 @@ class Shift:
     """The rule for being away from one's post; logged by hand, it shows the person came to work."""
     name_zh: str = attrs.field(default="", repr=False)
     """The shift's Chinese name (``展厅``), which the roster accepts as well as ``name`` (prices nothing)."""
+    roles: tuple[tuple[str, dt.time, dt.time], ...] = attrs.field(default=(), repr=False)
+    """(role, start, end) where a role keeps other hours on this shift (销售组长晚下班15分钟: group leaders
+    leave 15 minutes later). Out of ``repr``: it judges punches, never prices a charge."""
+
+    def for_role(self, role: str) -> Shift:
+        """The shift as ``role`` works it: its own start and end where the table gives them."""
+        for name, start, end in self.roles:
+            if name == role:
+                return attrs.evolve(self, start=start, end=end, roles=())
+        return self
 
 
 @attrs.frozen

@@ -427,7 +427,7 @@ def _head_json(statement: Statement) -> dict[str, Any]:
         "minimum_wage": statement.minimum_wage if statement.minimum_wage is None else yuan(statement.minimum_wage),
         **({} if statement.paid_days is None else {  # only for a month worked in part: frozen ones read as they were
             "paid_days": statement.paid_days, "payable_wage": yuan(statement.payable_wage or ZERO),
-            "payable_minimum": statement.payable_minimum and yuan(statement.payable_minimum)}),
+            "payable_minimum": None if statement.payable_minimum is None else yuan(statement.payable_minimum)}),
         **({"outstanding": yuan(statement.outstanding)} if statement.outstanding else {}),
         "fines_reported": yuan(statement.fines_reported),
         "dispositions": [{"rule": rule, "disposition": disposition, "at": at.isoformat(), "event_id": event_id}

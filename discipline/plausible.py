@@ -57,15 +57,13 @@ def event_problem(event: Event, table: RuleTable, roster: Mapping[str, Staff], *
     return None
 
 
-def wage_problem(person: Staff, table: RuleTable, before: Staff | None) -> str | None:
+def wage_problem(person: Staff, table: RuleTable, before: Staff | None) -> Said | None:
     """Why ``person``'s monthly wage needs ``--confirm``, or None (also when it is what it was ``before``)."""
     wage = person.base_wage + person.bonus
     if before is not None and before.base_wage + before.bonus == wage:
         return None
     limit = table.settings.plausible_wage_limit
-    limit, what = (limit, "the rule table's plausible_wage_limit") if limit is not None else (
-        WAGE, "the limit for a monthly wage")
+    limit, what = (limit, say("table_wage_limit")) if limit is not None else (WAGE, say("wage_limit"))
     if wage > limit:
-        return (f"{person.id}'s monthly wage of {yuan(wage)} yuan (base_wage + bonus) is more than {what} "
-                f"({yuan(limit)} yuan); if it is real, give the command again with --confirm")
+        return say("wage_implausible", id=person.id, wage=yuan(wage), what=what, limit=yuan(limit))
     return None

@@ -59,11 +59,13 @@ from typing import IO, TextIO, overload
 import attrs
 from openpyxl.utils import get_column_letter
 
-from . import xlsxfile
+from . import wording, xlsxfile
 from .textfile import CsvError, Lines, TextLines, csv_rows, decode, encoding_of, size_text
-from .typed import EARLIEST, far_from_today, unsafe, year_after
+from .typed import EARLIEST, Refused, far_from_today, unsafe, year_after
+from .wording import Said, said_of, say
 
 FORMATS = ("zkteco", "dingtalk", "csv")
+_FORMAT_NAMES = Said("、".join(FORMATS), ", ".join(FORMATS))
 #: The header row of a DingTalk export must be among this many first rows.
 HEADER_SEARCH_ROWS = 10
 #: Years outside this range are device garbage, not punches.
@@ -104,11 +106,16 @@ _SECOND = dt.timedelta(seconds=1)
 
 
 class PunchFileError(Exception):
-    """The file as a whole is not a readable punch export; the message says why and what is allowed."""
+    """The file as a whole is not a readable punch export; the message says why and what is allowed: the
+    English as ``str``, both languages as ``said`` (``wording.said_of``)."""
+
+    def __init__(self, said: Said | str) -> None:
+        self.said = said if isinstance(said, Said) else Said.same(said)
+        super().__init__(self.said.en)
 
 
-class _BadRecord(ValueError):
-    """One record cannot be read; the message becomes a `Problem`."""
+class _BadRecord(Refused):
+    """One record cannot be read; what it says (``said``) becomes a `Problem`."""
 
 
 @attrs.frozen
@@ -130,13 +137,15 @@ class Problem:
     where: str
     """Place in the file, as for `Punch.where`."""
     message: str
-    """One sentence: why the record was skipped."""
+    """One sentence: why the record was skipped (English)."""
+    message_zh: str = attrs.field(default="", eq=False)
+    """The same in Chinese ("" where none was kept); a problem equals one that has only the English."""
 
 
 #: A place in a file: (prefix, number, column or 0), e.g. ``("原始记录 row ", 5, 10)`` is ``原始记录 row 5 column J``.
 Place = tuple[str, int, int]
-#: What one record gives: (staff id, time) for a punch, a message for a problem, None when it is blank.
-_Result = tuple[str, dt.datetime] | str | None
+#: What one record gives: (staff id, time) for a punch, what is said of a problem, None when it is blank.
+_Result = tuple[str, dt.datetime] | Said | None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -217,8 +226,7 @@ class Punches(_Records, Sequence[Punch]):
         index = self._staff_index.get(staff_id)
         if index is None:
             if len(self._staff_ids) >= MAX_STAFF:
-                raise PunchFileError(f"The file has punches of more than {MAX_STAFF:,} different staff numbers, "
-                                     "more than any chain has; it is not a punch export of one company.")
+                raise PunchFileError(say("too_many_numbers", count=f"{MAX_STAFF:,}"))
             index = self._staff_index[staff_id] = len(self._staff_ids)
             self._staff_ids.append(staff_id)
         self._staff.append(index)
@@ -252,22 +260,31 @@ class Punches(_Records, Sequence[Punch]):
 
 
 class Problems(_Records, Sequence[Problem]):
-    """The problems of a file, in file order: a read-only sequence of `Problem`, messages kept as UTF-8."""
+    """The problems of a file, in file order: a read-only sequence of `Problem`, messages kept as UTF-8, each
+    its Chinese then its English (where the Chinese ends kept beside)."""
 
     def __init__(self) -> None:
         super().__init__()
         self._text = bytearray()
         self._ends = array("Q")
+        self._zh_ends = array("Q")
 
-    def _add(self, message: str, place: Place) -> None:
-        self._text += message.encode("utf-8", "surrogatepass")
+    def _add(self, message: Said, place: Place) -> None:
+        self._text += message.zh.encode("utf-8", "surrogatepass")
+        self._zh_ends.append(len(self._text))
+        self._text += message.en.encode("utf-8", "surrogatepass")
         self._ends.append(len(self._text))
         self._add_place(place)
 
+    def _said(self, index: int) -> Said:
+        start, middle = self._ends[index - 1] if index else 0, self._zh_ends[index]
+        text = self._text
+        return Said(text[start:middle].decode("utf-8", "surrogatepass"),
+                    text[middle:self._ends[index]].decode("utf-8", "surrogatepass"))
+
     def _item(self, index: int) -> Problem:
-        start = self._ends[index - 1] if index else 0
-        message = self._text[start:self._ends[index]].decode("utf-8", "surrogatepass")
-        return Problem(where=self._where(index), message=message)
+        said = self._said(index)
+        return Problem(where=self._where(index), message=said.en, message_zh=said.zh)
 
     @overload
     def __getitem__(self, index: int) -> Problem: ...
@@ -301,15 +318,15 @@ class PunchFile:
         if not seconds or (early <= min(seconds) and max(seconds) < late):  # the usual case, in C
             return self
         punches, problems = Punches(), Problems()
-        for index, problem in enumerate(self.problems):
-            problems._add(problem.message, self.problems._place(index))
+        for index in range(len(self.problems)):
+            problems._add(self.problems._said(index), self.problems._place(index))
         for index, punch in enumerate(self.punches):
             far = far_from_today(punch.at.date(), today=today)
             if far is None:
                 punches._add(punch.staff_id, punch.at, self.punches._place(index))
             else:
-                problems._add(f"The punch of {_quote(punch.staff_id)} on {far}; the machine's clock was wrong? "
-                              "It was skipped.", self.punches._place(index))
+                problems._add(say("punch_far", staff=_quote(punch.staff_id), far=_far(punch.at.date(), today, far)),
+                              self.punches._place(index))
         return PunchFile(punches=punches, problems=problems, format=self.format)
 
 
@@ -324,22 +341,21 @@ class _Reading:
     def add(self, result: _Result, place: Place) -> None:
         if result is None:
             return
-        if not isinstance(result, str) and len(result[0]) > MAX_STAFF_ID_CHARS:
-            result = (f"The staff number {_quote(result[0])} is {len(result[0]):,} characters long; one has at "
-                      f"most {MAX_STAFF_ID_CHARS}.")
-        elif not isinstance(result, str) and not result[0].isprintable() and any(unsafe(ch) for ch in result[0]):
-            result = f"The staff number {_quote(result[0])} holds a control character, so it is nobody's number."
-        if isinstance(result, str):
+        if not isinstance(result, Said) and len(result[0]) > MAX_STAFF_ID_CHARS:
+            result = say("staff_number_long", typed=_quote(result[0]), length=f"{len(result[0]):,}",
+                         most=MAX_STAFF_ID_CHARS)
+        elif not isinstance(result, Said) and not result[0].isprintable() and any(unsafe(ch) for ch in result[0]):
+            result = say("staff_number_control", typed=_quote(result[0]))
+        if isinstance(result, Said):
             if len(self.problems) >= MAX_PROBLEMS:
                 first = self.problems[0]
-                raise PunchFileError(f"More than {MAX_PROBLEMS:,} records of this file cannot be read (the first, "
-                                     f"{first.where}: {first.message.rstrip('.')}), so it is not a punch export; "
-                                     "export it again.")
+                message = Said(first.message_zh.rstrip("。."), first.message.rstrip("."))
+                raise PunchFileError(say("too_many_bad", count=f"{MAX_PROBLEMS:,}", where=wording.place(first.where),
+                                         message=message))
             self.problems._add(result, place)
             return
         if len(self.punches) >= MAX_PUNCHES:
-            raise PunchFileError(f"The file holds more than {MAX_PUNCHES:,} punches; an import takes at most "
-                                 f"{MAX_PUNCHES:,}, so split it (by month, or by store).")
+            raise PunchFileError(say("too_many_punches", count=f"{MAX_PUNCHES:,}"))
         self.punches._add(result[0], result[1], place)
 
     def done(self) -> PunchFile:
@@ -356,6 +372,13 @@ def _quote(text: str) -> str:
     return repr(_cut(text))
 
 
+def _far(day: dt.date, today: dt.date, far: str) -> Said:
+    """``typed.far_from_today``'s reason ``far`` for ``day``, in both languages."""
+    if day < EARLIEST.date():
+        return Said(say("far_before", day=day, earliest=EARLIEST.date()).zh, far)
+    return Said(say("far_after", day=day, today=today).zh, far)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Whole files
 
@@ -363,26 +386,24 @@ def _quote(text: str) -> str:
 def read_punch_file(path: Path, fmt: str | None = None) -> PunchFile:
     """Read the punch file at ``path``, as ``fmt`` or, when None, as its suffix and content suggest."""
     if fmt is not None and fmt not in FORMATS:
-        raise PunchFileError(f"Unknown punch file format {fmt!r}; use one of {', '.join(FORMATS)}.")
+        raise PunchFileError(say("unknown_format", typed=repr(fmt), formats=_FORMAT_NAMES))
     head = _read_head(path)
     fmt = fmt or guess_format(path, head)
     if fmt == "dingtalk" and head.startswith(_ZIP_MAGIC):
         return parse_dingtalk_xlsx(path)
     if fmt == "dingtalk" and path.suffix.lower() in (".xlsx", ".xlsm"):
-        raise PunchFileError(
-            f"{path.name} is not an .xlsx workbook (not a zip file); a DingTalk export must be .xlsx or .csv."
-        )
+        raise PunchFileError(say("not_xlsx", name=path.name))
     size = path.stat().st_size
     if size > MAX_TEXT_BYTES:
-        raise PunchFileError(f"{path.name} is {size_text(size)}; a punch file may have at most "
-                             f"{size_text(MAX_TEXT_BYTES)}, so split it (by month, or by machine).")
+        raise PunchFileError(say("punch_file_big", name=path.name, size=size_text(size),
+                                 limit=size_text(MAX_TEXT_BYTES)))
     if fmt == "zkteco":
         with _opened(path) as file:
             return _read_zkteco(file)
     try:
         encoding = encoding_of(path, MAX_TEXT_BYTES)
     except ValueError as exc:
-        raise PunchFileError(f"{path.name}: {exc}.") from None
+        raise PunchFileError(say("file_said", name=path.name, why=said_of(exc))) from None
     with _opened(path, encoding) as stream:
         if stream.read(1) != "\ufeff":
             stream.seek(0)
@@ -400,7 +421,7 @@ def guess_format(path: Path, data: bytes) -> str:
     if suffix in (".xlsx", ".xlsm") or data.startswith(_ZIP_MAGIC):
         return "dingtalk"
     if data.startswith(_OLE_MAGIC):
-        raise PunchFileError(f"{path.name} is an old-style .xls workbook; save it as .xlsx and read that.")
+        raise PunchFileError(say("old_xls", name=path.name))
     text = decode_text(data, path.name, final=False)
     if suffix == ".csv":
         return "dingtalk" if _find_header(_head_rows(text)) is not None else "csv"
@@ -417,10 +438,7 @@ def _sniff_text(text: str, name: str) -> str:
     lines = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
     if any(isinstance(_zkteco_line(line.encode()), tuple) for line in lines):
         return "zkteco"
-    raise PunchFileError(
-        f"Cannot tell what kind of punch file {name} is; use a ZKTeco .dat, a DingTalk .xlsx or .csv, "
-        f"or a staff,time .csv file, or name the format ({', '.join(FORMATS)})."
-    )
+    raise PunchFileError(say("unknown_kind", name=name, formats=_FORMAT_NAMES))
 
 
 def _head_rows(text: str) -> list[list[str]]:
@@ -448,13 +466,11 @@ def _opened(path: Path, encoding: str | None = None) -> IO[bytes] | TextIO:
             return path.open("rb")
         return path.open(encoding=encoding, newline="")
     except FileNotFoundError:
-        raise PunchFileError(
-            f"Punch file {path} does not exist; give the path of an existing file."
-        ) from None
+        raise PunchFileError(say("no_punch_file", path=path)) from None
     except IsADirectoryError:
-        raise PunchFileError(f"{path} is a folder; give the path of a punch file.") from None
+        raise PunchFileError(say("punch_folder", path=path)) from None
     except OSError as exc:
-        raise PunchFileError(f"Cannot read punch file {path} ({exc.strerror}).") from None
+        raise PunchFileError(say("punch_unreadable", path=path, why=exc.strerror)) from None
 
 
 def decode_text(data: bytes, name: str, *, final: bool = True) -> str:
@@ -462,7 +478,7 @@ def decode_text(data: bytes, name: str, *, final: bool = True) -> str:
     try:
         return decode(data, final=final)
     except ValueError as exc:
-        raise PunchFileError(f"{name}: {exc}.") from None
+        raise PunchFileError(say("file_said", name=name, why=said_of(exc))) from None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -482,20 +498,18 @@ def parse_datetime(text: str) -> dt.datetime:
                 return _check_year(moment)
     match = _DATETIME.fullmatch(text)
     if match is None:
-        raise _BadRecord(f"{_quote(text)} is not a date and time like 2026-05-01 08:23:05.")
+        raise _BadRecord(say("not_a_datetime", typed=_quote(text)))
     year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
     try:
         moment = dt.datetime(year, month, day, hour, minute, second)
     except ValueError as exc:
-        raise _BadRecord(f"{_quote(text)} is not a real date and time ({exc}).") from None
+        raise _BadRecord(say("no_such_datetime", typed=_quote(text), why=exc)) from None
     return _check_year(moment)
 
 
 def _check_year(moment: dt.datetime) -> dt.datetime:
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-        raise _BadRecord(
-            f"The year {moment.year} is outside {EARLIEST_YEAR}–{LATEST_YEAR}, so it is garbage."
-        )
+        raise _BadRecord(say("garbage_year", year=moment.year, earliest=EARLIEST_YEAR, latest=LATEST_YEAR))
     return moment
 
 
@@ -518,15 +532,12 @@ def parse_zkteco(data: bytes) -> PunchFile:
 
 def _read_zkteco(file: IO[bytes]) -> PunchFile:
     if file.read(len(_ZIP_MAGIC)) == _ZIP_MAGIC:
-        raise PunchFileError(
-            "This is a zip archive (an .xlsx workbook?), not a ZKTeco attlog.dat; read it as dingtalk."
-        )
+        raise PunchFileError(say("zip_not_attlog"))
     file.seek(0)
     reading = _Reading("zkteco")
     for number, raw in enumerate(_lines(file), 1):
         if raw is None:
-            result: _Result = (f"The line is longer than {MAX_LINE_BYTES:,} bytes, so it is not a punch record "
-                               "(one is about 40).")
+            result: _Result = say("line_too_long", count=f"{MAX_LINE_BYTES:,}")
         else:  # a file saved by Notepad starts with a BOM, which is no part of the first PIN
             result = _zkteco_line(raw.removeprefix(_UTF8_BOM) if number == 1 else raw)
         reading.add(result, ("line ", number, 0))
@@ -545,8 +556,7 @@ def _lines(file: IO[bytes]) -> Iterator[bytes | None]:
                 if rest.endswith(b"\n") or size > MAX_TEXT_BYTES:
                     break
         if size > MAX_TEXT_BYTES:
-            raise PunchFileError(f"The file holds more than {size_text(MAX_TEXT_BYTES)}; a punch file may have at "
-                                 "most that, so split it (by month, or by machine).")
+            raise PunchFileError(say("punch_text_big", size=size_text(MAX_TEXT_BYTES)))
         yield None if len(line) > MAX_LINE_BYTES else line.removesuffix(b"\n")
 
 
@@ -557,15 +567,15 @@ def _zkteco_line(raw: bytes) -> _Result:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return "The line holds bytes that are not text, so it is a corrupt record."
+        return say("not_text_line")
     if not text.strip():
         return None
     try:
         return _zkteco_fields(text)
     except _BadRecord as exc:
         if nuls:
-            return f"A run of {nuls} NUL bytes cut this record short, leaving {_quote(text.strip())}."
-        return str(exc)
+            return say("nul_bytes", count=nuls, typed=_quote(text.strip()))
+        return exc.said
 
 
 def _zkteco_fields(text: str) -> tuple[str, dt.datetime]:
@@ -573,12 +583,12 @@ def _zkteco_fields(text: str) -> tuple[str, dt.datetime]:
     fields = text.split("\t")
     time_at = next((i for i in (1, 2) if i < len(fields) and _DATETIME.fullmatch(fields[i].strip())), None)
     if time_at is None:
-        raise _BadRecord("Not a punch: expected a PIN, a TAB and a date and time like 2026-05-01 08:23:05.")
+        raise _BadRecord(say("not_a_punch"))
     pin = fields[0].strip()
     if not pin:
-        raise _BadRecord("The record has no PIN.")
+        raise _BadRecord(say("no_pin"))
     if not _DIGITS.fullmatch(pin):
-        raise _BadRecord(f"The PIN {_quote(pin)} is not a number.")
+        raise _BadRecord(say("pin_not_number", typed=_quote(pin)))
     return pin, parse_datetime(fields[time_at])
 
 
@@ -600,17 +610,14 @@ def _read_plain_csv(stream: Lines) -> PunchFile:
         for line, row in rows:
             reading.add(_plain_row(row, staff_at, time_at), ("line ", line, 0))
     except CsvError as exc:
-        raise PunchFileError(f"The file is not readable CSV near line {exc.line} ({exc}).") from None
+        raise PunchFileError(say("csv_broken", line=exc.line, why=str(exc))) from None
     return reading.done()
 
 
 def _plain_header(header: Sequence[str]) -> tuple[int, int]:
     names = [cell.strip().lower() for cell in header]
     if "staff" not in names or "time" not in names:
-        raise PunchFileError(
-            "A plain CSV punch file must start with the header line staff,time; "
-            f"this one starts with {_quote(','.join(header))}."
-        )
+        raise PunchFileError(say("plain_header", typed=_quote(",".join(header))))
     return names.index("staff"), names.index("time")
 
 
@@ -618,14 +625,14 @@ def _plain_row(row: Sequence[str], staff_at: int, time_at: int) -> _Result:
     if not "".join(row).strip():
         return None
     if len(row) <= max(staff_at, time_at):
-        return f"The row has {len(row)} field(s); it needs both staff and time."
+        return say("row_fields", count=len(row))
     staff_id = row[staff_at].strip()
     if not staff_id:
-        return "The staff column is empty, so the person cannot be identified."
+        return say("staff_column_empty")
     try:
         return staff_id, parse_datetime(row[time_at])
     except _BadRecord as exc:
-        return str(exc)
+        return exc.said
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -642,7 +649,7 @@ def _read_dingtalk_csv(stream: Lines) -> PunchFile:
     try:
         return _read_dingtalk(((number, row) for number, (_, row) in enumerate(records, 1)), sheet="")
     except CsvError as exc:
-        raise PunchFileError(f"The file is not readable CSV near line {exc.line} ({exc}).") from None
+        raise PunchFileError(say("csv_broken", line=exc.line, why=str(exc))) from None
 
 
 def parse_dingtalk_xlsx(source: Path | bytes) -> PunchFile:
@@ -652,12 +659,11 @@ def parse_dingtalk_xlsx(source: Path | bytes) -> PunchFile:
             return _read_workbook(book)
     except xlsxfile.XlsxError as exc:
         message = str(exc)
-        raise PunchFileError(f"{message[:1].upper()}{message[1:]}.") from None
+        said = Said(message, f"{message[:1].upper()}{message[1:]}")  # xlsxfile's sentence is English only
+        raise PunchFileError(say("workbook_refused", why=said)) from None
     # What xlsxfile does not catch itself: damage found by zipfile or zlib while a part is inflated.
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as exc:
-        raise PunchFileError(
-            f"The workbook is damaged and cannot be read ({exc}); export it again."
-        ) from None
+        raise PunchFileError(say("workbook_damaged", why=exc)) from None
 
 
 def _read_workbook(book: xlsxfile.Workbook) -> PunchFile:
@@ -667,10 +673,8 @@ def _read_workbook(book: xlsxfile.Workbook) -> PunchFile:
     for name in preferred + others:
         if _find_header([row for _, row in book.rows(name, last=HEADER_SEARCH_ROWS)]) is not None:
             return _read_dingtalk(book.rows(name), sheet=name)
-    raise PunchFileError(
-        f"No sheet of this workbook ({', '.join(names)}) has a header row with both 工号 and "
-        f"打卡时间 in its first {HEADER_SEARCH_ROWS} rows; export DingTalk's 原始记录 or 打卡时间 sheet."
-    )
+    raise PunchFileError(say("no_punch_sheet", names=Said("、".join(names), ", ".join(names)),
+                             rows=HEADER_SEARCH_ROWS))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -696,11 +700,8 @@ def _read_dingtalk(rows: Iterable[tuple[int, Sequence[object]]], sheet: str) -> 
             break
         titles.append(row)
     if header is None:
-        place = f"The {sheet} sheet" if sheet else "The file"
-        raise PunchFileError(
-            f"{place} has no header row with both 工号 and 打卡时间 in its first {HEADER_SEARCH_ROWS} rows; "
-            "a DingTalk export needs one."
-        )
+        where = say("the_sheet", sheet=sheet) if sheet else say("the_file")
+        raise PunchFileError(say("no_punch_header", place=where, rows=HEADER_SEARCH_ROWS))
     header_number, header_row = header
     columns = _column_map(header_row)
     following = next(rows, None)
@@ -753,16 +754,16 @@ def _record_row(row: Sequence[object], columns: dict[str, int]) -> _Result:
         return None
     result = _text(_cell(row, columns.get("打卡结果")))
     if result.startswith("打卡无效"):
-        return f"DingTalk marked this punch invalid ({_cut(result)})."
+        return say("dingtalk_invalid", result=_cut(result))
     if _text(_cell(row, columns.get("是否有效"))) == "否":
-        return "The export marked this punch invalid (是否有效 is 否)."
+        return say("export_invalid")
     staff_id = _text(_cell(row, columns[_STAFF_COLUMN]))
     if not staff_id:
-        return "The 工号 is empty, so the person cannot be identified."
+        return say("gonghao_empty")
     try:
         return staff_id, _cell_datetime(_cell(row, columns[_TIME_COLUMN]))
     except _BadRecord as exc:
-        return str(exc)
+        return exc.said
 
 
 def _cell_datetime(value: object) -> dt.datetime:
@@ -772,8 +773,8 @@ def _cell_datetime(value: object) -> dt.datetime:
     if isinstance(value, str) and value.strip():
         return parse_datetime(value)
     if _text(value) == "":
-        raise _BadRecord("The 打卡时间 is empty.")
-    raise _BadRecord(f"The 打卡时间 {_quote(_text(value))} is not a date and time like 2026-05-01 08:23.")
+        raise _BadRecord(say("punch_time_empty"))
+    raise _BadRecord(say("punch_time_bad", typed=_quote(_text(value))))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -796,25 +797,17 @@ def _grid_days(
     start, end = _grid_period(titles, sheet)
     count = (end - start).days + 1
     if count > MAX_GRID_DAYS:
-        raise PunchFileError(
-            f"The {sheet or '打卡时间'} grid's 统计日期 period has {count:,} days; a grid is read for at most "
-            f"{MAX_GRID_DAYS}, so export a shorter period."
-        )
+        raise PunchFileError(say("grid_too_long", sheet=sheet or "打卡时间", count=f"{count:,}", most=MAX_GRID_DAYS))
     if first_day + count > xlsxfile.MAX_COLUMNS:
-        raise PunchFileError(
-            f"The {sheet or '打卡时间'} grid's day columns run past column "
-            f"{get_column_letter(xlsxfile.MAX_COLUMNS)}, the last one read; export a shorter period."
-        )
+        raise PunchFileError(say("grid_too_wide", sheet=sheet or "打卡时间",
+                                 column=get_column_letter(xlsxfile.MAX_COLUMNS)))
     days = []
     for offset in range(count):
         column, day = first_day + offset, start + dt.timedelta(days=offset)
         label = _text(_cell(labels, column))
         if _DIGITS.fullmatch(label) and int(label) != day.day:
-            raise PunchFileError(
-                f"Day column {get_column_letter(column + 1)} of the {sheet or '打卡时间'} grid is labelled "
-                f"{_quote(label)} but by its position it is {day}; the day columns must run one day each from "
-                "the 统计日期 start."
-            )
+            raise PunchFileError(say("grid_label", column=get_column_letter(column + 1), sheet=sheet or "打卡时间",
+                                     typed=_quote(label), day=day))
         days.append((column, day))
     return days
 
@@ -831,10 +824,7 @@ def _grid_period(titles: Sequence[Sequence[object]], sheet: str) -> tuple[dt.dat
                     continue
                 if start <= end:
                     return start, end
-    raise PunchFileError(
-        f"The {sheet or '打卡时间'} grid has no title like '统计日期：2026-05-01 至 2026-05-31', "
-        "so its day columns cannot be given dates."
-    )
+    raise PunchFileError(say("grid_no_period", sheet=sheet or "打卡时间"))
 
 
 def _grid_row(
@@ -846,7 +836,7 @@ def _grid_row(
     if not cells:
         return
     if not staff_id:
-        yield place, "The 工号 is empty, so this row's punches are no one's."
+        yield place, say("grid_row_no_one")
         return
     prefix, number, _ = place
     for column, day, value in cells:
@@ -870,7 +860,7 @@ def _grid_cell(value: object, day: dt.date, staff_id: str) -> list[_Result]:
         try:
             at = _clock_time(entry, day)
         except _BadRecord as exc:
-            results.append(str(exc))
+            results.append(exc.said)
             continue
         if previous is not None and at < previous:
             at += dt.timedelta(days=1)
@@ -885,20 +875,20 @@ def _grid_excel_punch(value: dt.datetime | dt.time, day: dt.date, staff_id: str)
     try:
         return staff_id, _check_year(_to_second(moment))
     except _BadRecord as exc:
-        return str(exc)
+        return exc.said
 
 
 def _clock_time(entry: str, day: dt.date) -> dt.datetime:
     """``08:23`` on ``day``, or ``次日 02:18`` on the day after."""
     match = _CLOCK_TIME.fullmatch(entry.strip())
     if match is None:
-        raise _BadRecord(f"{_quote(entry.strip())} is not a time like 08:23 or 次日 02:18.")
+        raise _BadRecord(say("not_a_clock_time", typed=_quote(entry.strip())))
     next_day, hour, minute, second = match.groups()
     try:
         clock = dt.time(int(hour), int(minute), int(second or 0))
     except ValueError as exc:
-        raise _BadRecord(f"{_quote(entry.strip())} is not a real time ({exc}).") from None
+        raise _BadRecord(say("no_such_clock_time", typed=_quote(entry.strip()), why=exc)) from None
     try:
         return dt.datetime.combine(day + dt.timedelta(days=1 if next_day else 0), clock)
     except OverflowError:
-        raise _BadRecord(f"{_quote(entry.strip())} falls after the last date there is.") from None
+        raise _BadRecord(say("after_last_date", typed=_quote(entry.strip()))) from None

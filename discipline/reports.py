@@ -305,7 +305,10 @@ def payroll_html(month: str, statements: Sequence[Statement], table: RuleTable, 
     for statement in statements:
         by_store.setdefault(statement.store, []).append(statement)
     stores = [{"name": name, "statements": people, "totals": _totals(people), "chart": _chart(people),
-               "dispositions": [d for s in people for d in _dispositions_view(s, table, language)]}
+               "dispositions": [d for s in people for d in _dispositions_view(s, table, language)],
+               "breaches": [{"staff_id": s.staff_id, "name": s.name, "event": f"#{line.event_id}",
+                             "date": when(line.at, table, date_only=True), "why": line.explained(language)}
+                            for s in people for line in s.lines if line.kind == "breach"]}
               for name, people in sorted(by_store.items())]
     versions = sorted({version for s in statements for version in s.rule_versions})
     uncapped = [{"s": s, "note": s.cap_not_computed.in_(language)} for s in statements if s.cap_not_computed]

@@ -11,7 +11,7 @@ checks run on the merged result, so a supervisor may come from either.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -21,6 +21,7 @@ from .money import parse_decimal
 from .plausible import wage_problem
 from .textfile import read_csv
 from .typed import refuse_controls
+from .wording import Said, joined, said_of, say
 
 COLUMNS = ("id", "name", "store", "team", "role", "supervisor", "base_wage", "bonus", "shift", "city",
            "hired", "left", "clock", "pin")
@@ -30,13 +31,24 @@ CLOCK_WORDS = {"": True, "yes": True, "y": True, "1": True, "true": True, "是":
 REQUIRED = ("id", "name", "store", "role", "base_wage", "city")  # city: its minimum wage caps deductions
 
 
+def _said(message: Said | str) -> Said:
+    return message if isinstance(message, Said) else Said.same(message)
+
+
 @attrs.frozen
 class RosterProblem:
+    """What is wrong on a line of the file (0: the file as a whole), in both languages; ``str`` is the English."""
+
     line: int
-    message: str
+    message: Said = attrs.field(converter=_said)
+
+    @property
+    def said(self) -> Said:
+        """``line 3: …`` (第3行：…), as a refusal lists it."""
+        return say("at_line", line=self.line, message=self.message) if self.line else self.message
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line else self.message
+        return self.said.en
 
 
 def read_roster(text: str, table: RuleTable, existing: Mapping[str, Staff], *,
@@ -46,21 +58,21 @@ def read_roster(text: str, table: RuleTable, existing: Mapping[str, Staff], *,
     try:
         found = read_csv(text)
     except ValueError as exc:
-        return [], [RosterProblem(1, f"{exc}; it needs a header row: " + ", ".join(COLUMNS))]
+        return [], [RosterProblem(1, say("roster_needs_header", why=said_of(exc), columns=_COLUMN_NAMES))]
     header = list(found.header)
     if not header:
-        return [], [RosterProblem(0, "the file is empty; it needs a header row: " + ", ".join(COLUMNS))]
+        return [], [RosterProblem(0, say("file_empty_header", columns=_COLUMN_NAMES))]
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing or unknown:
         what = []
         if missing:
-            what.append(f"missing column(s) {', '.join(missing)}")
+            what.append(say("missing_columns", columns=_listed(missing)))
         if unknown:
-            what.append(f"unknown column(s) {', '.join(repr(c) for c in unknown)}")
-        return [], [RosterProblem(1, "; ".join(what) + f"; the columns are: {', '.join(COLUMNS)}")]
+            what.append(say("unknown_columns", columns=_listed(repr(c) for c in unknown)))
+        return [], [RosterProblem(1, say("columns_are", what=joined(what, "；", "; "), columns=_COLUMN_NAMES))]
     if len(set(header)) != len(header):
-        return [], [RosterProblem(1, "a column is named twice in the header")]
+        return [], [RosterProblem(1, say("column_twice"))]
     problems = [RosterProblem(line, message) for line, message in found.problems]
     staff: list[Staff] = []
     lines: dict[str, int] = {}
@@ -73,7 +85,7 @@ def read_roster(text: str, table: RuleTable, existing: Mapping[str, Staff], *,
         if (stored := on_roster(person.id)) is not None and stored != person.id:
             person = attrs.evolve(person, id=stored)  # c01 in the file is C01 on the roster, kept as stored
         if (seen := folded_lines.get(lookup.folded(person.id))) is not None:
-            problems.append(RosterProblem(line, f"id {person.id} is already used on line {seen}"))
+            problems.append(RosterProblem(line, say("id_used", id=person.id, seen=seen)))
             continue
         lines[person.id] = folded_lines[lookup.folded(person.id)] = line
         staff.append(person)
@@ -85,17 +97,16 @@ def read_roster(text: str, table: RuleTable, existing: Mapping[str, Staff], *,
     merged.update({s.id: s for s in staff})
     for person in staff:
         if person.supervisor and person.supervisor not in merged:
-            problems.append(RosterProblem(lines[person.id], f"supervisor {person.supervisor!r} of {person.id} "
-                                          "is not on the roster or in this file"))
+            problems.append(RosterProblem(lines[person.id], say("supervisor_unknown", id=person.id,
+                                                                supervisor=repr(person.supervisor))))
     for person_id in _cycle_members(merged):
         if person_id in lines:
-            problems.append(RosterProblem(lines[person_id], f"{person_id} is in a supervisor cycle "
-                                          "(someone is their own supervisor, directly or through others)"))
+            problems.append(RosterProblem(lines[person_id], say("supervisor_cycle", id=person_id)))
     problems.extend(_shared_numbers(merged, lines))
     if not confirm:
         for person in staff:
             message = wage_problem(person, table, existing.get(person.id))
-            if message:
+            if message is not None:
                 problems.append(RosterProblem(lines[person.id], message))
     problems.sort(key=lambda p: p.line)
     return staff, problems
@@ -105,20 +116,20 @@ def _staff(record: dict[str, str], line: int, table: RuleTable,
            problems: list[RosterProblem]) -> Staff | None:
     before = len(problems)
 
-    def bad(message: str) -> None:
+    def bad(message: Said) -> None:
         problems.append(RosterProblem(line, message))
 
     for column in REQUIRED:
         if not record.get(column):
-            bad(f"{column} is empty")
+            bad(say("column_empty", column=column))
     for column, text in record.items():  # names and stores are shown on terminals and printed scorecards
         try:
             refuse_controls(text, what=column)
         except ValueError as exc:
-            bad(str(exc))
+            bad(said_of(exc))
     person_id = record.get("id", "")
     if person_id.startswith("team:") or any(ch.isspace() for ch in person_id):
-        bad(f"id {person_id!r} may not contain spaces or start with 'team:'")
+        bad(say("bad_staff_id", id=repr(person_id)))
     role = _named(record.get("role", ""), table.role_names(), "role", bad) or ""  # 导购 is guide
     wages = {}
     for column in ("base_wage", "bonus"):
@@ -126,10 +137,10 @@ def _staff(record: dict[str, str], line: int, table: RuleTable,
         try:
             value = parse_decimal(text, what=column, money=True)
         except ValueError as exc:
-            bad(str(exc))
+            bad(said_of(exc))
             continue
         if value < 0:
-            bad(f"{column} must not be negative ({text})")
+            bad(say("not_negative", column=column, typed=text))
         wages[column] = value
     shift = _named(record.get("shift", ""), table.shift_names(), "shift", bad)
     city = _named(record.get("city", ""), minimum_wages.city_names(table.minimum_wages), "city", bad)
@@ -142,19 +153,19 @@ def _staff(record: dict[str, str], line: int, table: RuleTable,
         try:
             dates[column] = dt.date.fromisoformat(text.replace("/", "-"))
         except ValueError:
-            bad(f"{column} {text!r} is not a date like 2026-11-03")
+            bad(say("not_a_date", what=column, typed=repr(text)))
     if dates.get("hired") and dates.get("left") and dates["left"] < dates["hired"]:
-        bad("left is before hired")
+        bad(say("left_before_hired"))
     if record.get("supervisor") == person_id and person_id:
-        bad(f"{person_id} cannot be their own supervisor")
+        bad(say("own_supervisor", id=person_id))
     clock = CLOCK_WORDS.get((record.get("clock") or "").lower())
     if clock is None:
-        bad(f"clock {record['clock']!r} must be yes or no (no: the person does not punch)")
+        bad(say("clock_yes_no", typed=repr(record["clock"])))
     pin = record.get("pin") or None
     if pin == person_id:  # the default written out (as 'staff list --json' gives it back) is the default
         pin = None
     if pin is not None and (len(pin) > 32 or any(ch.isspace() or not ch.isprintable() for ch in pin)):
-        bad(f"pin {pin!r} must be the attendance machine's user number, without spaces")
+        bad(say("bad_pin", typed=repr(pin)))
     if len(problems) > before:
         return None
     return Staff(id=person_id, name=record["name"], store=record["store"], team=record.get("team", ""),
@@ -163,22 +174,40 @@ def _staff(record: dict[str, str], line: int, table: RuleTable,
                  clock=bool(clock), pin=pin)
 
 
-def _named(typed: str, options: Mapping[str, Sequence[str]], what: str, bad: Callable[[str], None]) -> str | None:
+def _named(typed: str, options: Mapping[str, Sequence[str]], what: str, bad: Callable[[Said], None]) -> str | None:
     """The key a roster cell names (the key itself, or the name a list shows, like 导购 or 上海, in any
     case); None for an empty cell; a cell naming none is a problem that names the nearest keys."""
     if not typed:
         return None
     found = lookup.choose(typed, options)
     if found is None:
-        plural = "cities" if what == "city" else what + "s"
         if what == "city":
-            near = lookup.did_you_mean(typed, options, {key: names[0] for key, names in options.items() if names})
-            bad(f"city {typed!r} has no known minimum wage{near}; 'discipline minwage' lists the cities, and a "
-                '[[minimum_wage]] entry in the rule table (city = "…", zh = "…", from = YYYY-MM-DD, amount = "…") '
-                "adds one")
+            near = lookup.suggestion(typed, options, {key: names[0] for key, names in options.items() if names})
+            then = Said("" if near.zh else "；", "")  # after 是不是…？ the Chinese goes straight on
+            bad(say("no_minimum_wage", typed=repr(typed), near=near, then=then))
         else:
-            bad(f"unknown {what} {typed!r}{lookup.hint(typed, options, plural)}")
+            bad(say("unknown_named", what=say("named_" + what), typed=repr(typed), rest=_hint(typed, options, what)))
     return found
+
+
+def _hint(typed: str, options: Mapping[str, Sequence[str]], what: str) -> Said:
+    """``lookup.hint`` in both languages: the nearest keys, or every one when none is near."""
+    label = {key: names[0] if names else "" for key, names in options.items()}
+    near = lookup.suggestion(typed, options, label)
+    if near.en:
+        return near
+    names = _listed(f"{key} {label[key]}".strip() for key in options)
+    return say("named_options", what=say("named_" + what + "s"), names=names)
+
+
+def _listed(names: Iterable[str]) -> Said:
+    """Names listed: ``a、b`` in Chinese, ``a, b`` in English."""
+    names = list(names)
+    return Said("、".join(names), ", ".join(names))
+
+
+#: The roster's columns, as a problem lists them.
+_COLUMN_NAMES = _listed(COLUMNS)
 
 
 def _shared_numbers(roster: Mapping[str, Staff], lines: Mapping[str, int]) -> list[RosterProblem]:
@@ -193,9 +222,8 @@ def _shared_numbers(roster: Mapping[str, Staff], lines: Mapping[str, int]) -> li
         for index, person in enumerate(people):
             for other in people[:index]:  # a number may pass to a new hire once its owner has left
                 if (person.id in lines or other.id in lines) and _overlap(person, other):
-                    problems.append(RosterProblem(lines.get(person.id, lines.get(other.id, 0)), (
-                        f"{person.id} and {other.id} have the same attendance-machine number {person.machine_number} "
-                        "while both are employed; give each their own in the pin column")))
+                    problems.append(RosterProblem(lines.get(person.id, lines.get(other.id, 0)), say(
+                        "shared_number", id=person.id, other=other.id, number=person.machine_number)))
     return problems
 
 

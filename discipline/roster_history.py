@@ -28,7 +28,7 @@ from .changes import Change
 from .model import DisciplineError, FileRefused, RuleBook, RuleTable, Staff, StaffHistory
 from .roster import COLUMNS, read_roster
 from .storage import Store
-from .wording import say
+from .wording import Said, said_of, say
 
 #: The fields a version records, as the roster's columns name them.
 FIELDS = tuple(column for column in COLUMNS if column != "id")
@@ -80,9 +80,10 @@ def import_file(store: Store, table: RuleTable | RuleBook, data: bytes, *, effec
     try:
         text = textfile.decode(data)
     except ValueError as exc:
-        raise DisciplineError(str(exc)) from None
+        raise DisciplineError(said_of(exc)) from None
     return _apply(store, table, lambda history: text, effective=effective, now=now, command="staff import",
-                  file=file, sha256=batches.sha256(data), by=by, dry_run=dry_run, what="roster", confirm=confirm)
+                  file=file, sha256=batches.sha256(data), by=by, dry_run=dry_run, what=say("the_roster"),
+                  confirm=confirm)
 
 
 def set_fields(store: Store, table: RuleTable | RuleBook, staff_id: str, values: Mapping[str, str], *,
@@ -91,7 +92,8 @@ def set_fields(store: Store, table: RuleTable | RuleBook, staff_id: str, values:
     """One person's fields (``base_wage=4500``, ``store=…``, ``left=2026-11-30``) from ``effective``."""
     unknown = [name for name in values if name not in FIELDS]
     if unknown:
-        raise DisciplineError(f"{unknown[0]!r} is not a roster field; fields: {', '.join(FIELDS)}")
+        fields = Said("、".join(FIELDS), ", ".join(FIELDS))
+        raise DisciplineError(say("not_a_field", name=repr(unknown[0]), fields=fields))
 
     def rows(history: StaffHistory) -> str:  # read inside the transaction: two changes at once both hold
         found = lookup.staff_id(staff_id, history.versions)
@@ -101,7 +103,7 @@ def set_fields(store: Store, table: RuleTable | RuleBook, staff_id: str, values:
         return _csv([{**_row(current), **values}])
 
     return _apply(store, table, rows, effective=effective, now=now, command="staff set", by=by, dry_run=dry_run,
-                  what="change", confirm=confirm)
+                  what=say("a_change"), confirm=confirm)
 
 
 def add(store: Store, table: RuleTable | RuleBook, values: Mapping[str, str], *, effective: dt.date,
@@ -110,15 +112,15 @@ def add(store: Store, table: RuleTable | RuleBook, values: Mapping[str, str], *,
 
     def rows(history: StaffHistory) -> str:
         if values.get("id", "") in history.versions:
-            raise DisciplineError(f"{values['id']} is on the roster already; change them with 'discipline staff set'")
+            raise DisciplineError(say("on_roster_already", id=values["id"]))
         return _csv([dict(values)])
 
     return _apply(store, table, rows, effective=effective, now=now, command="staff add", by=by, dry_run=dry_run,
-                  what="new person", confirm=confirm)
+                  what=say("new_person"), confirm=confirm)
 
 
 def _apply(store: Store, table: RuleTable | RuleBook, rows: Callable[[StaffHistory], str], *, effective: dt.date,
-           now: dt.datetime, command: str, by: str | None, dry_run: bool, what: str, file: str | None = None,
+           now: dt.datetime, command: str, by: str | None, dry_run: bool, what: Said, file: str | None = None,
            sha256: str | None = None, confirm: bool = False) -> RosterChange:
     """Read the rows against the roster in one snapshot, before the write lock, and record them inside it
     (read again there only when the seals' head moved: another roster change, a rule version or a close
@@ -176,17 +178,17 @@ class _Planned:
 
     @classmethod
     def read(cls, store: Store, book: RuleBook, rows: Callable[[StaffHistory], str], *, effective: dt.date,
-             what: str, confirm: bool) -> _Planned:
+             what: Said, confirm: bool) -> _Planned:
         history = store.staff.history()
         existing = history.at(effective)
         known = history.latest()
         people, problems = read_roster(rows(history), book.at(effective), {**known, **existing}, confirm=confirm)
         if problems:
-            if len(problems) == 1 and problems[0].line and what != "roster":
-                raise DisciplineError(f"the {what} was not recorded: {problems[0].message}")
-            raise FileRefused(what, problems)
+            if len(problems) == 1 and problems[0].line and what != say("the_roster"):
+                raise DisciplineError(say("change_not_recorded", what=what, message=problems[0].message))
+            raise FileRefused(what, [problem.said for problem in problems])
         if not people:
-            raise DisciplineError("the roster file has a header but no rows; nothing was imported")
+            raise DisciplineError(say("no_roster_rows"))
         if known:  # someone new to a roster in use joins on the day added, unless the file says when
             people = [attrs.evolve(p, hired=effective) if p.id not in known and p.hired is None else p
                       for p in people]
@@ -239,8 +241,8 @@ def _refuse_closed(store: Store, effective: dt.date) -> None:
     latest = store.months.latest()
     if latest is not None and f"{effective:%Y-%m}" <= latest:
         first_open = payroll.month_bounds(payroll.next_month(latest))[0]
-        raise DisciplineError(f"{effective} is in {effective:%Y-%m}, which is closed for payroll (up to {latest}); a "
-                              f"change can take effect from {first_open} on")
+        raise DisciplineError(say("effective_closed", effective=effective, in_month=f"{effective:%Y-%m}", latest=latest,
+                                  what=say("a_change"), first=first_open))
 
 
 def field_changes(before: Staff, after: Staff) -> list[FieldChange]:

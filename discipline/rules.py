@@ -25,17 +25,19 @@ import attrs
 
 from .model import Band, MinimumWage, Price, Rule, RuleTable, Salary, Settings, Shift
 from .resources import shipped_rules_path
-from .wording import LANGUAGES
+from .wording import LANGUAGES, Said, say
 
 PRICE_KEYS = (
     "points", "fine", "reward", "cost", "compensation", "fine_times_value",
     "compensation_times_value", "cost_times_value", "salary", "disposition", "from_occurrence",
-    "counts_as",
+    "counts_as", "not_applied",
 )
 RULE_KEYS = (
     "code", "name", "source", *PRICE_KEYS, "per", "items", "window", "counter", "charged_to",
-    "unidentified", "outcomes", "default_outcome",
+    "unidentified", "outcomes", "default_outcome", "lapse", "every_party",
 )
+#: The kinds a supervision lapse may double: penalties, never a repayment of a loss or a cost.
+LAPSE_KINDS = ("points", "fine", "salary")
 SALARY_KEYS = ("base_days", "base_months", "bonus_share")
 SETTINGS_KEYS = {
     "timezone", "base_score", "point_value", "max_deduction_ratio", "fines", "pay_days",
@@ -90,6 +92,29 @@ def check_rules(path: Path | None = None) -> tuple[RuleTable | None, list[RulePr
     except RulesError as exc:
         return None, exc.problems
     return check_text(text, str(path))
+
+
+#: Handbook words that withhold a month's wage, which 《工资支付暂行规定》 art. 7 and 9 forbid.
+WITHHOLDING = ("不做當月工資", "不做当月工资", "扣發工資", "扣发工资", "不發工資", "不发工资", "停發工資", "停发工资",
+               "扣發當月工資", "扣发当月工资")
+
+
+def lawful_warnings(table: RuleTable) -> list[Said]:
+    """What a rule may not lawfully do, though the table reads: an amount that takes more than one month's
+    base wage (art. 16 lets a month deduct at most 20 % of it; the rest would carry for months), and a
+    clause withholding wages (art. 7, 9) that is not marked ``not_applied``."""
+    out = []
+    for rule in table.rules:
+        prices = [rule.price, *(price for _, price in rule.outcomes)]
+        for price in prices:
+            salary = price.salary
+            if salary and (salary.base_months > 1 or (salary.base_months >= 1 and (salary.bonus_share or
+                                                                                   salary.base_days))):
+                out.append(say("warn_over_a_month", code=rule.code))
+                break
+        if any(words in rule.source for words in WITHHOLDING) and not any(p.not_applied for p in prices):
+            out.append(say("warn_withholds", code=rule.code))
+    return out
 
 
 def read_text(path: Path) -> str:
@@ -157,10 +182,10 @@ class _Reader:
     # -- the table ------------------------------------------------------------------------
     def table(self, data: dict[str, Any]) -> RuleTable:
         for key in data:
-            if key not in ("settings", "roles", "dispositions", "rating", "minimum_wage", "shifts", "rule"):
+            if key not in ("settings", "roles", "dispositions", "rating", "minimum_wage", "shifts", "lapse", "rule"):
                 self.add(self.section_line(f"[{key}]") or self.line_of(key), "",
                          f"unknown section '{key}' (allowed: settings, roles, dispositions, rating, "
-                         "minimum_wage, shifts, rule)")
+                         "minimum_wage, shifts, lapse, rule)")
         self.controls(data)
         settings = self.settings(data.get("settings", {}))
         roles = self.names(data.get("roles", {}), "roles")
@@ -174,6 +199,7 @@ class _Reader:
             self.add(0, "", "the table has no [[rule]] entries")
             raw_rules = []
         self.codes = {r.get("code") for r in raw_rules if isinstance(r, dict) and isinstance(r.get("code"), str)}
+        self.lapse_by_section = self.lapse_table(data.get("lapse"))
         rules = [self.rule(raw, index) for index, raw in enumerate(raw_rules)]
         rules = [rule for rule in rules if rule is not None]
         self.cross_check(rules)
@@ -183,6 +209,25 @@ class _Reader:
         return RuleTable(settings=settings, rules=tuple(rules), roles=roles, dispositions=dispositions,
                          bands=bands, minimum_wages=wages, shifts=shifts, path=self.path, unscored_roles=unscored,
                          rating_caps=caps)
+
+    def lapse_table(self, raw: Any) -> dict[str, tuple[str, ...]] | None:
+        """``[lapse]``: section (a code's first word, ``conduct``) → the kinds a lapse doubles there; None when
+        the table has no ``[lapse]`` (every rule doubles every penalty kind, as tables before it did)."""
+        if raw is None:
+            return None
+        start = self.section_line("[lapse]")
+        if not isinstance(raw, dict):
+            self.add(start, "", '[lapse] lists sections and the kinds a lapse doubles, like conduct = ["points"]')
+            return {}
+        return {section: self.lapse_kinds(kinds, self.line_of(section, start), "", f"lapse.{section}")
+                for section, kinds in raw.items()}
+
+    def lapse_kinds(self, raw: Any, line: int, code: str, what: str) -> tuple[str, ...]:
+        if not isinstance(raw, list) or not all(kind in LAPSE_KINDS for kind in raw):
+            self.add(line, code, f"{what} must list the kinds a supervision lapse doubles, from "
+                     f"{', '.join(LAPSE_KINDS)} ([] for none)")
+            return ()
+        return tuple(raw)
 
     def unscored(self, raw: Any) -> frozenset[str]:
         """Roles with ``scored = false``: their policy prices in yuan only."""
@@ -368,13 +413,28 @@ class _Reader:
                     self.add(self.line_of(key, start), "", f"shift {name}: {key} must be whole minutes 0–720")
                     ok = False
                 ints[key] = value
+            roles = []
+            raw_roles = entry.get("roles", {})
+            for role, hours in (raw_roles.items() if isinstance(raw_roles, dict) else [("", None)]):
+                if role not in self.role_set or not isinstance(hours, dict) or not set(hours) <= {"start", "end"}:
+                    self.add(self.line_of("roles", start), "", f"shift {name}: roles.{role or '?'} must be a role "
+                             'with its own hours, like [shifts.showroom.roles.group_leader] end = "17:45"')
+                    ok = False
+                    continue
+                own = {key: hours.get(key, entry.get(key)) for key in ("start", "end")}
+                if not all(isinstance(v, str) and TIME_RE.match(v) for v in own.values()):
+                    self.add(self.line_of("roles", start), "", f"shift {name}: roles.{role}: start and end must be "
+                             'times like "17:45"')
+                    ok = False
+                    continue
+                roles.append((role, dt.time.fromisoformat(own["start"]), dt.time.fromisoformat(own["end"])))
             name_zh = entry.get("zh", "")
             if not isinstance(name_zh, str):
                 self.add(self.line_of("zh", start), "", f'shift {name}: zh must be its Chinese name, like zh = "展厅"')
                 ok = False
             if ok:
                 out.append(Shift(name=name, start=times["start"], end=times["end"], name_zh=name_zh.strip(), **codes,
-                                 **ints))
+                                 **ints, roles=tuple(roles)))
         return tuple(out)
 
     # -- one rule -------------------------------------------------------------------------
@@ -460,11 +520,21 @@ class _Reader:
             if value is not None and (not isinstance(value, str) or value not in self.role_set):
                 roles = ", ".join(sorted(self.role_set))
                 self.add(line(key), code, f"{key} = {value!r} is not a role (roles: {roles})")
+        if "lapse" in raw:
+            lapse = self.lapse_kinds(raw["lapse"], line("lapse"), code, "lapse")
+        elif self.lapse_by_section is None:
+            lapse = LAPSE_KINDS
+        else:
+            lapse = self.lapse_by_section.get(code.split(".", 1)[0], ())
+        every_party = raw.get("every_party", False)
+        if not isinstance(every_party, bool):
+            self.add(line("every_party"), code, "every_party must be true or false (true: the wording charges "
+                     "every party, who may be logged together)")
         if len(self.problems) > problems_before:
             return None
-        return Rule(code=code, name_zh=name["zh"], name_en=name["en"], source=source, price=price,
-                    default_outcome=default_outcome, outcomes=tuple(outcomes), per=per, items=tuple(items),
-                    window=window, counter=counter, charged_to=raw.get("charged_to"),
+        return Rule(code=code, lapse=lapse, every_party=every_party, name_zh=name["zh"], name_en=name["en"],
+                    source=source, price=price, default_outcome=default_outcome, outcomes=tuple(outcomes), per=per,
+                    items=tuple(items), window=window, counter=counter, charged_to=raw.get("charged_to"),
                     unidentified=raw.get("unidentified"), line=start)
 
     @property
@@ -522,7 +592,22 @@ class _Reader:
                 self.add(line("counts_as"), code, f"counts_as prices the event by {target}; remove "
                          f"{', '.join(others)}")
             values["counts_as"] = target
+        if "not_applied" in raw:
+            values["not_applied"] = self.not_applied(raw, code, line("not_applied"))
         return Price(**{k: v for k, v in values.items() if v is not None})
+
+    def not_applied(self, raw: dict[str, Any], code: str, line: int) -> tuple[str, str] | None:
+        """A clause the law forbids: the legal reason, in both languages; it may not carry an amount."""
+        why = raw["not_applied"]
+        if isinstance(why, str) and why.strip():
+            why = {"zh": why, "en": why}
+        if not (isinstance(why, dict) and all(isinstance(why.get(k), str) and why[k].strip() for k in ("zh", "en"))):
+            self.add(line, code, 'not_applied must give the legal reason: not_applied = { zh = "…", en = "…" }')
+            return None
+        others = [k for k in raw if k in PRICE_KEYS and k != "not_applied"]
+        if others:
+            self.add(line, code, f"not_applied: the clause is reported, never applied; remove {', '.join(others)}")
+        return why["zh"].strip(), why["en"].strip()
 
     def ladder(self, raw: Any, code: str, line: int, what: str) -> tuple[Decimal, ...]:
         steps = raw if isinstance(raw, list) else [raw]
@@ -628,6 +713,8 @@ def price_words(price: Price, rule: Rule, table: RuleTable) -> str:
     if price.counts_as:
         target = table.rule(price.counts_as)
         return f"counts as {target.name_en.lower()} ({target.code}): {price_words(target.price, target, table)}"
+    if price.not_applied:
+        return f"reported, never deducted: {price.not_applied[1]}"
     for unit, ladder in (("points", price.points), ("yuan", price.fine)):
         if len(ladder) == 1:
             words.append(f"{number(ladder[0])} {unit}{per}")

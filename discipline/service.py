@@ -180,23 +180,53 @@ class Voided:
     posted_month: str | None
     """When the event's month is closed: the open month its reversal is posted into."""
     changed: tuple[Change, ...]
+    events: tuple[int, ...] = ()
+    """The events withdrawn: the one named, and the others logged together with it."""
+
+
+def log_together(store: Store, table: RuleTable | RuleBook, events: Sequence[Event], *, now: dt.datetime,
+                 again: bool = False, confirm: bool = False) -> list[Logged]:
+    """One violation of several people, for a rule whose wording charges every party (``Rule.every_party``):
+    each gets an event of their own (their own charge and count of occurrences), in one transaction, and the
+    events are one group (``storage.groups``) that a void withdraws whole."""
+    book = RuleBook.single(table)
+    rule = book.at(events[0].at.astimezone(book.zone).date()).rule(events[0].rule)
+    if not rule.every_party:
+        raise DisciplineError(say("one_party", code=rule.code))
+    typed = [e.staff for e in events]
+    if any(who.startswith(engine.TEAM_PREFIX) for who in typed) or len({who.casefold() for who in typed}) < len(typed):
+        raise DisciplineError(say("parties_distinct"))
+    with store.write():
+        logged = [log(store, table, event, now=now, again=again, confirm=confirm) for event in events]
+        store.groups.add([item.event_id for item in logged])
+    return logged
 
 
 def void(store: Store, table: RuleTable | RuleBook, event_id: int, *, reason: str, by: str | None,
          now: dt.datetime) -> Voided:
-    """Withdraw an event; the events after it are re-priced. An event of a closed month is reversed in the
-    first open month, with the ladder steps its withdrawal moves there (``adjustments.py``)."""
+    """Withdraw an event (and the others of its group, logged together with it); the events after them are
+    re-priced. An event of a closed month is reversed in the first open month, with the ladder steps its
+    withdrawal moves there (``adjustments.py``)."""
     if not reason.strip():
         raise DisciplineError(say("needs_reason"))
     with store.write():
-        table = versions.current(store, table)
-        row = store.log.event_row(event_id)
-        if row is None:
+        if store.log.event_row(event_id) is None:
             raise DisciplineError(say("no_event", event=event_id))
         if store.log.is_voided(event_id):
             raise DisciplineError(say("already_withdrawn", event=event_id))
         if by is not None and not store.staff.exists(by):
             raise lookup.unknown_staff(by, store.staff.roster(), say("given_with", option="--by"))
+        done = [_void_one(store, table, member, reason=reason, by=by, now=now)
+                for member in store.groups.members(event_id) if not store.log.is_voided(member)]
+        return Voided(next((d.posted_month for d in done if d.posted_month), None),
+                      tuple(change for d in done for change in d.changed), tuple(store.groups.members(event_id)))
+
+
+def _void_one(store: Store, table: RuleTable | RuleBook, event_id: int, *, reason: str, by: str | None,
+              now: dt.datetime) -> Voided:
+    with store.write():
+        table = versions.current(store, table)
+        row = store.log.event_row(event_id)
         at = dt.datetime.fromisoformat(row["at"])
         month = payroll.month_of(at, table)
         posted = posting_month(store, month)
@@ -561,7 +591,8 @@ def import_punches(store: Store, table: RuleTable | RuleBook, path: Path, fmt: s
         parsed = punchfiles.read_punch_file(Path(path), fmt).near(now.date())  # a clock gone wrong: skipped
         digest = batches.sha256_file(path)  # a megabyte at a time: the file may be hundreds of MB
     except punchfiles.PunchFileError as exc:
-        raise DisciplineError(str(exc).rstrip(".")) from None
+        said = said_of(exc)  # one sentence, without its stop, in either language
+        raise DisciplineError(Said(said.zh.rstrip("。."), said.en.rstrip("."))) from None
     tz = table.zone
     read = len(parsed.punches)
     numbers = parsed.punches.staff_counts()
@@ -836,11 +867,11 @@ def import_schedule(store: Store, table: RuleTable, data: bytes, *, today: dt.da
     try:
         text = textfile.decode(data)
     except ValueError as exc:
-        raise DisciplineError(str(exc)) from None
+        raise DisciplineError(said_of(exc)) from None
     with store.write():
         entries, problems = attendance.read_schedule(text, store.staff.roster(), table, today=today)
         if problems:
-            raise FileRefused("schedule", problems)
+            raise FileRefused(say("schedule_file"), [problem.said for problem in problems])
         store.attendance.set_schedule(entries)
         return len(entries)
 
@@ -851,10 +882,10 @@ def import_leave(store: Store, data: bytes, *, today: dt.date | None = None) -> 
     try:
         text = textfile.decode(data)
     except ValueError as exc:
-        raise DisciplineError(str(exc)) from None
+        raise DisciplineError(said_of(exc)) from None
     with store.write():
         entries, problems = attendance.read_leave(text, store.staff.roster(), today=today)
         if problems:
-            raise FileRefused("leave file", problems)
+            raise FileRefused(say("leave_file"), [problem.said for problem in problems])
         store.attendance.add_leave([(e.staff_id, e.day, e.part) for e in entries])
         return len(entries)

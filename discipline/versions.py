@@ -27,7 +27,7 @@ from . import cache, engine, payroll
 from .model import DisciplineError, RuleBook, RuleTable, RuleVersion
 from .rules import amount_words, load_text
 from .storage import Store
-from .wording import say
+from .wording import Said, joined, say
 
 
 def sha256(text: str) -> str:
@@ -84,9 +84,8 @@ def first(store: Store, text: str, *, name: str, now: dt.datetime) -> RuleVersio
             event_id = wrong[0][0]
             was = sum(row[3] for row in held.elements() if row[0] == event_id)
             would = sum(row[3] for row in fresh.elements() if row[0] == event_id)
-            raise DisciplineError(f"this database was priced with another rule table than {name}: event {event_id} "
-                                  f"costs {was / 100:.2f} in it and {would / 100:.2f} under {name}; run init with the "
-                                  "table it was priced with (--rules PATH), then publish the new one with a date")
+            raise DisciplineError(say("priced_otherwise", name=name, event=event_id, was=f"{was / 100:.2f}",
+                                      would=f"{would / 100:.2f}"))
     return publish(store, text, name=name, effective=None, published=now.date(), by=None, retroactive=False,
                    now=now).version
 
@@ -126,43 +125,38 @@ def _publish(store: Store, text: str, *, name: str, effective: dt.date | None, p
             return Published(book(store).versions[0], None)
         current = book(store)
         if effective is None:
-            raise DisciplineError("give the date the version takes effect with --effective YYYY-MM-DD")
+            raise DisciplineError(say("needs_effective"))
         if published > now.date():
-            raise DisciplineError(f"--published {published} is after today ({now:%Y-%m-%d}); give the day the table "
-                                  "was made known to staff")
+            raise DisciplineError(say("published_future", published=published, today=f"{now:%Y-%m-%d}"))
         later = [v for v in current.versions if v.number > 1 and v.published > published]
         if later:
-            raise DisciplineError(f"--published {published} is before version {later[-1].number} was published "
-                                  f"({later[-1].published}); versions are published in order")
+            raise DisciplineError(say("published_order", published=published, version=later[-1].number,
+                                      before=later[-1].published))
         in_force = current.version_at(effective)
         if in_force.sha256 == digest:
             return Published(in_force, None, already=True)
         gaps = _cannot_price(store, table, effective, current)
         if gaps:
-            raise DisciplineError(f"the table cannot price what is on record from {effective}: {'; '.join(gaps)}; "
-                                  "keep them in the table (a rule no longer used can stay)")
+            raise DisciplineError(say("cannot_price", effective=effective, gaps=joined(gaps, "；", "; ")))
         cache.ensure_priced(store, current, keys=())  # what came before the new version stays as the old ones price it
         if table.settings.timezone != current.versions[0].table.settings.timezone:
-            raise DisciplineError(f"the table's time zone {table.settings.timezone} is not the stores' "
-                                  f"{current.versions[0].table.settings.timezone}; a version cannot move the stores "
-                                  "to another zone")
+            raise DisciplineError(say("other_zone", zone=table.settings.timezone,
+                                      stores=current.versions[0].table.settings.timezone))
         month_level = _month_level_changes(current.version_at(effective - dt.timedelta(days=1)).table, table)
         if month_level and effective.day != 1:
             first = payroll.month_bounds(payroll.next_month(f"{effective:%Y-%m}"))[0]
-            raise DisciplineError(f"the version changes {', '.join(month_level)}, which state a whole month; let it "
-                                  f"take effect on the first of a month ({first}, or "
-                                  f"{effective.replace(day=1)} with --retroactive)")
+            raise DisciplineError(say("month_level", names=joined(month_level), first=first,
+                                      first_of=effective.replace(day=1)))
         latest_closed = store.months.latest()
         if latest_closed is not None and f"{effective:%Y-%m}" <= latest_closed:
-            raise DisciplineError(f"{effective} is in {effective:%Y-%m}, which is closed for payroll (up to "
-                                  f"{latest_closed}); a version can take effect from "
-                                  f"{payroll.month_bounds(payroll.next_month(latest_closed))[0]} on")
+            raise DisciplineError(say("effective_closed", effective=effective, in_month=f"{effective:%Y-%m}",
+                                      latest=latest_closed, what=say("a_version"),
+                                      first=payroll.month_bounds(payroll.next_month(latest_closed))[0]))
         notice = current.version_at(published).table.settings.notice_days
         earliest = published + dt.timedelta(days=notice)
         if effective < earliest and not retroactive:
-            raise DisciplineError(f"{effective} is sooner than {notice} days after it is published ({published}), "
-                                  f"so staff would not have had notice; take effect from {earliest} on, or give "
-                                  "--retroactive if it was made known before")
+            raise DisciplineError(say("too_soon", effective=effective, days=notice, published=published,
+                                      earliest=earliest))
         number = store.versions.add(effective=effective, published=published, by=by, sha256=digest, text=text,
                                     recorded_at=now)
         updated = book(store)
@@ -172,7 +166,7 @@ def _publish(store: Store, text: str, *, name: str, effective: dt.date | None, p
         return Published(version, current.version_at(effective - dt.timedelta(days=1)))
 
 
-def _cannot_price(store: Store, table: RuleTable, effective: dt.date, current: RuleBook) -> list[str]:
+def _cannot_price(store: Store, table: RuleTable, effective: dt.date, current: RuleBook) -> list[Said]:
     """What events and roster rows from ``effective`` on (until a version already published to start
     later) the table would leave without a price: rules they use, roles and shifts people hold, cities
     without a minimum wage."""
@@ -181,16 +175,17 @@ def _cannot_price(store: Store, table: RuleTable, effective: dt.date, current: R
     zone = current.zone
     since = dt.datetime.combine(effective, dt.time(), zone)
     end = dt.datetime.combine(until, dt.time(), zone) if until else None
-    gaps = [f"rule {code} is gone ({count} event{'s' if count > 1 else ''})"
+    gaps = [say("rule_gone", code=code, count=count, events="events" if count > 1 else "event")
             for code, count in store.log.rules_used(since, end) if not table.has_rule(code)]
     history = store.staff.history()
     days = [effective, *sorted(d for d in history.changes if d > effective and (until is None or d < until))]
     people = {p.id: p for day in days for p in history.at(day).values()
               if p.left is None or p.left >= effective}
     roles, shifts = set(table.role_keys()), {shift.name for shift in table.shifts}
-    gaps += [f"role {role} is gone ({', '.join(sorted(p.id for p in people.values() if p.role == role)[:5])})"
+    gaps += [say("role_gone", role=role, ids=joined(Said.same(i) for i in sorted(
+                 p.id for p in people.values() if p.role == role)[:5]))
              for role in sorted({p.role for p in people.values()} - roles)]
-    gaps += [f"shift {shift} is gone" for shift in sorted({p.shift for p in people.values() if p.shift} - shifts)]
+    gaps += [say("shift_gone", shift=shift) for shift in sorted({p.shift for p in people.values() if p.shift} - shifts)]
     return gaps
 
 
@@ -199,9 +194,9 @@ def _cannot_price(store: Store, table: RuleTable, effective: dt.date, current: R
 MONTH_LEVEL = ("fines", "point_value", "base_score", "max_deduction_ratio", "proration")
 
 
-def _month_level_changes(old: RuleTable, new: RuleTable) -> list[str]:
-    changed = [name for name in MONTH_LEVEL if getattr(old.settings, name) != getattr(new.settings, name)]
-    return changed + (["the rating bands"] if old.bands != new.bands else [])
+def _month_level_changes(old: RuleTable, new: RuleTable) -> list[Said]:
+    changed = [Said.same(name) for name in MONTH_LEVEL if getattr(old.settings, name) != getattr(new.settings, name)]
+    return changed + ([say("rating_bands")] if old.bands != new.bands else [])
 
 
 @attrs.frozen

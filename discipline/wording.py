@@ -320,10 +320,40 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "else"),
     "nobody_on_roster": ("花名册上没有人", "nobody on the roster"),
     "not_the_payer": ("{staff}不是{where}（可承担者：{allowed}）", "{staff} is not {where} (who may pay: {allowed})"),
-    "no_payer": ("花名册上没有{where}；请用 --charge 工号 指定由谁承担",
-                 "{where} is nobody on the roster; name who pays with --charge STAFF"),
+    "no_payer": ("花名册上没有{where}；请用 --charge 工号 指定由本店哪位在职人员承担",
+                 "{where} is nobody on the roster; name who pays, anyone active in the store, with --charge STAFF"),
     "several_payers": ("{where}有多人（{ids}）；请用 --charge 工号 指定由谁承担",
                        "{where} is several people ({ids}); name who pays with --charge STAFF"),
+    "named_payer": ("连带责任：花名册上没有{where}，由记录人指定{payer}承担",
+                    "{where} is nobody on the roster: {payer}, named by the logger, pays"),
+    "not_in_store": ("{staff}当时不在{stores}在职；花名册上没有{where}时，--charge 只能指定该店在职的人",
+                     "{staff} is not active at {stores}, and only someone active there may be named while {where} "
+                     "is nobody on the roster"),
+    # a handbook clause the law forbids (not_applied)
+    "not_applied": ("违规已记录，但手册条款「{clause}」不予执行：{why}",
+                    "breach reported; the handbook clause is not applied: {why}"),
+    "warning": ("注意：{what}", "warning: {what}"),
+    "warn_over_a_month": ("规则 {code} 的金额超过一个月的基本工资：《工资支付暂行规定》第十六条规定"
+                          "每月扣款不得超过当月工资的20%，其余只能逐月结转",
+                          "rule {code} takes more than one month's base wage: 《工资支付暂行规定》 art. 16 lets a "
+                          "month deduct at most 20 % of its wage, the rest carrying on for months"),
+    "warn_withholds": ("规则 {code} 的条款扣发工资，违反《工资支付暂行规定》第七条、第九条"
+                       "（工资应按月足额支付，不得克扣）；请加 not_applied 说明不予执行",
+                       "rule {code} withholds wages, which 《工资支付暂行规定》 art. 7 and 9 forbid (wages are paid "
+                       "in full every month); mark it not_applied with the reason"),
+    "no_lapse": ("规则 {code} 的条文没有监管不力加倍的规定，--lapse 不适用（规则表 [lapse] 列出加倍的部分）",
+                 "rule {code} has no supervision lapse in its wording, so --lapse does not apply (the rule "
+                 "table's [lapse] lists what a lapse doubles)"),
+    # one violation of several people (every_party)
+    "one_party": ("规则 {code} 只处罚当事人一人；多人请分别记录（只有条文处罚各方的规则才可一次记录多人）",
+                  "rule {code} charges one person; log each person separately (only a rule whose wording charges "
+                  "every party takes several people at once)"),
+    "parties_distinct": ("一起记录的须是花名册上不同的人（不能用 team:组名）",
+                         "the people logged together must be different people of the roster (not team:TEAM)"),
+    "logged_together": ("事件{events}作为同一起违规记录；撤销其中任何一个，即全部撤销",
+                        "events {events} are one violation; voiding any of them withdraws them all"),
+    "voided_together": ("同一起违规的事件{events}已一并撤销",
+                        "events {events} of the same violation withdrawn together"),
     "no_supervisor": ("{staff}在花名册上没有上级，无法追究监管不力",
                       "{staff} has no supervisor on the roster to charge for the supervision lapse"),
     # undoing a batch
@@ -514,6 +544,219 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cap_not_computed": ("未按最低工资核算扣款上限：{month}无{city}的已知最低工资（{why}），本月至多扣工资的{share}%",
                          "cap not computed: no minimum wage known for {city} in {month} ({why}); at most {share} % "
                          "of the wage is deducted"),
+    # HR's files and commands, and punch files
+    # a roster file (staff import), and staff set / add
+    "roster_needs_header": ("{why}；须有表头行：{columns}", "{why}; it needs a header row: {columns}"),
+    "missing_columns": ("缺少列 {columns}", "missing column(s) {columns}"),
+    "unknown_columns": ("有未知的列 {columns}", "unknown column(s) {columns}"),
+    "columns_are": ("{what}；可用的列有：{columns}", "{what}; the columns are: {columns}"),
+    "column_twice": ("表头中有一列出现了两次", "a column is named twice in the header"),
+    "id_used": ("工号 {id} 已在第{seen}行使用", "id {id} is already used on line {seen}"),
+    "supervisor_unknown": ("{id} 的上级 {supervisor} 既不在花名册上，也不在此文件中",
+                           "supervisor {supervisor} of {id} is not on the roster or in this file"),
+    "supervisor_cycle": ("{id} 处在上级关系的循环中（有人直接或间接成了自己的上级）",
+                         "{id} is in a supervisor cycle (someone is their own supervisor, directly or through "
+                         "others)"),
+    "shared_number": ("{id} 和 {other} 在职期间使用同一个考勤机号 {number}；请在 pin 列给每人各自的号码",
+                      "{id} and {other} have the same attendance-machine number {number} while both are employed; "
+                      "give each their own in the pin column"),
+    "bad_staff_id": ("工号{id}不能含空格，也不能以'team:'开头", "id {id} may not contain spaces or start with 'team:'"),
+    "not_negative": ("{column} 不能是负数（{typed}）", "{column} must not be negative ({typed})"),
+    "left_before_hired": ("离职日 left 早于入职日 hired", "left is before hired"),
+    "own_supervisor": ("{id} 不能是自己的上级", "{id} cannot be their own supervisor"),
+    "clock_yes_no": ("clock {typed} 须是 yes 或 no（no：此人不打卡）",
+                     "clock {typed} must be yes or no (no: the person does not punch)"),
+    "bad_pin": ("pin {typed} 须是考勤机上的用户号，不能含空格",
+                "pin {typed} must be the attendance machine's user number, without spaces"),
+    "no_minimum_wage": ("城市{typed}没有已知的最低工资{near}{then}'discipline minwage' 列出所有城市，在规则表中加一条 "
+                        '[[minimum_wage]]（city = "…", zh = "…", from = YYYY-MM-DD, amount = "…"）即可添加',
+                        "city {typed} has no known minimum wage{near}; 'discipline minwage' lists the cities, and a "
+                        '[[minimum_wage]] entry in the rule table (city = "…", zh = "…", from = YYYY-MM-DD, '
+                        'amount = "…") adds one'),
+    "unknown_named": ("没有{what}{typed}{rest}", "unknown {what} {typed}{rest}"),
+    "named_options": ("；可选的{what}：{names}", "; {what}: {names}"),
+    "named_role": ("岗位", "role"),
+    "named_roles": ("岗位", "roles"),
+    "named_shift": ("班次", "shift"),
+    "named_shifts": ("班次", "shifts"),
+    "wage_implausible": ("{id} 的月工资{wage}元（base_wage + bonus）超过{what}（{limit}元）；工资属实的，"
+                         "加 --confirm 再执行一次",
+                         "{id}'s monthly wage of {wage} yuan (base_wage + bonus) is more than {what} ({limit} yuan); "
+                         "if it is real, give the command again with --confirm"),
+    "table_wage_limit": ("规则表的 plausible_wage_limit", "the rule table's plausible_wage_limit"),
+    "wage_limit": ("月工资的上限", "the limit for a monthly wage"),
+    "not_a_field": ("{name}不是花名册的字段；可用字段：{fields}", "{name} is not a roster field; fields: {fields}"),
+    "on_roster_already": ("{id} 已在花名册上；请用 'discipline staff set' 修改",
+                          "{id} is on the roster already; change them with 'discipline staff set'"),
+    "change_not_recorded": ("{what}未记录：{message}", "the {what} was not recorded: {message}"),
+    "the_roster": ("花名册", "roster"),
+    "a_change": ("修改", "change"),
+    "new_person": ("新员工", "new person"),
+    "a_version": ("新版本", "version"),
+    "no_roster_rows": ("花名册文件只有表头没有数据行；什么也没有导入",
+                       "the roster file has a header but no rows; nothing was imported"),
+    "effective_closed": ("{effective}所在的{in_month}已结账（已结账至{latest}）；{what}最早从 {first} 起生效",
+                         "{effective} is in {in_month}, which is closed for payroll (up to {latest}); a {what} can "
+                         "take effect from {first} on"),
+    # rules publish
+    "priced_otherwise": ("此数据库是用另一份规则表（而非 {name}）计价的：事件{event}在库中计{was}元，"
+                         "按 {name} 计{would}元；"
+                         "请用当初计价的规则表执行 init（--rules PATH），再带生效日期发布新表",
+                         "this database was priced with another rule table than {name}: event {event} costs {was} in "
+                         "it and {would} under {name}; run init with the table it was priced with (--rules PATH), then "
+                         "publish the new one with a date"),
+    "needs_effective": ("请用 --effective YYYY-MM-DD 给出该版本的生效日期",
+                        "give the date the version takes effect with --effective YYYY-MM-DD"),
+    "published_future": ("--published {published} 晚于今天（{today}）；请给出规则表向员工公示的日期",
+                         "--published {published} is after today ({today}); give the day the table was made known to "
+                         "staff"),
+    "published_order": ("--published {published} 早于第{version}版的发布日期（{before}）；版本须按顺序发布",
+                        "--published {published} is before version {version} was published ({before}); versions are "
+                        "published in order"),
+    "cannot_price": ("规则表无法为 {effective} 起已记录的内容计价：{gaps}；"
+                     "请把它们保留在规则表中（不再使用的规则可以留着）",
+                     "the table cannot price what is on record from {effective}: {gaps}; keep them in the table (a "
+                     "rule no longer used can stay)"),
+    "rule_gone": ("规则 {code} 已不在表中（{count}个事件）", "rule {code} is gone ({count} {events})"),
+    "role_gone": ("岗位 {role} 已不在表中（{ids}）", "role {role} is gone ({ids})"),
+    "shift_gone": ("班次 {shift} 已不在表中", "shift {shift} is gone"),
+    "other_zone": ("规则表的时区 {zone} 与门店的时区 {stores} 不同；新版本不能把门店改到另一个时区",
+                   "the table's time zone {zone} is not the stores' {stores}; a version cannot move the stores to "
+                   "another zone"),
+    "month_level": ("该版本改动了 {names}，这些设置按整月适用；请让它在某月1日生效（{first}，或加 --retroactive 从 "
+                    "{first_of} 起）",
+                    "the version changes {names}, which state a whole month; let it take effect on the first of a "
+                    "month ({first}, or {first_of} with --retroactive)"),
+    "rating_bands": ("评级档次", "the rating bands"),
+    "too_soon": ("{effective}距发布日（{published}）不足{days}天，员工还没有得到公示；请从 {earliest} 起生效，"
+                 "若此前已公示，加 --retroactive",
+                 "{effective} is sooner than {days} days after it is published ({published}), so staff would not "
+                 "have had notice; take effect from {earliest} on, or give --retroactive if it was made known before"),
+    # schedule and leave files
+    "schedule_file": ("排班表", "schedule"),
+    "leave_file": ("请假文件", "leave file"),
+    "shift_empty": ("班次是空的；请用以下之一：{allowed}", "the shift is empty; use one of {allowed}"),
+    "not_a_shift": ("{typed}不是班次；请用以下之一：{allowed}",
+                    "the shift {typed} is not a shift; use one of {allowed}"),
+    "part_empty": ("请假时段是空的；请用 full、am 或 pm（全天、上午、下午）",
+                   "the part is empty; use full, am or pm (全天, 上午, 下午)"),
+    "not_a_part": ("{typed}不是请假时段；请用 full、am 或 pm（全天、上午、下午）",
+                   "the part {typed} is not a part of a day; use full, am or pm (全天, 上午, 下午)"),
+    "header_must_be": ("{why}；表头须是 {header}", "{why}; it must be {header}"),
+    "empty_needs_header": ("文件是空的；须有表头行 {header}", "the file is empty; it needs the header line {header}"),
+    "header_is": ("表头是{got}；须是 {header}", "the header is {got}; it must be {header}"),
+    "staff_empty": ("staff 列是空的；请填花名册上某人的工号",
+                    "the staff is empty; give the id of someone on the roster"),
+    "not_a_day": ("{typed}不是 2026-11-03 这样的日期", "{typed} is not a date like 2026-11-03"),
+    "far_before": ("{day} 早于 {earliest}", "{day} is before {earliest}"),
+    "far_after": ("{day} 比今天（{today}）晚了一年以上", "{day} is more than a year after today ({today})"),
+    "date_far": ("日期 {far}；请给 2000-01-01 到 {last} 之间的日期",
+                 "the date {far}; give a date from 2000-01-01 to {last}"),
+    "already_has": ("{staff} 在 {day} 已有{what}（第{seen}行）", "{staff} on {day} already has {what} on line {seen}"),
+    "a_shift": ("班次", "a shift"),
+    "some_leave": ("请假", "leave"),
+    # a punch file: a record skipped
+    "punch_far": ("{staff} 的打卡时间 {far}；考勤机的时钟错了？已跳过",
+                  "The punch of {staff} on {far}; the machine's clock was wrong? It was skipped."),
+    "staff_number_long": ("工号{typed}长达{length}个字符；工号最多{most}个字符",
+                          "The staff number {typed} is {length} characters long; one has at most {most}."),
+    "staff_number_control": ("工号{typed}含有控制字符，不可能是任何人的工号",
+                             "The staff number {typed} holds a control character, so it is nobody's number."),
+    "line_too_long": ("此行超过{count}字节，不是打卡记录（一条记录约40字节）",
+                      "The line is longer than {count} bytes, so it is not a punch record (one is about 40)."),
+    "not_text_line": ("此行含有非文本字节，是损坏的记录",
+                      "The line holds bytes that are not text, so it is a corrupt record."),
+    "nul_bytes": ("一串{count}个 NUL 字节截断了这条记录，只剩下{typed}",
+                  "A run of {count} NUL bytes cut this record short, leaving {typed}."),
+    "not_a_punch": ("不是打卡记录：应为考勤号（PIN）、一个 TAB 和 2026-05-01 08:23:05 这样的日期时间",
+                    "Not a punch: expected a PIN, a TAB and a date and time like 2026-05-01 08:23:05."),
+    "no_pin": ("记录没有考勤号（PIN）", "The record has no PIN."),
+    "pin_not_number": ("考勤号（PIN）{typed}不是数字", "The PIN {typed} is not a number."),
+    "not_a_datetime": ("{typed}不是 2026-05-01 08:23:05 这样的日期时间",
+                       "{typed} is not a date and time like 2026-05-01 08:23:05."),
+    "no_such_datetime": ("{typed}不是真实存在的日期时间（{why}）", "{typed} is not a real date and time ({why})."),
+    "garbage_year": ("年份{year}不在 {earliest}–{latest} 之间，是无效数据",
+                     "The year {year} is outside {earliest}–{latest}, so it is garbage."),
+    "row_fields": ("此行有{count}个字段；须同时有 staff 和 time",
+                   "The row has {count} field(s); it needs both staff and time."),
+    "staff_column_empty": ("staff 列是空的，无法确定是谁",
+                           "The staff column is empty, so the person cannot be identified."),
+    "dingtalk_invalid": ("钉钉已将这次打卡标为无效（{result}）", "DingTalk marked this punch invalid ({result})."),
+    "export_invalid": ("导出文件已将这次打卡标为无效（是否有效 为 否）",
+                       "The export marked this punch invalid (是否有效 is 否)."),
+    "gonghao_empty": ("工号是空的，无法确定是谁", "The 工号 is empty, so the person cannot be identified."),
+    "punch_time_empty": ("打卡时间是空的", "The 打卡时间 is empty."),
+    "punch_time_bad": ("打卡时间{typed}不是 2026-05-01 08:23 这样的日期时间",
+                       "The 打卡时间 {typed} is not a date and time like 2026-05-01 08:23."),
+    "grid_row_no_one": ("工号是空的，这一行的打卡不属于任何人",
+                        "The 工号 is empty, so this row's punches are no one's."),
+    "not_a_clock_time": ("{typed}不是 08:23 或 次日 02:18 这样的时间",
+                         "{typed} is not a time like 08:23 or 次日 02:18."),
+    "no_such_clock_time": ("{typed}不是真实存在的时间（{why}）", "{typed} is not a real time ({why})."),
+    "after_last_date": ("{typed}超出了可表示的最后日期", "{typed} falls after the last date there is."),
+    # a punch file refused whole
+    "too_many_numbers": ("文件中有超过{count}个不同工号的打卡，比任何连锁企业的人数都多；这不是一家公司的打卡导出文件",
+                         "The file has punches of more than {count} different staff numbers, more than any chain has; "
+                         "it is not a punch export of one company."),
+    "too_many_bad": ("此文件有超过{count}条记录无法读取（第一条，{where}：{message}），"
+                     "因此不是打卡导出文件；请重新导出",
+                     "More than {count} records of this file cannot be read (the first, {where}: {message}), so it is "
+                     "not a punch export; export it again."),
+    "too_many_punches": ("文件中的打卡超过{count}条；一次导入最多{count}条，请拆分（按月或按门店）",
+                         "The file holds more than {count} punches; an import takes at most {count}, so split it (by "
+                         "month, or by store)."),
+    "unknown_format": ("没有打卡文件格式{typed}；请用以下之一：{formats}",
+                       "Unknown punch file format {typed}; use one of {formats}."),
+    "not_xlsx": ("{name} 不是 .xlsx 工作簿（不是 zip 文件）；钉钉导出文件须是 .xlsx 或 .csv",
+                 "{name} is not an .xlsx workbook (not a zip file); a DingTalk export must be .xlsx or .csv."),
+    "punch_file_big": ("{name} 有 {size}；打卡文件最多 {limit}，请拆分（按月或按考勤机）",
+                       "{name} is {size}; a punch file may have at most {limit}, so split it (by month, or by "
+                       "machine)."),
+    "punch_text_big": ("文件超过 {size}；打卡文件最多这么大，请拆分（按月或按考勤机）",
+                       "The file holds more than {size}; a punch file may have at most that, so split it (by month, "
+                       "or by machine)."),
+    "file_said": ("文件 {name}：{why}", "{name}: {why}."),
+    "old_xls": ("{name} 是旧式 .xls 工作簿；请另存为 .xlsx 再导入",
+                "{name} is an old-style .xls workbook; save it as .xlsx and read that."),
+    "unknown_kind": ("无法判断 {name} 是哪种打卡文件；请用中控（ZKTeco）的 .dat、钉钉的 .xlsx 或 .csv，或 staff,time "
+                     "格式的 .csv 文件，或指明格式（{formats}）",
+                     "Cannot tell what kind of punch file {name} is; use a ZKTeco .dat, a DingTalk .xlsx or .csv, or a "
+                     "staff,time .csv file, or name the format ({formats})."),
+    "no_punch_file": ("打卡文件 {path} 不存在；请给出已有文件的路径",
+                      "Punch file {path} does not exist; give the path of an existing file."),
+    "punch_folder": ("{path} 是文件夹；请给出打卡文件的路径", "{path} is a folder; give the path of a punch file."),
+    "punch_unreadable": ("无法读取打卡文件 {path}（{why}）", "Cannot read punch file {path} ({why})."),
+    "zip_not_attlog": ("这是 zip 压缩包（.xlsx 工作簿？），不是中控（ZKTeco）的 attlog.dat；请按 dingtalk 格式导入",
+                       "This is a zip archive (an .xlsx workbook?), not a ZKTeco attlog.dat; read it as dingtalk."),
+    "csv_broken": ("文件在第{line}行附近无法按 CSV 读取（{why}）",
+                   "The file is not readable CSV near line {line} ({why})."),
+    "plain_header": ("普通 CSV 打卡文件须以表头行 staff,time 开头；此文件的开头是{typed}",
+                     "A plain CSV punch file must start with the header line staff,time; this one starts with "
+                     "{typed}."),
+    "workbook_refused": ("工作簿无法读取：{why}", "{why}."),
+    "workbook_damaged": ("工作簿已损坏，无法读取（{why}）；请重新导出",
+                         "The workbook is damaged and cannot be read ({why}); export it again."),
+    "no_punch_sheet": ("此工作簿的各工作表（{names}）在前{rows}行中都没有同时含 工号 和 打卡时间 的表头行；"
+                       "请导出钉钉的 原始记录 或 打卡时间 工作表",
+                       "No sheet of this workbook ({names}) has a header row with both 工号 and 打卡时间 in its first "
+                       "{rows} rows; export DingTalk's 原始记录 or 打卡时间 sheet."),
+    "no_punch_header": ("{place}在前{rows}行中没有同时含 工号 和 打卡时间 的表头行；钉钉导出文件须有这样一行",
+                        "{place} has no header row with both 工号 and 打卡时间 in its first {rows} rows; a DingTalk "
+                        "export needs one."),
+    "the_sheet": ("工作表 {sheet} ", "The {sheet} sheet"),
+    "the_file": ("文件", "The file"),
+    "grid_too_long": ("{sheet} 表的统计日期有{count}天；一张表最多读取{most}天，请导出较短的期间",
+                      "The {sheet} grid's 统计日期 period has {count} days; a grid is read for at most {most}, so "
+                      "export a shorter period."),
+    "grid_too_wide": ("{sheet} 表的日期列超出了能读取的最后一列 {column}；请导出较短的期间",
+                      "The {sheet} grid's day columns run past column {column}, the last one read; export a shorter "
+                      "period."),
+    "grid_label": ("{sheet} 表的日期列 {column} 标为{typed}，但按位置应是 {day}；日期列须从统计日期的起始日起每列一天",
+                   "Day column {column} of the {sheet} grid is labelled {typed} but by its position it is {day}; the "
+                   "day columns must run one day each from the 统计日期 start."),
+    "grid_no_period": ("{sheet} 表没有'统计日期：2026-05-01 至 2026-05-31'这样的标题，无法确定各日期列的日期",
+                       "The {sheet} grid has no title like '统计日期：2026-05-01 至 2026-05-31', so its day columns "
+                       "cannot be given dates."),
 }
 
 #: Units a rule prices by (``per``), and the two every amount is in: Chinese, English one, English many.
@@ -534,6 +777,7 @@ KIND_NAMES = {
     "cost": ("成本回收", "Cost recovery"),
     "reward": ("奖励", "Reward"),
     "disposition": ("处理", "Disposition"),
+    "breach": ("违规记录（不予处罚）", "Breach (not applied)"),
     "note": ("备注", "Note"),
 }
 

@@ -262,7 +262,7 @@ def test_a_derive_priced_in_steps_says_what_it_changed_as_one_priced_at_once(mon
     at once says. C01's derived lateness of 3 November is his first that month, so the one logged on the
     13th moves from 20 to 40."""
     Path("punches.csv").write_text("staff,time\n" + "".join(
-        f"{who},2026-11-{day:02d} {start}\n{who},2026-11-{day:02d} 17:40:00\n"
+        f"{who},2026-11-{day:02d} {start}\n{who},2026-11-{day:02d} 17:50:00\n"  # after a group leader's 17:45
         for who, day, start in (("C01", 3, "08:45:00"), ("C02", 4, "08:50:00"), ("GA1", 3, "08:20:00"),
                                 ("GA1", 4, "08:20:00"), ("GB1", 3, "08:20:00"), ("SM1", 4, "08:20:00"))),
         encoding="utf-8")

@@ -43,7 +43,7 @@ MENU = (
     ("team:B", "testdrive.window_open", {}), ("C01", "showroom.toolkit", {"items": ("订单", "名片")}),
     ("K01", "keyaccount.gift_undelivered", {"value": Decimal("150")}),
     ("C02", "sales.customer_grab", {"outcome": "serious"}), ("G01", "duty.cleanup", {"count": 2, "lapse": True}),
-    ("G01", "attendance.late", {"lapse": True}), ("C01", "showroom.phone", {"lapse": True}),
+    ("G01", "attendance.late", {"lapse": True}), ("C01", "showroom.phone", {}),
     ("C02", "showroom.meeting_absent", {}), ("A01", "office.badge", {"outcome": "lost"}),
     ("C01", "marketing.insert_duty", {}),
 )
@@ -210,7 +210,7 @@ def test_a_schema_2_cache_without_line_texts_is_priced_again_after_init(table, t
         old.set_meta("charges_fingerprint", cache.fingerprint(table))
     old.close()
     store = Store(path)
-    assert store.migrate() == len(MIGRATIONS) == 8
+    assert store.migrate() == len(MIGRATIONS) == 9
     store = service.open_store(path)
     assert store.log.verify() == (1, [])
     statement = statements.month_statements(store, table, "2026-11", staff="C01")[0]
@@ -234,7 +234,7 @@ def test_schema_8_indexes_voids_only_and_a_void_is_still_found_by_it(tmp_path):
         db.execute("create index idx_events_target on events (target)")
         db.execute("update meta set value = '7' where key = 'schema_version'")
         db.commit()
-        assert run("init").stdout == "database discipline.db ready (schema version 8)\n"
+        assert run("init").stdout == "database discipline.db ready (schema version 9)\n"
         assert "where target is not null" in db.execute(
             "select sql from sqlite_master where name = 'idx_events_target'").fetchone()[0]
         assert db.execute("select count(*) from events indexed by idx_events_target where target is not null"

@@ -87,8 +87,9 @@ P, F, COMP, SAL, COST, REW, DISP = "points", "fine", "compensation", "salary", "
 ROWS = [
     # A. Store floor policy: points per breach
     ("conduct.quality", "g1", {"items": ("爱岗敬业", "持续学习")}, [("g1", P, "6", "0", None)]),
-    ("conduct.civility", "g1", {"count": 2}, [("g1", P, "6", "0", None)]),
-    ("conduct.grooming", "g1", {"count": 3}, [("g1", P, "9", "0", None)]),
+    ("conduct.civility", "g1", {"items": ("着装", "工牌")}, [("g1", P, "6", "0", None)]),
+    ("conduct.grooming", "g1", {"items": ("发型", "站姿", "坐姿")}, [("g1", P, "9", "0", None)]),
+    ("attendance.morning_meeting", "g1", {"count": 2}, [("g1", P, "6", "0", None)]),
     ("attendance.morning_meeting", "g1", {}, [("g1", P, "3", "0", None)]),
     ("duty.cleanup", "g1", {"count": 2}, [("g1", P, "6", "0", None)]),
     ("duty.closing", "g1", {"count": 3}, [("g1", P, "9", "0", None)]),
@@ -382,9 +383,28 @@ def test_kind_9_by_role(table):
     assert "marketing" in message and "consultant" in message and "group_leader" in message
 
 
+def doubling(table, *codes: str, kinds=("fine",)):
+    """The table with a lapse doubling ``kinds`` under ``codes``: a company whose own wording doubles fines
+    (the shipped table doubles only the store policy's points, as its handbook says)."""
+    return attrs.evolve(table, rules=tuple(attrs.evolve(r, lapse=kinds) if r.code in codes else r
+                                           for r in table.rules))
+
+
+def test_a_lapse_is_refused_where_the_rules_wording_has_none(table):
+    """The shipped table: no showroom rule's wording doubles anything, so a lapse there is a problem; the
+    store policy doubles points only (absenteeism's day of wage is not doubled)."""
+    result = price([event(1, "c1", "showroom.phone", "2026-11-03 10:00", lapse=True)], table, PEOPLE)
+    assert result.charges == ()
+    assert result.problems[0][1].en.startswith("rule showroom.phone has no supervision lapse in its wording")
+    charges = priced([event(2, "g1", "attendance.absenteeism", "2026-11-03 10:00", lapse=True)], table)
+    assert [c.staff_id for c in charges] == ["g1"]
+
+
 def test_kind_10_supervisor_doubling_money(table):
-    """Kind 10: a showroom fine with a lapse: consultant 10, the group leader a separate 2 × 10 = 20.00 line."""
-    charges = priced([event(1, "c1", "showroom.phone", "2026-11-03 10:00", lapse=True)], table)
+    """Kind 10: a fine with a lapse where the table doubles fines: consultant 10, the group leader a separate
+    2 × 10 = 20.00 line."""
+    charges = priced([event(1, "c1", "showroom.phone", "2026-11-03 10:00", lapse=True)],
+                     doubling(table, "showroom.phone"))
     assert lines(charges) == [(1, "c1", "fine", D(0), D("10.00"), None),
                               (1, "glA", "fine", D(0), D("20.00"), None)]
     assert charges[1].explanation.startswith("supervision lapse: 2 × 10.00 yuan for c1's")
@@ -393,7 +413,8 @@ def test_kind_10_supervisor_doubling_money(table):
 def test_kind_10_supervisor_doubling_follows_the_ladder(table):
     """Kind 10: the lapse doubles what this occurrence cost: a 2nd lateness (40) gives the supervisor 80."""
     charges = priced([event(1, "c1", "showroom.late", "2026-11-03 08:45"),
-                      event(2, "c1", "showroom.late", "2026-11-04 08:45", lapse=True)], table)
+                      event(2, "c1", "showroom.late", "2026-11-04 08:45", lapse=True)],
+                     doubling(table, "showroom.late"))
     assert [(c.event_id, c.staff_id, c.amount) for c in charges] == [
         (1, "c1", D("20.00")), (2, "c1", D("40.00")), (2, "glA", D("80.00"))]
 
@@ -584,8 +605,10 @@ def test_default_supervisor_doubling_points(table):
 
 
 def test_default_supervisor_doubling_salary(table):
-    """Supervisor doubling: money alike: a consultant's day of absenteeism (140.00) costs the group leader 280.00."""
-    charges = priced([event(1, "c1", "attendance.absenteeism", "2026-11-03 10:00", lapse=True)], table)
+    """Supervisor doubling of a salary penalty, where a table doubles salary: a consultant's day of absenteeism
+    (140.00) costs the group leader 280.00. (The shipped table doubles the store policy's points only.)"""
+    charges = priced([event(1, "c1", "attendance.absenteeism", "2026-11-03 10:00", lapse=True)],
+                     doubling(table, "attendance.absenteeism", kinds=("salary",)))
     assert lines(charges) == [(1, "c1", "salary", D(0), D("140.00"), None),
                               (1, "glA", "salary", D(0), D("280.00"), None)]
 
@@ -615,7 +638,7 @@ def test_default_liability_nobody_in_role_is_a_problem(table):
     result = price([event(1, "c1", "vehicle.tools_lost", "2026-11-03 10:00")], table, people)
     assert result.charges == ()
     assert "nobody" in result.problems[0][1].en and "--charge" in result.problems[0][1].en
-    assert result.problems[0][1].zh == "花名册上没有SR店的销售助理；请用 --charge 工号 指定由谁承担"
+    assert result.problems[0][1].zh == "花名册上没有SR店的销售助理；请用 --charge 工号 指定由本店哪位在职人员承担"
 
 
 def test_default_liability_wrong_charge_is_a_problem(table):

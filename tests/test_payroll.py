@@ -629,7 +629,8 @@ def test_json_round_trip_is_exact(table):
     """to_json → json text → from_json gives the same statement, and to_json of that gives the same dict."""
     people = roster(staff("L1", "group_leader"), staff("c1", "consultant", supervisor="L1", base="6000"))
     events = [event(1, "c1", "showroom.late", "2026-11-03 08:40"), event(2, "c1", "showroom.late", "2026-11-10 08:40"),
-              event(3, "c1", "showroom.late", "2026-11-17 08:40", lapse=True),
+              event(3, "c1", "showroom.late", "2026-11-17 08:40"), event(7, "c1", "attendance.late", "2026-11-18 09:10",
+                                                                        lapse=True),
               gift(4, "c1", "2026-11-20 10:00", "150"),
               event(5, "c1", "office.badge", "2026-11-21 10:00", outcome="damaged"),
               event(6, "c1", "marketing.insert_duty", "2026-11-22 10:00")]

@@ -74,7 +74,7 @@ def test_init_publishes_the_table_at_hand_as_version_1_from_the_beginning():
     (version,) = data("rules", "versions", "--json")
     assert (version["version"], version["effective"], version["published"]) == (1, None, "2026-11-20")
     assert version["sha256"] == hashlib.sha256(SHIPPED.encode("utf-8")).hexdigest()
-    assert run("init").stdout == "database discipline.db ready (schema version 8)\n"  # said once
+    assert run("init").stdout == "database discipline.db ready (schema version 9)\n"  # said once
 
 
 def test_a_fine_raised_mid_month_charges_later_events_only():
@@ -144,15 +144,20 @@ def test_a_raise_from_november_leaves_octobers_salary_penalty_at_the_old_wage():
 
 
 def test_a_lapse_in_october_charges_octobers_supervisor_after_a_november_reassignment():
-    """C01 moves from GA1's team A to GB1's team B from 1 November. A desk lapse of 15 October, logged before
-    and after the move, charges GA1 double (40); one of 5 November charges GB1."""
-    run("log", "C01", "showroom.desk", "--at", "2026-10-15 09:00", "--lapse")
+    """C01 moves from GA1's team A to GB1's team B from 1 November. A lapse on leaving the post (3 points; the
+    store policy doubles points) of 15 October, logged before and after the move, charges GA1 double (6);
+    one of 5 November charges GB1."""
+    run("log", "C01", "conduct.off_post", "--at", "2026-10-15 09:00", "--lapse")
     run("staff", "set", "C01", "supervisor=GB1", "team=B", "--effective", "2026-11-01")
-    run("log", "C01", "showroom.desk", "--at", "2026-10-16 09:00", "--lapse")
-    run("log", "C01", "showroom.desk", "--at", "2026-11-05 09:00", "--lapse")
-    assert amounts("GA1", "2026-10") == [(1, "40.00"), (2, "40.00")]
-    assert amounts("GB1", "2026-10") == []
-    assert amounts("GB1") == [(3, "40.00")]
+    run("log", "C01", "conduct.off_post", "--at", "2026-10-16 09:00", "--lapse")
+    run("log", "C01", "conduct.off_post", "--at", "2026-11-05 09:00", "--lapse")
+
+    def points(staff: str, month: str = "2026-11") -> list[tuple[int, str]]:
+        return [(line["event_id"], line["points"])
+                for line in data("scorecard", staff, "--month", month, "--json")["lines"]]
+    assert points("GA1", "2026-10") == [(1, "6"), (2, "6")]
+    assert points("GB1", "2026-10") == []
+    assert points("GB1") == [(3, "6")]
     history = data("staff", "history", "C01", "--json")
     assert [(v["effective"], v["supervisor"], v["team"]) for v in history] == [
         (None, "GA1", "A"), ("2026-11-01", "GB1", "B")]
@@ -271,7 +276,7 @@ def test_a_database_from_before_versions_is_migrated_by_init(tmp_path):
     old.close()
     assert "run 'discipline init' to migrate it" in refused_all("--db", str(path), "payroll", "2026-11")
     out = run("--db", str(path), "init").stdout.splitlines()
-    assert out == ["database " + str(path) + " ready (schema version 8)",
+    assert out == ["database " + str(path) + " ready (schema version 9)",
                    "rule table rules.toml is version 1 (" + hashlib.sha256(SHIPPED.encode()).hexdigest()[:8]
                    + "), in force from the beginning; 'discipline rules publish' adds later versions",
                    "the roster as it stands is each person's first version, from the beginning"]

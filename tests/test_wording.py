@@ -355,3 +355,135 @@ def test_who_pays_an_undo_and_an_amount_are_refused_in_chinese(shop, monkeypatch
     assert refused("undo", "99", "--reason", "导错了") == "Error: 没有批次99；'discipline batches' 列出所有批次"
     assert refused("log", "C01", "keyaccount.gift_undelivered", "--value", "10.005", "--at", "11-20 10:00") == (
         "Error: --value '10.005'精确到了分以下；金额最多两位小数")
+
+
+# -- HR's files and commands, and punch files -----------------------------------------------------
+
+
+def test_a_roster_file_is_refused_row_by_row_in_chinese(shop, monkeypatch):
+    """A roster HR imports with an id used twice, a negative bonus, a misspelt city and a role nobody has: each
+    problem with its line, in Chinese, then the one-sentence summary; the same file in English with --lang en."""
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    Path("staff.csv").write_text(
+        "id,name,store,team,role,supervisor,base_wage,bonus,shift,city\n"
+        "C05,林琳,浦东展厅,A,consultant,GA1,4000,0,showroom,shanghai\n"
+        "C05,钱多,浦东展厅,A,consultant,GA1,4000,0,showroom,shanghai\n"  # the id of line 2 again
+        "C06,孙丽,浦东展厅,A,consultant,GA1,4000,-5,showroom,Shenzen\n"  # a negative bonus, a misspelt city
+        "C07,周敏,浦东展厅,A,guid,GA1,4000,0,showroom,shanghai\n", encoding="utf-8")  # a role misspelt
+    result = invoke("staff", "import", "staff.csv")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "第3行：工号 C05 已在第2行使用",
+        "第4行：bonus 不能是负数（-5）",
+        "第4行：城市'Shenzen'没有已知的最低工资；是不是 shenzhen 深圳？'discipline minwage' 列出所有城市，"
+        '在规则表中加一条 [[minimum_wage]]（city = "…", zh = "…", from = YYYY-MM-DD, amount = "…"）即可添加',
+        "第5行：没有岗位'guid'；是不是 guide 导购？",
+        "Error: 花名册未导入：第3行：工号 C05 已在第2行使用（另有3个问题）"]
+    english = invoke("staff", "import", "staff.csv", "--lang", "en")
+    assert english.exit_code == 2
+    assert english.stderr.splitlines() == [
+        "line 3: id C05 is already used on line 2",
+        "line 4: bonus must not be negative (-5)",
+        "line 4: city 'Shenzen' has no known minimum wage; did you mean shenzhen 深圳?; 'discipline minwage' lists "
+        'the cities, and a [[minimum_wage]] entry in the rule table (city = "…", zh = "…", from = YYYY-MM-DD, '
+        'amount = "…") adds one',
+        "line 5: unknown role 'guid'; did you mean guide 导购?",
+        "Error: the roster was not imported: line 3: id C05 is already used on line 2 (and 3 more)"]
+
+
+def test_staff_set_and_add_are_refused_in_chinese(shop, monkeypatch):
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    assert refused("staff", "set", "C01", "wage=10") == (
+        "Error: 'wage'不是花名册的字段；可用字段：name、store、team、role、supervisor、base_wage、bonus、shift、city、"
+        "hired、left、clock、pin")
+    assert refused("staff", "set", "C01", "base_wage=990000") == (
+        "Error: 修改未记录：C01 的月工资991000.00元（base_wage + bonus）超过月工资的上限（100000.00元）；工资属实的，"
+        "加 --confirm 再执行一次")
+    assert refused("staff", "set", "C01", "clock=maybe") == (
+        "Error: 修改未记录：clock 'maybe' 须是 yes 或 no（no：此人不打卡）")
+    assert refused("staff", "add", "--id", "C01", "--name", "郑浩", "--store", "浦东展厅", "--role", "consultant",
+                   "--base-wage", "4350", "--city", "shanghai") == (
+        "Error: C01 已在花名册上；请用 'discipline staff set' 修改")
+    run("close", "2026-11")
+    assert refused("staff", "set", "C01", "base_wage=4500", "--effective", "2026-11-01") == (
+        "Error: 2026-11-01所在的2026-11已结账（已结账至2026-11）；修改最早从 2026-12-01 起生效")
+
+
+def test_publishing_a_rule_table_is_refused_in_chinese(shop, monkeypatch):
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    from test_versions import SHIPPED
+
+    Path("v2.toml").write_text(SHIPPED + "\n# 第2版\n", encoding="utf-8")
+    assert refused("rules", "publish", "v2.toml", "--effective", "2026-12-08") == (
+        "Error: 2026-12-08距发布日（2026-12-05）不足7天，员工还没有得到公示；请从 2026-12-12 起生效，"
+        "若此前已公示，加 --retroactive")
+    assert refused("rules", "publish", "v2.toml", "--effective", "2026-12-20", "--published", "2026-12-06") == (
+        "Error: --published 2026-12-06 晚于今天（2026-12-05）；请给出规则表向员工公示的日期")
+    run("close", "2026-11")
+    assert refused("rules", "publish", "v2.toml", "--effective", "2026-11-20", "--published", "2026-11-01") == (
+        "Error: 2026-11-20所在的2026-11已结账（已结账至2026-11）；新版本最早从 2026-12-01 起生效")
+    assert refused("rules", "publish", "v2.toml", "--effective", "2026-12-08", "--lang", "en") == (
+        "Error: 2026-12-08 is sooner than 7 days after it is published (2026-12-05), so staff would not have had "
+        "notice; take effect from 2026-12-12 on, or give --retroactive if it was made known before")
+
+
+def test_a_punch_files_skipped_records_are_said_in_chinese(shop, monkeypatch):
+    """An attlog with a line of bytes that are not text and a punch of 2030 (a clock gone wrong); a staff,time
+    file with no staff on a line and a time that is none: each record skipped, said in Chinese."""
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    Path("attlog.dat").write_bytes(b"1001\t2026-11-17 08:28:00\t1\t0\t1\t0\n\xff\xfe\x01\t2026-11-17\n"
+                                   b"1002\t2030-01-01 08:00:00\t1\t0\t1\t0\n")
+    result = invoke("punches", "import", "attlog.dat")
+    assert result.exit_code == 0
+    assert result.stdout == "读取打卡1条，新增1条（批次2）\n"
+    assert result.stderr.splitlines() == [
+        "  跳过第2行：此行含有非文本字节，是损坏的记录",
+        "  跳过第3行：'1002' 的打卡时间 2030-01-01 比今天（2026-12-05）晚了一年以上；考勤机的时钟错了？已跳过",
+        "此文件中有1个考勤机号不属于花名册上任何人：1001 (1)；这些打卡已保留，待 pin 列（或工号）对应到人后计入"]
+    Path("punches.csv").write_text("staff,time\nC01,2026-11-17 08:28:00\n,2026-11-17 08:29:00\nC01,昨天\n",
+                                   encoding="utf-8")
+    result = invoke("punches", "import", "punches.csv")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "  跳过第3行：staff 列是空的，无法确定是谁",
+        "  跳过第4行：'昨天'不是 2026-05-01 08:23:05 这样的日期时间"]
+    Path("more.csv").write_text("staff,time\nC02,2026-11-18 08:28:00\n,2026-11-18 08:29:00\n", encoding="utf-8")
+    assert invoke("punches", "import", "more.csv", "--lang", "en").stderr == (
+        "  skipped line 3: The staff column is empty, so the person cannot be identified.\n")
+
+
+def test_a_punch_file_refused_whole_is_said_in_chinese(shop, monkeypatch):
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    Path("punches.csv").write_text("who,when\nC01,2026-11-17 08:28:00\n", encoding="utf-8")
+    assert refused("punches", "import", "punches.csv") == (
+        "Error: 普通 CSV 打卡文件须以表头行 staff,time 开头；此文件的开头是'who,when'")
+    assert refused("punches", "import", "punches.csv", "--lang", "en") == (
+        "Error: A plain CSV punch file must start with the header line staff,time; this one starts with 'who,when'")
+    assert refused("punches", "import", "missing.dat") == (
+        "Error: 打卡文件 missing.dat 不存在；请给出已有文件的路径")
+    Path("old.xls").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    assert refused("punches", "import", "old.xls") == "Error: old.xls 是旧式 .xls 工作簿；请另存为 .xlsx 再导入"
+
+
+def test_schedule_and_leave_files_are_refused_row_by_row_in_chinese(shop, monkeypatch):
+    monkeypatch.delenv("DISCIPLINE_LANG")
+    Path("schedule.csv").write_text("staff,date,shift\nC01,2026-11-31,showroom\nX9,2026-11-03,night\n"
+                                    "C01,2026-11-04,\n", encoding="utf-8")
+    result = invoke("schedule", "import", "schedule.csv")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "第2行：'2026-11-31'不是 2026-11-03 这样的日期",
+        "第3行：'night'不是班次；请用以下之一：store、showroom、rest、休息",
+        "第3行：没有员工'X9'；'discipline staff list' 列出所有工号",
+        "第4行：班次是空的；请用以下之一：store、showroom、rest、休息",
+        "Error: 排班表未导入：第2行：'2026-11-31'不是 2026-11-03 这样的日期（另有3个问题）"]
+    Path("leave.csv").write_text("staff,date,part\nC01,2026-11-03,evening\nC01,2030-11-03,am\n", encoding="utf-8")
+    result = invoke("leave", "import", "leave.csv")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "第2行：'evening'不是请假时段；请用 full、am 或 pm（全天、上午、下午）",
+        "第3行：日期 2030-11-03 比今天（2026-12-05）晚了一年以上；请给 2000-01-01 到 2027-12-05 之间的日期",
+        "Error: 请假文件未导入：第2行：'evening'不是请假时段；请用 full、am 或 pm（全天、上午、下午）（另有1个问题）"]
+    assert invoke("leave", "import", "leave.csv", "--lang", "en").stderr.splitlines()[-1] == (
+        "Error: the leave file was not imported: line 2: the part 'evening' is not a part of a day; use full, am or "
+        "pm (全天, 上午, 下午) (and 1 more)")

@@ -39,6 +39,7 @@ from .adjustments import Adjustments
 from .attendance import AttendanceData
 from .batches import Batches
 from .charges import CHARGE_COLUMNS, ChargesCache, utc_text
+from .groups import EventGroups
 from .log import EventLog, row_hash
 from .months import ClosedMonths
 from .schema import MIGRATIONS, SEALED_FROM, newer_schema
@@ -105,6 +106,7 @@ class Store:
         self.charges = ChargesCache(self)
         self.attendance = AttendanceData(self)
         self.batches = Batches(self)
+        self.groups = EventGroups(self)
         self.adjustments = Adjustments(self)
         self.versions = RuleVersions(self)
         self.seals = Seals(self)

@@ -224,9 +224,16 @@ def _migration_8(db: sqlite_utils.Database) -> None:
     db.execute("create index idx_events_target on events (target) where target is not null")
 
 
+def _migration_9(db: sqlite_utils.Database) -> None:
+    """Events logged together for one violation of several people (「雙方均予辭退」): each person has an event
+    of their own, and ``group_id`` (the first one's id) ties them, so that a void withdraws them all."""
+    db.execute("create table if not exists event_groups (event_id integer primary key, group_id integer not null)")
+    db.execute("create index if not exists idx_event_groups_group on event_groups (group_id)")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2, _migration_3,
                                                                    _migration_4, _migration_5, _migration_6,
-                                                                   _migration_7, _migration_8)
+                                                                   _migration_7, _migration_8, _migration_9)
 #: The schema version from which the tables that decide money are sealed.
 SEALED_FROM = 6
 
