@@ -9,19 +9,35 @@ is one ``discipline log``; the columns are that command's options::
     G02,duty.cleanup,2026-11-06 09:20,2,,,,,yes,,卫生未打扫,
 
 ``staff``, ``rule`` and ``at`` are required; ``items`` are separated by ``;``; ``lapse`` is
-yes/no (also 1/0, true/false, 是/否). Every bad row is reported with its line.
+yes/no (also 1/0, true/false, 是/否). Every bad row is reported with its line. A ``staff`` of several
+people (``"C01,C02"``) is one violation of a rule whose wording charges every party: an event each.
 """
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from operator import itemgetter
+
+import attrs
 
 from .model import Event
 from .money import parse_decimal
 from .textfile import MAX_PROBLEMS, read_csv
 from .typed import Refused, local_time, plain_text, refuse_controls
 from .wording import Said, said_of, say
+
+#: What separates the people of a row that logs one violation of several (``C01,C02``, ``C01、C02``).
+PARTIES = re.compile(r"[,，、;；]")
+#: The ids of a row's people: its line, then line + PARTY, line + 2 × PARTY … (an import's drafts are told
+#: apart by id until the log numbers them).
+PARTY = 10**9
+
+
+def party_line(event_id: int) -> int:
+    """The line of the row a draft (an event of an events file, not yet logged) came from."""
+    return event_id % PARTY
+
 
 #: The longest note a row (or ``--note``) may carry.
 NOTE_LIMIT = 2000
@@ -55,8 +71,13 @@ def read_events(text: str, tz: zoneinfo.ZoneInfo) -> tuple[list[tuple[int, Event
             problems.append((line, say("problems_stopped", count=f"{MAX_PROBLEMS:,}")))
             break
         try:
-            events.append((line, _event({key: shared.setdefault(text, text) for key, text in record.items()}, tz,
-                                        shared, line)))
+            event = _event({key: shared.setdefault(text, text) for key, text in record.items()}, tz, shared, line)
+            parties = [who.strip() for who in PARTIES.split(event.staff) if who.strip()]
+            if len(parties) < 2:
+                events.append((line, event))
+            else:  # one violation of several people: an event each, told apart by id (``party_line``)
+                events.extend((line, attrs.evolve(event, id=line + n * PARTY, staff=who))
+                              for n, who in enumerate(parties))
         except ValueError as exc:
             problems.append((line, said_of(exc)))
     return events, [say("at_line", line=line, message=message) for line, message in sorted(problems, key=itemgetter(0))]

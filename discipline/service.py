@@ -34,6 +34,7 @@ from . import (
     versions,
 )
 from .changes import Change
+from .logfile import party_line
 from .model import Charge, DisciplineError, Event, FileRefused, RuleBook, RuleTable, StaffHistory, Statement
 from .storage import Store
 from .wording import Said, said_of, say
@@ -390,6 +391,8 @@ def import_events(store: Store, table: RuleTable | RuleBook, data: bytes, *, now
             if number < len(parts):
                 details["unfinished"] = True
             store.batches.set_counts(batch, events=store.log.count_of_batch(batch), details=details)
+            if number == len(parts):  # with the last part, in its transaction: a finished batch has its groups
+                _group_parties(store, batch, rows)
             log_head = store.log.head()[0]
             part.rows = part.checked = part.drafts = []  # the log has them now
     if later.keys:  # each step's moves are said as it goes: a chain's month of them is never held as rows
@@ -419,9 +422,9 @@ def _parts(rows: Sequence[tuple[int, Event]], checked: list[Event]) -> list[_Par
     beside them, each part in the file's order."""
     parts = [_Part([], sorted(events, key=lambda e: e.id)) for events in batches.in_parts(checked, PART_ROWS)]
     part_of = {event.id: part for part in parts for event in part.checked}
-    for line, event in rows:
-        if line in part_of:
-            part_of[line].rows.append((line, event))
+    for line, event in rows:  # a row of several people is theirs in each of their parts
+        if event.id in part_of:
+            part_of[event.id].rows.append((line, event))
     return parts
 
 
@@ -449,19 +452,58 @@ def _checked_rows(store: Store, book: RuleBook, rows: Sequence[tuple[int, Event]
         except DisciplineError as exc:
             problems.append(say("at_line", line=line, message=said_of(exc)))
             continue
-        drafts.append(event if event.id == line else attrs.evolve(event, id=line))
+        drafts.append(event if party_line(event.id) == line else attrs.evolve(event, id=line))
+    _check_parties(drafts, book, problems)
     by_key: dict[str, list[Event]] = defaultdict(list)
     for event in drafts:
         by_key[event.staff].append(event)
     keys = sorted(by_key)
     for start in range(0, len(keys), cache.CHUNK):  # occurrences never cross keys: priced apart, in bounded memory
         priced = engine.price([e for key in keys[start:start + cache.CHUNK] for e in by_key[key]], book, people)
-        problems.extend(say("at_line", line=line, message=message) for line, message in priced.problems)
+        problems.extend(say("at_line", line=party_line(event_id), message=message)
+                        for event_id, message in priced.problems)
     if problems:
         raise FileRefused(say("events_file"), sorted(problems, key=_line_number))
     if not drafts:
         raise DisciplineError(say("no_rows_logged"))
     return drafts
+
+
+def _check_parties(drafts: Sequence[Event], book: RuleBook, problems: list[Said]) -> None:
+    """A row naming several people is one violation of a rule whose wording charges every party, each of
+    them once (``log C01,C02 RULE`` alike)."""
+    parties: dict[int, list[Event]] = defaultdict(list)
+    for event in drafts:
+        parties[party_line(event.id)].append(event)
+    for line, events in parties.items():
+        if len(events) < 2:
+            continue
+        rule = book.at(events[0].at.astimezone(book.zone).date()).rule(events[0].rule)
+        if not rule.every_party:
+            problems.append(say("at_line", line=line, message=say("one_party", code=rule.code)))
+        elif len({e.staff for e in events}) < len(events) or any(e.staff.startswith(engine.TEAM_PREFIX)
+                                                                 for e in events):
+            problems.append(say("at_line", line=line, message=say("parties_distinct")))
+
+
+def _group_parties(store: Store, batch: int | None, rows: Sequence[tuple[int, Event]]) -> int:
+    """Tie the events of each row that named several people into one group (a void withdraws them all), with
+    the file's last part: its rows' people may have been logged in different parts, or by an earlier run
+    stopped half-way. Returns how many groups it tied."""
+    wanted: dict[int, list[tuple[str, str, dt.datetime]]] = defaultdict(list)
+    for line, event in rows:
+        wanted[line].append((event.staff, event.rule, event.at))
+    wanted = {line: found for line, found in wanted.items() if len(found) > 1}
+    if batch is None or not wanted:
+        return 0
+    logged = {(e.staff, e.rule, e.at): e.id for e in store.log.of_batch(batch) if not e.voided}
+    tied = 0
+    for members in wanted.values():
+        ids = sorted(logged[key] for key in members if key in logged)
+        if len(ids) > 1 and store.groups.members(ids[0]) == [ids[0]]:
+            store.groups.add(ids)
+            tied += 1
+    return tied
 
 
 def _without_duplicates(store: Store, part: _Part, table: RuleTable | RuleBook, *, own: int | None) -> None:
@@ -487,12 +529,12 @@ def _without_duplicates(store: Store, part: _Part, table: RuleTable | RuleBook, 
             part.continued += 1
         elif found is not None:
             part.held.append(found.id)
-            part.duplicates.append(f"line {event.id}: the same as event {found.id} already in the log "
+            part.duplicates.append(f"line {party_line(event.id)}: the same as event {found.id} already in the log "
                                    f"({event.staff} {event.rule} {event.at.astimezone(table.zone):%Y-%m-%d %H:%M})")
         elif same in seen:
-            part.duplicates.append(f"line {event.id}: the same as line {seen[same]}")
+            part.duplicates.append(f"line {party_line(event.id)}: the same as line {seen[same]}")
         else:
-            seen[same] = event.id
+            seen[same] = party_line(event.id)
             part.drafts.append(event)
 
 

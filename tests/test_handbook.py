@@ -193,3 +193,35 @@ def test_the_payroll_page_lists_a_breach_not_applied():
     page = run("payroll", "2026-11", "--format", "html", "--lang", "zh").stdout
     assert "已记录但不予处罚的违规（手册条款违法）" in page
     assert "手册条款「逾期未交者不做當月工資」不予执行" in page
+
+
+def test_an_events_file_logs_a_row_of_several_people_as_one_violation():
+    """Row 2 names C01 and C02 (雙方均予辭退): an event each, one group, voided as one. Row 3 names two people
+    for a rule that charges one: the file is refused at that line, nothing logged."""
+    Path("bad.csv").write_text("staff,rule,at\nC01,showroom.desk,2026-11-18 09:00\n\"C01,C02\",showroom.desk,"
+                               "2026-11-18 09:30\n", encoding="utf-8")
+    assert refused("events", "import", "bad.csv", "--lang", "en") == (
+        "Error: the events file was not imported: line 3: rule showroom.desk charges one person; log each person "
+        "separately (only a rule whose wording charges every party takes several people at once)")
+    assert data("events", "--json") == []
+    Path("ok.csv").write_text("staff,rule,at\n\"C01,C02\",sales.dispute,2026-11-18 15:00\n"
+                              "GA1,showroom.desk,2026-11-18 09:00\n", encoding="utf-8")
+    imported = data("events", "import", "ok.csv", "--json")
+    assert imported["logged"] == 3
+    events = {e["staff_id"]: e for e in data("events", "--json")}
+    run("void", str(events["C02"]["event_id"]), "--reason", "已调解")
+    assert [e["voided"] for e in data("events", "--json") if e["rule"] == "sales.dispute"] == [True, True]
+    assert [e["voided"] for e in data("events", "--json") if e["rule"] == "showroom.desk"] == [False]
+
+
+def test_a_row_of_several_people_written_in_two_parts_is_still_one_group(monkeypatch):
+    """With parts of one row, C01's event and C02's are written in different transactions; the group is tied
+    with the last part, and a void of C01's withdraws C02's too."""
+    from discipline import service
+
+    monkeypatch.setattr(service, "PART_ROWS", 1)
+    Path("two.csv").write_text("staff,rule,at\n\"C01,C02\",sales.credit_swap,2026-11-18 15:00\n", encoding="utf-8")
+    assert data("events", "import", "two.csv", "--json")["parts"] == 2
+    first = next(e for e in data("events", "--json") if e["staff_id"] == "C01")
+    run("void", str(first["event_id"]), "--reason", "查无此事")
+    assert [e["voided"] for e in data("events", "--json")] == [True, True]
