@@ -22,7 +22,7 @@ import click
 from discipline import DISTRIBUTION
 from discipline.model import DisciplineError
 from discipline.texttable import shown, shown_json
-from discipline.wording import LANGUAGES, Said, headings, kind_name, place, said_of, say
+from discipline.wording import LANGUAGES, Said, headings, kind_name, said_of, say
 
 
 class InputError(click.ClickException):
@@ -1307,8 +1307,7 @@ def punches_import(app: App, file: str, fmt: str | None, by: str | None) -> None
     if result.continued:
         echo("punches_finished", batch=result.batch, count=result.continued)
     for problem in result.problems[:50]:
-        echo("record_skipped", where=place(problem.where),
-             message=Said(problem.message_zh or problem.message, problem.message), err=True)
+        echo("record_skipped", where=problem.place, message=problem.said, err=True)
     if len(result.problems) > 50:
         echo("more_skipped", count=len(result.problems) - 50, err=True)
     if result.unknown_staff:

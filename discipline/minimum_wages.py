@@ -101,10 +101,6 @@ class Floors:
         zh = self.names.get(key, "")
         return Said(f"{zh}（{key}）" if zh else key, key)
 
-    def latest(self, city: str) -> Floor | None:
-        rows = self.by_city.get(city)
-        return rows[-1] if rows else None
-
 
 @functools.cache
 def shipped() -> Floors:

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 import attrs
 
-from .wording import Said, say
+from .wording import Said, said_of, say
 
 #: Kinds of charge, in the order a statement lists its sums.
 KINDS = ("points", "fine", "compensation", "salary", "cost", "reward", "disposition", "breach")
@@ -49,7 +49,7 @@ class FileRefused(DisciplineError):
     """A file has problems; nothing of it was imported. ``problems`` lists every one."""
 
     def __init__(self, what: Said, problems: Sequence[object]) -> None:
-        self.problems = [p if isinstance(p, Said) else Said.same(str(p)) for p in problems]
+        self.problems = [said_of(p) for p in problems]
         more = say("and_more", count=len(self.problems) - 1) if len(self.problems) > 1 else Said.same("")
         super().__init__(say("file_refused", what=what, first=self.problems[0], more=more))
 

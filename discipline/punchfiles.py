@@ -140,6 +140,18 @@ class Problem:
     """One sentence: why the record was skipped (English)."""
     message_zh: str = attrs.field(default="", eq=False)
     """The same in Chinese ("" where none was kept); a problem equals one that has only the English."""
+    where_zh: str = attrs.field(default="", eq=False)
+    """``where`` in Chinese (``原始记录 第5行 C列``)."""
+
+    @property
+    def said(self) -> Said:
+        """Why, in both languages."""
+        return Said(self.message_zh or self.message, self.message)
+
+    @property
+    def place(self) -> Said:
+        """Where, in both languages."""
+        return Said(self.where_zh or self.where, self.where)
 
 
 #: A place in a file: (prefix, number, column or 0), e.g. ``("原始记录 row ", 5, 10)`` is ``原始记录 row 5 column J``.
@@ -179,6 +191,11 @@ class _Records:
         column = self._column[index]
         where = f"{self._prefixes[self._prefix[index]]}{self._number[index]}"
         return f"{where} column {get_column_letter(column)}" if column else where
+
+    def _parts(self, index: int) -> tuple[str, int, str]:
+        """(prefix, number, column letter or "") of a place, as ``wording.place`` says it in both languages."""
+        column = self._column[index]
+        return self._prefixes[self._prefix[index]], self._number[index], get_column_letter(column) if column else ""
 
     def __len__(self) -> int:
         return len(self._number)
@@ -283,8 +300,8 @@ class Problems(_Records, Sequence[Problem]):
                     text[middle:self._ends[index]].decode("utf-8", "surrogatepass"))
 
     def _item(self, index: int) -> Problem:
-        said = self._said(index)
-        return Problem(where=self._where(index), message=said.en, message_zh=said.zh)
+        said, where = self._said(index), wording.place(*self._parts(index))
+        return Problem(where=where.en, message=said.en, message_zh=said.zh, where_zh=where.zh)
 
     @overload
     def __getitem__(self, index: int) -> Problem: ...
@@ -349,8 +366,8 @@ class _Reading:
         if isinstance(result, Said):
             if len(self.problems) >= MAX_PROBLEMS:
                 first = self.problems[0]
-                message = Said(first.message_zh.rstrip("。."), first.message.rstrip("."))
-                raise PunchFileError(say("too_many_bad", count=f"{MAX_PROBLEMS:,}", where=wording.place(first.where),
+                message = Said(first.said.zh.rstrip("。."), first.message.rstrip("."))
+                raise PunchFileError(say("too_many_bad", count=f"{MAX_PROBLEMS:,}", where=first.place,
                                          message=message))
             self.problems._add(result, place)
             return

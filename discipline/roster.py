@@ -31,16 +31,12 @@ CLOCK_WORDS = {"": True, "yes": True, "y": True, "1": True, "true": True, "是":
 REQUIRED = ("id", "name", "store", "role", "base_wage", "city")  # city: its minimum wage caps deductions
 
 
-def _said(message: Said | str) -> Said:
-    return message if isinstance(message, Said) else Said.same(message)
-
-
 @attrs.frozen
 class RosterProblem:
     """What is wrong on a line of the file (0: the file as a whole), in both languages; ``str`` is the English."""
 
     line: int
-    message: Said = attrs.field(converter=_said)
+    message: Said = attrs.field(converter=said_of)
 
     @property
     def said(self) -> Said:

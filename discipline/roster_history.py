@@ -186,7 +186,7 @@ class _Planned:
         if problems:
             if len(problems) == 1 and problems[0].line and what != say("the_roster"):
                 raise DisciplineError(say("change_not_recorded", what=what, message=problems[0].message))
-            raise FileRefused(what, [problem.said for problem in problems])
+            raise FileRefused(what, problems)
         if not people:
             raise DisciplineError(say("no_roster_rows"))
         if known:  # someone new to a roster in use joins on the day added, unless the file says when

@@ -486,24 +486,21 @@ def _check_parties(drafts: Sequence[Event], book: RuleBook, problems: list[Said]
             problems.append(say("at_line", line=line, message=say("parties_distinct")))
 
 
-def _group_parties(store: Store, batch: int | None, rows: Sequence[tuple[int, Event]]) -> int:
+def _group_parties(store: Store, batch: int | None, rows: Sequence[tuple[int, Event]]) -> None:
     """Tie the events of each row that named several people into one group (a void withdraws them all), with
     the file's last part: its rows' people may have been logged in different parts, or by an earlier run
-    stopped half-way. Returns how many groups it tied."""
+    stopped half-way."""
     wanted: dict[int, list[tuple[str, str, dt.datetime]]] = defaultdict(list)
     for line, event in rows:
         wanted[line].append((event.staff, event.rule, event.at))
     wanted = {line: found for line, found in wanted.items() if len(found) > 1}
     if batch is None or not wanted:
-        return 0
+        return
     logged = {(e.staff, e.rule, e.at): e.id for e in store.log.of_batch(batch) if not e.voided}
-    tied = 0
     for members in wanted.values():
         ids = sorted(logged[key] for key in members if key in logged)
         if len(ids) > 1 and store.groups.members(ids[0]) == [ids[0]]:
             store.groups.add(ids)
-            tied += 1
-    return tied
 
 
 def _without_duplicates(store: Store, part: _Part, table: RuleTable | RuleBook, *, own: int | None) -> None:
@@ -913,7 +910,7 @@ def import_schedule(store: Store, table: RuleTable, data: bytes, *, today: dt.da
     with store.write():
         entries, problems = attendance.read_schedule(text, store.staff.roster(), table, today=today)
         if problems:
-            raise FileRefused(say("schedule_file"), [problem.said for problem in problems])
+            raise FileRefused(say("schedule_file"), problems)
         store.attendance.set_schedule(entries)
         return len(entries)
 
@@ -928,6 +925,6 @@ def import_leave(store: Store, data: bytes, *, today: dt.date | None = None) -> 
     with store.write():
         entries, problems = attendance.read_leave(text, store.staff.roster(), today=today)
         if problems:
-            raise FileRefused(say("leave_file"), [problem.said for problem in problems])
+            raise FileRefused(say("leave_file"), problems)
         store.attendance.add_leave([(e.staff_id, e.day, e.part) for e in entries])
         return len(entries)

@@ -18,7 +18,6 @@ in the templates, each as ``say("中文", "English")``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -58,24 +57,22 @@ class Said:
         return self.zh
 
 
-def said_of(error: BaseException) -> Said:
-    """What an error said: both languages where it kept them (a ``.said``, as ``typed.Refused`` and
-    ``DisciplineError`` do), else its (English) text, the same in both."""
-    said = getattr(error, "said", None)
-    return said if isinstance(said, Said) else Said.same(str(error))
+def said_of(thing: object) -> Said:
+    """What an error or a file's problem said: itself when it is a ``Said``; both languages where it kept
+    them (a ``.said``, as ``typed.Refused``, ``DisciplineError`` and a roster's problem do); else its
+    (English) text, the same in both."""
+    if isinstance(thing, Said):
+        return thing
+    said = getattr(thing, "said", None)
+    return said if isinstance(said, Said) else Said.same(str(thing))
 
 
-_PLACE = re.compile(r"(?:(?P<sheet>.+?) )?(?:line|row) (?P<number>\d+)(?: column (?P<column>[A-Z]+))?")
-
-
-def place(where: str) -> Said:
-    """Where in a file, as a punch file's reader says it (``line 6``, ``原始记录 row 5 column C``), in both
-    languages (``第6行``, ``原始记录 第5行 C列``)."""
-    found = _PLACE.fullmatch(where)
-    if found is None:
-        return Said.same(where)
-    sheet, column = found["sheet"], found["column"]
-    return Said(f"{sheet + ' ' if sheet else ''}第{found['number']}行{' ' + column + '列' if column else ''}", where)
+def place(prefix: str, number: int, column: str = "") -> Said:
+    """Where in a file, from a reader's parts (``"line "`` or ``"原始记录 row "``, the number, a column
+    letter): ``line 6`` / ``第6行``, ``原始记录 row 5 column C`` / ``原始记录 第5行 C列``."""
+    sheet = prefix.removesuffix("row ").removesuffix("line ").strip()
+    return Said(f"{sheet + ' ' if sheet else ''}第{number}行{' ' + column + '列' if column else ''}",
+                f"{prefix}{number}{' column ' + column if column else ''}")
 
 
 def in_language(zh: str, en: str, language: str) -> str:
