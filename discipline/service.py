@@ -491,12 +491,12 @@ def _group_parties(store: Store, batch: int | None, rows: Sequence[tuple[int, Ev
     the file's last part: its rows' people may have been logged in different parts, or by an earlier run
     stopped half-way."""
     wanted: dict[int, list[tuple[str, str, dt.datetime]]] = defaultdict(list)
-    for line, event in rows:
-        wanted[line].append((event.staff, event.rule, event.at))
+    for line, event in rows:  # the rows hold ids as typed (c01), the log as the roster has them (C01)
+        wanted[line].append((event.staff.casefold(), event.rule, event.at))
     wanted = {line: found for line, found in wanted.items() if len(found) > 1}
     if batch is None or not wanted:
         return
-    logged = {(e.staff, e.rule, e.at): e.id for e in store.log.of_batch(batch) if not e.voided}
+    logged = {(e.staff.casefold(), e.rule, e.at): e.id for e in store.log.of_batch(batch) if not e.voided}
     for members in wanted.values():
         ids = sorted(logged[key] for key in members if key in logged)
         if len(ids) > 1 and store.groups.members(ids[0]) == [ids[0]]:

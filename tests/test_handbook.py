@@ -225,3 +225,12 @@ def test_a_row_of_several_people_written_in_two_parts_is_still_one_group(monkeyp
     first = next(e for e in data("events", "--json") if e["staff_id"] == "C01")
     run("void", str(first["event_id"]), "--reason", "查无此事")
     assert [e["voided"] for e in data("events", "--json")] == [True, True]
+
+
+def test_a_row_of_several_people_typed_in_lower_case_is_one_group():
+    """Ids as typed (c01、c02): the events are the roster's C01 and C02, and still one violation."""
+    Path("lower.csv").write_text("staff,rule,at\nc01、c02,sales.dispute,2026-11-18 15:00\n", encoding="utf-8")
+    run("events", "import", "lower.csv")
+    first = next(e for e in data("events", "--json") if e["staff_id"] == "C01")
+    run("void", str(first["event_id"]), "--reason", "误会")
+    assert [(e["staff_id"], e["voided"]) for e in data("events", "--json")] == [("C01", True), ("C02", True)]
