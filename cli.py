@@ -230,7 +230,8 @@ def _lang_everywhere(group: click.Group) -> None:
     for command in group.commands.values():
         if isinstance(command, click.Group):
             _lang_everywhere(command)
-        elif not any(param.name == "lang" for param in command.params):
+        runs = not isinstance(command, click.Group) or command.invoke_without_command  # (events lists)
+        if runs and not any(param.name == "lang" for param in command.params):
             command.params.append(click.Option(
                 ["--lang"], type=click.Choice(LANGUAGES), expose_value=False, callback=_remember_lang, is_eager=True,
                 help="Show explanations in Chinese, English or both (default: the rule table's language)."))
@@ -267,6 +268,9 @@ def by_name(ctx: click.Context, param: click.Parameter, value: str | None) -> st
     return value
 
 
+#: ``--store S`` (repeatable) of a command that lists a chain: only these stores.
+store_option = click.option("--store", "stores", multiple=True, metavar="STORE",
+                            help="Only this store (repeat for several).")
 #: ``--by NAME`` of a bulk command: who ran it (kept on its batch).
 by_option = click.option("--by", metavar="NAME", callback=by_name, help="Who ran it (kept on the batch).")
 #: ``--confirm`` of a command that takes money: an amount beyond the plausible limit is real (``plausible.py``).
@@ -277,6 +281,35 @@ confirm_option = click.option("--confirm", is_flag=True, help=(
 
 def chosen(fmt: str, as_json: bool) -> str:
     return "json" if as_json else fmt
+
+
+#: What an ``--out`` file's extension says it is.
+EXTENSIONS = {".csv": "csv", ".html": "html", ".htm": "html", ".json": "json", ".xlsx": "xlsx", ".txt": "text"}
+
+
+def output_format(fmt: str, as_json: bool, out: str | None, formats: Sequence[str], *,
+                  on_screen: str | None = None) -> str:
+    """The format a command writes: ``--format`` (or ``--json``) when given; else the ``--out`` file's known
+    extension (``payroll.xlsx`` is a workbook); else, on a terminal, ``on_screen`` (a table for people rather
+    than the CSV a pipe gets). An extension that contradicts ``--format``, or names a format the command does
+    not write, is refused; so is a workbook for the screen."""
+    context = click.get_current_context()
+    given = as_json or context.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT
+    fmt = chosen(fmt, as_json)
+    if out:
+        ext = Path(out).suffix.lower()
+        named_by = EXTENSIONS.get(ext)
+        if not given and named_by in formats:
+            fmt = named_by
+        elif ext and named_by != fmt:  # a file without an extension is whatever was asked for
+            raise DisciplineError(say("out_mismatch", out=out, ext=ext, fmt=fmt) if given and named_by
+                                  else say("out_unknown_ext", out=out, ext=ext, formats=", ".join(
+                                      sorted(e for e, f in EXTENSIONS.items() if f in formats))))
+    elif not given and on_screen is not None and sys.stdout.isatty():
+        fmt = on_screen
+    if fmt == "xlsx" and not out and sys.stdout.isatty():
+        raise DisciplineError(say("binary_on_screen"))
+    return fmt
 
 
 #: How many lines of one kind a command prints for a person to read; ``--json`` gives them all.
@@ -1076,49 +1109,54 @@ def void(app: App, event_id: int, reason: str, by: str | None, fmt: str, as_json
 @cli.group(invoke_without_command=True)
 @click.option("--staff", "staff_id", help="Only this person (or team:TEAM).")
 @click.option("--month", help="Only this month (YYYY-MM).")
+@store_option
 @output_option("text", "json")
 @click.pass_context
 @reads
-def events(ctx: click.Context, staff_id: str | None, month: str | None, fmt: str, as_json: bool) -> None:
-    """The event log, withdrawn events marked.
+def events(ctx: click.Context, staff_id: str | None, month: str | None, stores: tuple[str, ...], fmt: str,
+           as_json: bool) -> None:
+    """The event log: what each violation cost and who pays, withdrawn events marked.
 
     \b
     discipline events --staff C01 --month 2026-11
+    discipline events --store 浦东展厅 --month 2026-11
     discipline events import history.csv      (many violations at once; see its --help)
     """
     if ctx.invoked_subcommand is not None:
         return
-    from discipline import payroll, service
+    from discipline import event_list, lookup, service
 
     app = ctx.find_object(App)
     assert app is not None
+    from discipline.money import number, yuan
     from discipline.texttable import text_table
 
-    table = app.book
-    where, params = [], []
-    if staff_id:
-        where.append("staff = ?")
-        params.append(staff_id if staff_id.startswith("team:") else app.store().staff.known(staff_id))
-    selected = app.store().log.events(where=" and ".join(where), params=params)
-    if month:
-        month = service.parse_month(month)
-        selected = [e for e in selected if payroll.month_of(e.at, table) == month]
-    selected.sort(key=lambda e: (e.at, e.id))
+    store, table = app.store(), app.book
+    if staff_id and not staff_id.startswith("team:"):
+        staff_id = store.staff.known(staff_id)
+    selected = event_list.listed(store, table, staff=staff_id, month=service.parse_month(month) if month else None,
+                                 stores=lookup.stores(stores, store.staff.stores()) if stores else ())
     if chosen(fmt, as_json) == "json":
-        print_json([{"event_id": e.id, "staff_id": e.staff, "rule": e.rule, "at": e.at.isoformat(),
-                     "voided": e.voided, "derived": e.derived, "batch": e.batch, "note": e.note} for e in selected])
+        print_json([{"event_id": e.event.id, "staff_id": e.event.staff, "rule": e.event.rule,
+                     "at": e.event.at.isoformat(), "voided": e.event.voided, "derived": e.event.derived,
+                     "batch": e.event.batch, "note": e.event.note, "rule_name_zh": e.rule_zh,
+                     "amount": yuan(e.amount), "points": number(e.points), "paid_by": list(e.payers),
+                     "source": e.source,
+                     "charges": [{"staff_id": who, "kind": kind, "points": str(points), "amount": yuan(amount)}
+                                 for who, kind, points, amount in e.charges]} for e in selected])
         return
     language = app.language(table.latest.table)
     if not selected:
         click.echo(say("no_events").in_(language))
         return
     withdrawn = say("withdrawn_status").in_(language)
-    sources = {key: say(key).in_(language) for key in ("source_derived", "source_import", "source_log")}
-    rows = [[str(e.id), clock_text(e.at), e.staff, e.rule, withdrawn if e.voided else "",
-             sources["source_derived" if e.derived else "source_import" if e.batch else "source_log"]
-             + (f" #{e.batch}" if e.batch else ""), e.note] for e in selected]
-    click.echo(text_table(headings("id", "at", "staff", "rule", "status", "source", "note", language=language), rows,
-                          right=(0,)))
+    sources = {key: say(f"source_{key}").in_(language) for key in ("derive", "import", "log")}
+    rows = [[str(e.event.id), clock_text(e.event.at), e.event.staff, e.event.rule, e.rule_zh,
+             number(e.points) if e.points else "", yuan(e.amount) if e.amount or (e.charges and not e.points) else "",
+             ",".join(e.payers), withdrawn if e.event.voided else "",
+             sources[e.source] + (f" #{e.event.batch}" if e.event.batch else ""), e.event.note] for e in selected]
+    click.echo(text_table(headings("event", "at", "staff", "rule", "rule_zh", "points", "yuan", "payer", "status",
+                                   "source", "note", language=language), rows, right=(0, 5, 6)))
 
 
 @events.command("import")
@@ -1184,47 +1222,66 @@ def events_import(app: App, file: str, by: str | None, allow_duplicates: bool, c
 @reads
 def scorecard(app: App, staff_id: str, month: str | None, fmt: str, as_json: bool, out: str | None) -> None:
     """One person's month: score, every charge and why, what is deducted."""
-    from discipline import payroll, reports, service, statements, wording
+    from discipline import payroll, reports, service, statements, trends
 
+    fmt = output_format(fmt, as_json, out, ("text", "html", "json"))
     book = app.book
     month = service.parse_month(month) if month else payroll.month_of(app.now(), book)
     statement = service.scorecard(app.store(), book, staff_id, month)
+    trend = trends.recent(app.store(), book, month, staff=statement.staff_id)[statement.staff_id]
     table = statements.table_of(book, month)
     language = app.language(table)
-    fmt = chosen(fmt, as_json)
     if fmt == "json":
-        data = payroll.to_json(statement)
-        data["lines"] = [wording.line_json_in(line, language) for line in data["lines"]]
-        text = shown_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+        text = shown_json(json.dumps(scorecard_json(statement, trend, language), ensure_ascii=False, indent=2)) + "\n"
     elif fmt == "html":
-        text = reports.scorecard_html(statement, table, language)
+        text = reports.scorecard_html(statement, table, language, trend)
     else:
-        text = reports.scorecard_text(statement, table, language)
+        text = reports.scorecard_text(statement, table, language, trend)
     write_output(text.encode("utf-8"), out)
+
+
+def scorecard_json(statement: Any, trend: Any, language: str) -> dict[str, Any]:
+    """A statement's JSON (the contract's), each line explained in ``language``, with its last months."""
+    from discipline import payroll, wording
+    from discipline.money import number, yuan
+
+    data = payroll.to_json(statement)
+    data["lines"] = [wording.line_json_in(line, language) for line in data["lines"]]
+    data["trend"] = [{"month": m.month, "score": None if m.score is None else number(m.score),
+                      "deducted": None if m.deducted is None else yuan(m.deducted),
+                      "carried_out": None if m.carried_out is None else yuan(m.carried_out)} for m in trend]
+    return data
 
 
 @cli.command("payroll")
 @click.argument("month", callback=lambda ctx, param, value: month_argument(value))
-@output_option("csv", "html", "json", default="csv")
-@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
+@output_option("csv", "html", "json", "xlsx", "text", default="csv")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write to this file instead of the screen; its extension (.csv .html .json .xlsx .txt) picks "
+                   "the format.")
+@store_option
 @click.option("--rules", "proposed", type=click.Path(dir_okay=False),
               help="A proposed rule table: show who would change and by how much (writes nothing).")
 @pass_app
 @reads
-def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | None, proposed: str | None) -> None:
-    """Everyone's month for payroll: CSV for Excel (UTF-8 with BOM), HTML per store, or JSON.
+def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | None, stores: tuple[str, ...],
+                    proposed: str | None) -> None:
+    """Everyone's month for payroll: CSV for Excel (UTF-8 with BOM), an Excel workbook, HTML per store, or JSON.
 
-    A closed month's file is byte for byte the one frozen when it was closed.
+    On a terminal, with no --out, it prints a table per store; piped, the CSV. A closed month's whole
+    CSV, HTML and JSON are byte for byte the ones frozen when it was closed.
 
     \b
-    discipline payroll 2026-11 --out payroll.csv
+    discipline payroll 2026-11 --out payroll.xlsx        (a summary sheet and a sheet per store)
     discipline payroll 2026-11 --format html --out payroll.html
+    discipline payroll 2026-11 --store 浦东展厅            (only this store; repeat --store for more)
     discipline payroll 2026-11 --rules proposed.toml     (what-if)
     """
-    from discipline import service, statements
+    from discipline import lookup, service, statements
 
-    fmt = chosen(fmt, as_json)
+    fmt = output_format(fmt, as_json, out, ("csv", "html", "json", "xlsx", "text"), on_screen="text")
     store = app.store()
+    stores = lookup.stores(stores, store.staff.stores()) if stores else ()
     if proposed:
         from discipline import reports
         from discipline.rules import load_rules
@@ -1244,7 +1301,7 @@ def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | No
         write_output(data, out)
         return
     write_output(statements.payroll_export(store, app.book, month, fmt,
-                                           app.language(statements.table_of(app.book, month))), out)
+                                           app.language(statements.table_of(app.book, month)), stores), out)
     problems = [] if month in store.months.closed() else statements.pricing_problems(store, app.book, month)
     language = app.language(statements.table_of(app.book, month))
     for event_id, message in problems:

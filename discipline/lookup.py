@@ -106,3 +106,23 @@ def hint(typed: str, options: Mapping[str, Sequence[str]], what: str) -> str:
     label = {key: names[0] if names else "" for key, names in options.items()}
     near = did_you_mean(typed, options, label)
     return near or f"; {what}: " + ", ".join(f"{key} {label[key]}".strip() for key in options)
+
+
+def stores(typed: Iterable[str], known: Iterable[str]) -> tuple[str, ...]:
+    """The stores ``--store`` names, as the roster spells them (case-folded, spaces around dropped, so
+    ``" 浦东展厅"`` is ``浦东展厅``); a store nobody ever worked at is refused with the nearest ones, or with
+    every store when the chain is small enough to list."""
+    spelled = {folded(name): name for name in known}
+    out: list[str] = []
+    for name in typed:
+        found = spelled.get(folded(name))
+        if found is None:
+            hint = suggestion(name, {store: () for store in spelled.values()})
+            listed = sorted(spelled.values())
+            rest = hint if hint.en else say("stores_are", stores="、".join(listed[:20]) + ("…" if len(listed) > 20
+                                                                                          else "")) \
+                if listed else say("no_stores")
+            raise DisciplineError(say("unknown_store", typed=repr(name), rest=rest))
+        if found not in out:
+            out.append(found)
+    return tuple(out)

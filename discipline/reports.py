@@ -27,12 +27,13 @@ from typing import Any
 import jinja2
 import markupsafe
 
+from . import charts
 from .model import Line, RuleTable, Statement
 from .money import ZERO, fen, number, yuan
 from .payroll import explain_cap
 from .resources import templates_path
 from .texttable import pad, shown, text_table, width
-from .wording import kind_name, named
+from .wording import headings, kind_name, named
 
 #: The payroll CSV's columns: (Chinese label, statement field). The header cell is ``"工号 staff_id"``.
 CSV_COLUMNS = (
@@ -133,6 +134,15 @@ def _shown(value: Any) -> Any:
     return value
 
 
+def _trend_row(month: charts.TrendMonth) -> dict[str, str]:
+    """A month of a trend as text cells, ``—`` where it has no figures."""
+    def cell(value: Decimal | None, show: Callable[[Decimal], str]) -> str:
+        return "—" if value is None else show(value)
+
+    return {"month": month.month, "score": cell(month.score, number), "deducted": cell(month.deducted, yuan),
+            "carried": cell(month.carried_out, yuan)}
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     """The one Jinja environment: templates from ``templates/``, HTML autoescaped, strict about variables."""
@@ -155,6 +165,7 @@ def environment() -> jinja2.Environment:
         "when": when,
         "versions": jinja2.pass_context(lambda c, versions: versions_text(versions, language=c.get("lang", "en"))),
     })
+    env.filters["trend_row"] = _trend_row
     env.globals["text_table"] = _text_table
     env.globals["say"] = _say
     return env
@@ -208,9 +219,11 @@ def rating_words(statement: Statement, table: RuleTable, language: str = "both")
     return rating_name(statement.rating, table, language)
 
 
-def _scorecard_context(statement: Statement, table: RuleTable, language: str) -> dict[str, Any]:
+def _scorecard_context(statement: Statement, table: RuleTable, language: str,
+                       trend: Sequence[charts.TrendMonth] = ()) -> dict[str, Any]:
     in_order = sorted(statement.lines, key=lambda line: (line.at, line.event_id))
     return {"s": statement, "table": table, "lines": [_line_view(line, table, language) for line in in_order],
+            "trend": list(trend), "panels": charts.trend_panels(trend, table.settings.base_score) if trend else (),
             "dispositions": _dispositions_view(statement, table, language),
             "cap_reason": explain_cap(statement, language), "lang": language,
             "cap_warning": statement.cap_not_computed.in_(language) if statement.cap_not_computed else "",
@@ -218,15 +231,21 @@ def _scorecard_context(statement: Statement, table: RuleTable, language: str) ->
             "rating_text": rating_words(statement, table, language)}
 
 
-def scorecard_text(statement: Statement, table: RuleTable, language: str | None = None) -> str:
+def scorecard_text(statement: Statement, table: RuleTable, language: str | None = None,
+                   trend: Sequence[charts.TrendMonth] = ()) -> str:
     """One person's month for the terminal: the written notice of each deduction, columns aligned; each line
-    explained in ``language`` (the table's ``language`` setting when None)."""
-    return _render("scorecard.txt", **_scorecard_context(statement, table, language or table.settings.language))
+    explained in ``language`` (the table's ``language`` setting when None); the last months (``trends.recent``)
+    as a table when given."""
+    return _render("scorecard.txt", **_scorecard_context(statement, table, language or table.settings.language,
+                                                         trend))
 
 
-def scorecard_html(statement: Statement, table: RuleTable, language: str | None = None) -> str:
-    """One person's month as a page to print or read on a phone, explained in ``language``."""
-    return _render("scorecard.html", **_scorecard_context(statement, table, language or table.settings.language))
+def scorecard_html(statement: Statement, table: RuleTable, language: str | None = None,
+                   trend: Sequence[charts.TrendMonth] = ()) -> str:
+    """One person's month as a page to print or read on a phone, explained in ``language``; the last months
+    drawn and tabled when given."""
+    return _render("scorecard.html", **_scorecard_context(statement, table, language or table.settings.language,
+                                                          trend))
 
 
 # ─── Payroll ────────────────────────────────────────────────────────────────────────────────────
@@ -266,32 +285,6 @@ def payroll_csv(statements: Sequence[Statement], table: RuleTable, head: str = "
     return out.getvalue().encode("utf-8-sig")
 
 
-def _is_violation(line: Line) -> bool:
-    """Lines that count in the chart: not notes, not reversals of a closed month, not rewards."""
-    reversal = line.amount < 0 or line.points < 0 or line.explanation.startswith("reversal of event ")
-    return line.kind not in ("note", "reward") and not reversal
-
-
-def _chart(statements: Sequence[Statement]) -> dict[str, Any]:
-    """Violations by rule (distinct events, so a supervisor's doubled line is not a second one)."""
-    events: dict[str, set[int]] = {}
-    names: dict[str, str] = {}
-    for statement in statements:
-        for line in statement.lines:
-            if _is_violation(line):
-                events.setdefault(line.rule, set()).add(line.event_id)
-                names[line.rule] = line.rule_name
-    counts = sorted(((len(ids), code) for code, ids in events.items()), key=lambda c: (-c[0], c[1]))
-    row_px = 42
-    total_px = max([360] + [width(f"{code} {names[code]}") * 7 + 10 for _, code in counts])
-    bar_room = total_px - 40
-    most = max((count for count, _ in counts), default=1)
-    bars = [{"code": code, "label": f"{code} {names[code]}", "count": count, "y": index * row_px,
-             "width": max(2, round(bar_room * count / most))}
-            for index, (count, code) in enumerate(counts)]
-    return {"bars": bars, "width": total_px, "height": len(bars) * row_px}
-
-
 def _totals(statements: Sequence[Statement]) -> dict[str, Decimal]:
     fields = ("points_lost", *_MONEY_FIELDS)
     return {field: sum((getattr(s, field) for s in statements), ZERO) for field in fields}
@@ -304,7 +297,9 @@ def payroll_html(month: str, statements: Sequence[Statement], table: RuleTable, 
     by_store: dict[str, list[Statement]] = {}
     for statement in statements:
         by_store.setdefault(statement.store, []).append(statement)
-    stores = [{"name": name, "statements": people, "totals": _totals(people), "chart": _chart(people),
+    stores = [{"name": name, "statements": people, "totals": _totals(people),
+               "chart": charts.bar_chart(charts.yuan_by_rule(people, table)),
+               "offenders": _offenders_view(charts.repeat_offenders(people), table),
                "dispositions": [d for s in people for d in _dispositions_view(s, table, language)],
                "breaches": [{"staff_id": s.staff_id, "name": s.name, "event": f"#{line.event_id}",
                              "date": when(line.at, table, date_only=True), "why": line.explained(language)}
@@ -313,7 +308,57 @@ def payroll_html(month: str, statements: Sequence[Statement], table: RuleTable, 
     versions = sorted({version for s in statements for version in s.rule_versions})
     uncapped = [{"s": s, "note": s.cap_not_computed.in_(language)} for s in statements if s.cap_not_computed]
     return _render("payroll.html", month=month, stores=stores, table=table, totals=_totals(statements),
-                   count=len(statements), versions=versions, head=head, lang=language, uncapped=uncapped)
+                   count=len(statements), versions=versions, head=head, lang=language, uncapped=uncapped,
+                   store_chart=charts.bar_chart(charts.deducted_by_store(statements)),
+                   rule_chart=charts.bar_chart(charts.yuan_by_rule(statements, table)),
+                   offenders=_offenders_view(charts.repeat_offenders(statements), table))
+
+
+def _offenders_view(offenders: Sequence[charts.Offender], table: RuleTable) -> list[dict[str, str]]:
+    """Repeat offenders as rows: who, how many violations, of which rules, and what is due."""
+    out = []
+    for o in offenders:
+        names = {line.rule: line.rule_name for line in o.statement.lines}
+        counts = charts.violations(o.statement)
+        out.append({"staff_id": o.statement.staff_id, "name": o.statement.name, "store": o.statement.store,
+                    "events": str(o.events), "due": yuan(o.statement.due),
+                    "rules": "；".join(f"{names.get(code, code)}×{len(counts[code])}" for code in o.rules)})
+    return out
+
+
+#: The terminal's payroll table: (heading key, what a statement shows there); money columns align right.
+_TEXT_COLUMNS = ("id", "name", "role", "points", "score", "due", "carried_in", "deducted", "carried_out", "cap")
+_TEXT_RIGHT = ("points", "score", "due", "carried_in", "deducted", "carried_out", "cap")
+
+
+def _text_row(s: Statement, table: RuleTable, language: str) -> dict[str, str]:
+    return {"id": s.staff_id, "name": s.name, "role": role_name(s.role, table, english=language == "en",
+                                                                language=language),
+            "points": number(s.points_lost), "score": number(s.score) if s.score_applies else "—",
+            "due": yuan(s.due), "carried_in": yuan(s.carried_in), "deducted": yuan(s.deducted),
+            "carried_out": yuan(s.carried_out), "cap": yuan(s.cap) + ("*" if s.cap_not_computed else "")}
+
+
+def _total_row(statements: Sequence[Statement], label: str) -> dict[str, str]:
+    sums = _totals(statements)
+    return {"id": label, "name": "", "role": "", "points": number(sums["points_lost"]), "score": "",
+            **{key: yuan(sums[key]) for key in ("due", "carried_in", "deducted", "carried_out")}, "cap": ""}
+
+
+def payroll_text(month: str, statements: Sequence[Statement], table: RuleTable, language: str = "both") -> str:
+    """Everyone's month for the terminal: a table per store with its total, then the chain's total; the
+    columns a clerk checks (the CSV has every one)."""
+    total_label = named("合计", "Total", language)
+    by_store: dict[str, list[Statement]] = {}
+    for statement in statements:
+        by_store.setdefault(statement.store, []).append(statement)
+    stores = [{"name": name, "count": len(people),
+               "rows": [_text_row(s, table, language) for s in people] + [_total_row(people, total_label)]}
+              for name, people in sorted(by_store.items())]
+    columns = list(zip(headings(*_TEXT_COLUMNS, language=language), _TEXT_COLUMNS, strict=True))
+    return _render("payroll.txt", month=month, stores=stores, columns=columns, right=_TEXT_RIGHT,
+                   total=_total_row(statements, total_label), count=len(statements), lang=language,
+                   uncapped=[s.staff_id for s in statements if s.cap_not_computed])
 
 
 # ─── What-if comparison ─────────────────────────────────────────────────────────────────────────

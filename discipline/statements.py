@@ -23,7 +23,11 @@ from .model import DisciplineError, Line, RuleBook, RuleTable, RuleVersion, Staf
 from .storage import Store
 from .wording import say
 
+#: The payroll files a closed month freezes, byte for byte.
 PAYROLL_FORMATS = ("csv", "html", "json")
+#: Every form a payroll is written in: the frozen ones, the Excel workbook and the terminal's table (both made
+#: from a closed month's frozen statements).
+EXPORT_FORMATS = (*PAYROLL_FORMATS, "xlsx", "text")
 
 
 def posted_lines(store: Store, month: str, staff: str | None = None) -> dict[tuple[str, str], list[Line]]:
@@ -185,11 +189,16 @@ def payroll_chunks(month: str, statements: Sequence[Statement], table: RuleTable
     statement's ``chain_head``. The HTML is in ``language`` (the CSV's header and the JSON's keys are fixed).
     People whose cap could not be computed (no minimum wage known for their city that month) come first."""
     statements = sorted(statements, key=lambda s: s.cap_not_computed is None)
-    if fmt in ("csv", "html"):
+    if fmt == "xlsx":
+        from . import workbooks
+
+        yield workbooks.payroll_xlsx(month, statements, table, head)
+    elif fmt in ("csv", "html", "text"):
         from . import reports  # Jinja and the templates: not for the JSON a chain's payroll system reads
 
         yield (reports.payroll_csv(statements, table, head) if fmt == "csv"
-               else reports.payroll_html(month, statements, table, head, language).encode("utf-8"))
+               else reports.payroll_html(month, statements, table, head, language).encode("utf-8") if fmt == "html"
+               else reports.payroll_text(month, statements, table, language).encode("utf-8"))
     elif not statements:
         yield b"[]\n"
     else:  # one statement per line: readable, and json's C encoder (indent= falls back to pure Python)
@@ -201,14 +210,28 @@ def payroll_chunks(month: str, statements: Sequence[Statement], table: RuleTable
 
 
 def payroll_export(store: Store, table: RuleTable | RuleBook, month: str, fmt: str,
-                   language: str = "both") -> Iterator[bytes]:
-    """The payroll file of ``month`` (the HTML in ``language``); a closed month's is the exact bytes stored when
-    it was closed."""
-    frozen = store.months.export(month, fmt)
+                   language: str = "both", stores: Sequence[str] = ()) -> Iterator[bytes]:
+    """The payroll file of ``month`` (the HTML and text in ``language``), of every store or of ``stores``.
+
+    A closed month's whole CSV, HTML or JSON is the exact bytes stored when it was closed; its other forms,
+    and any of them for some stores, are made from its frozen statements with the chain head it was closed
+    with printed on them."""
+    closed = month in store.months.closed()
+    frozen = store.months.export(month, fmt) if fmt in PAYROLL_FORMATS and closed and not stores else None
     if frozen is not None:
         return iter([frozen if isinstance(frozen, bytes) else frozen.encode("utf-8")])
-    statements = month_statements(store, table, month)
-    return payroll_chunks(month, statements, table_of(table, month), fmt, language=language)  # open: no head
+    statements = [s for s in month_statements(store, table, month) if not stores or s.store in stores]
+    return payroll_chunks(month, statements, table_of(table, month), fmt, frozen_head(store, month) if closed
+                          else "", language=language)  # open: no head
+
+
+def frozen_head(store: Store, month: str) -> str:
+    """The chain head a closed month's files were printed with (its frozen JSON holds it on each statement)."""
+    text = store.months.export(month, "json")
+    lines = (text.decode("utf-8") if isinstance(text, bytes) else text or "").split("\n", 2)
+    if len(lines) < 2 or not lines[1].startswith("{"):
+        return ""
+    return str(json.loads(lines[1].rstrip(",")).get("chain_head", ""))
 
 
 def table_of(table: RuleTable | RuleBook, month: str) -> RuleTable:

@@ -163,6 +163,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "did_you_mean": ("；是不是 {names}？", "; did you mean {names}?"),
     "unknown_staff": ("没有员工{typed}{where}{rest}", "unknown staff {typed}{where}{rest}"),
     "staff_add_hint": ("；'discipline staff add' 可添加员工", "; 'discipline staff add' adds someone"),
+    "unknown_store": ("没有门店{typed}{rest}", "no store {typed}{rest}"),
+    "stores_are": ("；门店有：{stores}", "; the stores are: {stores}"),
+    "no_stores": ("；花名册上还没有人（'discipline staff import' 导入）", "; nobody is on the roster yet "
+                  "('discipline staff import' adds them)"),
+    "out_mismatch": ("--out {out} 的扩展名是 {ext}，--format 却是 {fmt}：请让二者一致，或去掉 --format 由扩展名决定",
+                     "--out {out} ends in {ext} but --format is {fmt}; make them agree, or leave out --format and "
+                     "the extension picks it"),
+    "out_unknown_ext": ("--out {out}：{ext} 不是本命令能写的格式（可用：{formats}）",
+                        "--out {out}: {ext} is not a format this command writes ({formats})"),
+    "binary_on_screen": ("Excel 工作簿无法显示在屏幕上：请加 --out 文件名.xlsx",
+                         "an Excel workbook cannot be shown on the screen; add --out FILE.xlsx"),
+    "all_needs_out": ("--all 为每人写一个文件：请用 --out 给出文件夹",
+                      "--all writes a file per person: give the folder with --out DIR"),
+    "staff_or_all": ("请给出一个工号，或用 --all 写出全部", "give one staff id, or --all for everyone"),
+    "store_needs_all": ("--store 只与 --all 一起用（一个人的成绩单不用选门店）", "--store goes with --all (one "
+                        "person's scorecard needs no store)"),
+    "out_is_file": ("--out {out} 是一个文件：--all 需要一个文件夹", "--out {out} is a file; --all needs a folder"),
     "staff_list_hint": ("；'discipline staff list' 列出所有工号", "; 'discipline staff list' shows the ids"),
     "given_with": ("（{option} 所给）", " given with {option}"),
     "in_column": ("（{column} 列）", " in column {column}"),
@@ -496,7 +513,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # listings
     "no_events": ("没有事件", "no events"),
     "withdrawn_status": ("已撤销", "withdrawn"),
-    "source_derived": ("考勤生成", "derived"),
+    "source_derive": ("考勤生成", "derived"),
     "source_import": ("导入", "import"),
     "source_log": ("手工记录", "log"),
     # what attendance derive prints
@@ -790,6 +807,11 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "code": ("代码", "code"), "name_zh": ("名称", "名称"), "name_en": ("英文名", "name"), "amount": ("金额", "amount"),
     "at": ("时间", "at"), "status": ("状态", "status"), "source": ("来源（批次）", "source (batch)"),
     "note": ("备注", "note"),
+    "score": ("考核分", "score"), "due": ("应扣", "due"), "carried_in": ("上月结转", "carried in"),
+    "deducted": ("本月实扣", "deducted"), "carried_out": ("结转下月", "carried out"), "cap": ("上限", "cap"),
+    "rewards": ("奖励", "rewards"), "payer": ("扣谁", "paid by"), "rule_zh": ("规则名称", "rule name"),
+    "count": ("人数", "staff"), "pending": ("待决定", "pending"), "violations": ("违规次数", "violations"),
+    "rules": ("规则", "rules"), "day": ("日期", "day"),
 }
 
 

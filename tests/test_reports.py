@@ -138,7 +138,7 @@ def test_html_is_self_contained_printable_and_responsive(table):
     for page in (scorecard_html(capped(table), table, "both"), payroll_html("2026-11", [capped(table)], table)):
         assert re.search(r"<(link|script|img|iframe)\b", page) is None
         assert "url(" not in page
-        assert re.findall(r"https?://[^\s\"']+", page) in ([], ["http://www.w3.org/2000/svg"])
+        assert set(re.findall(r"https?://[^\s\"']+", page)) <= {"http://www.w3.org/2000/svg"}
         assert '<meta name="viewport"' in page
         assert "@media print" in page
         assert 'class="wrap"' in page
@@ -174,8 +174,11 @@ def test_payroll_html_store_table_totals_and_dispositions(table):
     assert "2026-11-17" in pudong
 
 
-def test_payroll_chart_counts_distinct_events_per_rule(table):
-    """The chart counts each event once per rule: a supervisor's doubled line, reversals and notes are not more."""
+def test_payroll_charts_are_in_yuan_and_add_up_to_the_table(table):
+    """The charts are yuan, not event counts: per rule what is due before the cap (a supervisor's doubled line
+    counts at its price, a reversal against its rule, a note not at all), per store what was deducted; they
+    add up to the statements' totals. Repeat offenders count distinct events: g01's lateness twice (the
+    reversal and the note are not violations), m01's lapse and toolkit."""
     g01 = month(table, staff("g01", "consultant"),
                 line(table, 1, "2026-11-03 08:42", "showroom.late", "fine", amount="20"),
                 line(table, 2, "2026-11-10 08:50", "showroom.late", "fine", amount="40"),
@@ -187,10 +190,16 @@ def test_payroll_chart_counts_distinct_events_per_rule(table):
                      explanation="supervision lapse: 2 × 40.00 yuan for g01's lateness"),
                 line(table, 4, "2026-11-18 10:00", "showroom.toolkit", "fine", amount="20"))
     page = payroll_html("2026-11", [g01, m01], table)
-    bars = re.findall(r'data-rule="([^"]+)" data-count="(\d+)"', page)
-    assert bars == [("showroom.late", "2"), ("showroom.toolkit", "1")]
+    charts = re.findall(r'<svg [^>]*data-total="([^"]+)">(.*?)</svg>', page, re.S)
+    bars = [(total, re.findall(r'data-key="([^"]*)" data-value="([^"]+)"', svg)) for total, svg in charts]
+    by_rule = ("140.00", [("showroom.late", "140.00"), ("showroom.toolkit", "20.00"), ("showroom.desk", "-20.00")])
+    assert (g01.due, m01.due, g01.deducted, m01.deducted) == (Decimal("40.00"), Decimal("100.00"),
+                                                              Decimal("40.00"), Decimal("100.00"))
+    assert bars == [("140.00", [("S1", "140.00")]), by_rule, by_rule]  # by store, by rule; the store's by rule
     assert "showroom.toolkit 工具包缺项" in page
-    assert "<svg" in page
+    offenders = re.findall(r'<td class="code">(\w+)</td><td class="name">[^<]*</td>(?:<td class="name">[^<]*</td>)?'
+                           r'\s*<td class="num">(\d+)</td>', page)
+    assert offenders[:2] == [("m01", "2"), ("g01", "2")]  # as many events: the one with more due first
 
 
 def test_strict_undefined_raises(table):

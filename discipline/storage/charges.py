@@ -94,6 +94,17 @@ class ChargesCache:
                + " order by staff, at, event_id, seq")
         return iter(self.db.execute(sql, [month] + ([staff] if staff is not None else [])))
 
+    def of_events(self, ids: list[int]) -> dict[int, list[tuple[str, str, Decimal, int]]]:
+        """Event id → its cached charges: (who pays, kind, points, amount in fen), in the order priced."""
+        out: dict[int, list[tuple[str, str, Decimal, int]]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for event_id, staff, kind, points, amount in self.db.execute(
+                    f"select event_id, staff, kind, points, amount_fen from charges where event_id in "
+                    f"({', '.join('?' for _ in chunk)}) order by event_id, seq", chunk):
+                out.setdefault(event_id, []).append((staff, kind, Decimal(points), amount))
+        return out
+
     def mark_stale(self, since: dt.datetime | None, keys: Iterable[str] | None = None) -> None:
         """Record that ``keys`` (every key of the log and the cache when None) are to be re-priced from
         ``since`` on (all time when None); a key marked twice keeps the earlier time."""

@@ -132,6 +132,10 @@ class StaffTable:
             raise lookup.unknown_staff(typed, self.roster(), where)
         return found
 
+    def stores(self) -> list[str]:
+        """Every store anyone ever worked at, by any version of the roster."""
+        return [row[0] for row in self.db.execute("select distinct store from staff_versions order by store")]
+
     def exists(self, staff_id: str) -> bool:
         return self.db.execute("select 1 from staff where id = ?", [staff_id]).fetchone() is not None
 

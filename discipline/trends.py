@@ -1,0 +1,66 @@
+"""A person's last months side by side: the trend a scorecard draws under its month.
+
+Each month is the statement payroll gives for it (frozen once closed), so the trend's figures are the
+ones the person was paid by::
+
+    >>> [m.deducted for m in recent(store, book, "2026-11", staff="C01")["C01"]]   # doctest: +SKIP
+    [None, None, Decimal('0.00'), Decimal('20.00'), Decimal('1200.00'), Decimal('300.00')]
+
+A month before the program held anything, before the person was hired, or one never closed behind a
+closed month (its events were paid later) has no figures: the chart leaves it empty rather than show a
+full score nobody earned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from . import payroll, statements
+from .charts import TrendMonth
+from .model import DisciplineError, RuleBook, RuleTable, Statement
+from .storage import Store
+
+#: How many months a scorecard's trend shows, the month itself the last.
+MONTHS = 6
+
+
+def months_ending(month: str, count: int = MONTHS) -> list[str]:
+    """``count`` months up to and including ``month``, oldest first."""
+    first = month
+    for _ in range(count - 1):
+        year, number = map(int, first.split("-"))
+        first = f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
+    return payroll.months_between(first, month)
+
+
+def first_month(store: Store) -> str | None:
+    """The first month the program holds anything for: a closed month or a priced charge."""
+    known = [m for m in (min(store.months.closed(), default=None), store.charges.first_month()) if m]
+    return min(known, default=None)
+
+
+def recent(store: Store, book: RuleTable | RuleBook, month: str, *, staff: str | None = None,
+           people: Iterable[str] | None = None, count: int = MONTHS) -> dict[str, list[TrendMonth]]:
+    """Staff id → the last ``count`` months' figures ending with ``month``, for one person (``staff``) or
+    for everyone in ``month``'s statements (only ``people`` when given). Each month is stated once for all."""
+    start = first_month(store)
+    wanted = None if people is None else set(people)
+    by_month: dict[str, dict[str, Statement]] = {}
+    for each in months_ending(month, count):
+        if each != month and (start is None or each < start):
+            by_month[each] = {}
+            continue
+        try:
+            stated = statements.month_statements(store, book, each, staff=staff)
+        except DisciplineError:  # never closed behind a closed month: its events were paid later
+            stated = []
+        by_month[each] = {s.staff_id: s for s in stated if wanted is None or s.staff_id in wanted}
+    ids = set(by_month[month]) if staff is None else {staff}
+    return {staff_id: [_figures(each, by_month[each].get(staff_id)) for each in by_month] for staff_id in ids}
+
+
+def _figures(month: str, statement: Statement | None) -> TrendMonth:
+    if statement is None:
+        return TrendMonth(month, None, None, None)
+    return TrendMonth(month, statement.score if statement.score_applies else None, statement.deducted,
+                      statement.carried_out)
