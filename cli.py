@@ -283,6 +283,8 @@ def chosen(fmt: str, as_json: bool) -> str:
     return "json" if as_json else fmt
 
 
+#: Where an option's value came from when nobody typed it.
+DEFAULT = click.core.ParameterSource.DEFAULT
 #: What an ``--out`` file's extension says it is.
 EXTENSIONS = {".csv": "csv", ".html": "html", ".htm": "html", ".json": "json", ".xlsx": "xlsx", ".txt": "text"}
 
@@ -294,7 +296,7 @@ def output_format(fmt: str, as_json: bool, out: str | None, formats: Sequence[st
     than the CSV a pipe gets). An extension that contradicts ``--format``, or names a format the command does
     not write, is refused; so is a workbook for the screen."""
     context = click.get_current_context()
-    given = as_json or context.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT
+    given = as_json or context.get_parameter_source("fmt") is not DEFAULT
     fmt = chosen(fmt, as_json)
     if out:
         ext = Path(out).suffix.lower()
@@ -1214,16 +1216,34 @@ def events_import(app: App, file: str, by: str | None, allow_duplicates: bool, c
 # -- statements -------------------------------------------------------------------------------
 
 @cli.command()
-@click.argument("staff_id", metavar="STAFF")
+@click.argument("staff_id", metavar="[STAFF]", required=False)
 @click.option("--month", help="YYYY-MM (default: this month).")
 @output_option("text", "html", "json")
-@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
+@click.option("--out", type=click.Path(), help="Write to this file instead of the screen (with --all: a folder).")
+@click.option("--all", "every", is_flag=True, help="Everyone's scorecard, a file each under --out DIR/STORE/.")
+@store_option
 @pass_app
 @reads
-def scorecard(app: App, staff_id: str, month: str | None, fmt: str, as_json: bool, out: str | None) -> None:
-    """One person's month: score, every charge and why, what is deducted."""
+def scorecard(app: App, staff_id: str | None, month: str | None, fmt: str, as_json: bool, out: str | None,
+              every: bool, stores: tuple[str, ...]) -> None:
+    """One person's month: score, every charge and why, what is deducted, and the last six months.
+
+    \b
+    discipline scorecard C01 --month 2026-11
+    discipline scorecard C01 --month 2026-11 --out C01.html
+    discipline scorecard --all --month 2026-11 --out cards/            (DIR/STORE/ID-NAME.html, an index per store)
+    discipline scorecard --all --month 2026-11 --out cards/ --store 浦东展厅 --format text
+    """
     from discipline import payroll, reports, service, statements, trends
 
+    if every:  # pages to hand out, with an index per store, unless another format is asked for
+        given = as_json or click.get_current_context().get_parameter_source("fmt") is not DEFAULT
+        _all_scorecards(app, staff_id, month, chosen(fmt, as_json) if given else "html", out, stores)
+        return
+    if staff_id is None:
+        raise DisciplineError(say("staff_or_all"))
+    if stores:
+        raise DisciplineError(say("store_needs_all"))
     fmt = output_format(fmt, as_json, out, ("text", "html", "json"))
     book = app.book
     month = service.parse_month(month) if month else payroll.month_of(app.now(), book)
@@ -1232,7 +1252,7 @@ def scorecard(app: App, staff_id: str, month: str | None, fmt: str, as_json: boo
     table = statements.table_of(book, month)
     language = app.language(table)
     if fmt == "json":
-        text = shown_json(json.dumps(scorecard_json(statement, trend, language), ensure_ascii=False, indent=2)) + "\n"
+        text = reports.scorecard_json_text(statement, trend, language)
     elif fmt == "html":
         text = reports.scorecard_html(statement, table, language, trend)
     else:
@@ -1240,17 +1260,33 @@ def scorecard(app: App, staff_id: str, month: str | None, fmt: str, as_json: boo
     write_output(text.encode("utf-8"), out)
 
 
-def scorecard_json(statement: Any, trend: Any, language: str) -> dict[str, Any]:
-    """A statement's JSON (the contract's), each line explained in ``language``, with its last months."""
-    from discipline import payroll, wording
-    from discipline.money import number, yuan
+def _all_scorecards(app: App, staff_id: str | None, month: str | None, fmt: str, out: str | None,
+                    stores: tuple[str, ...]) -> None:
+    """``scorecard --all``: every statement of the month (of ``stores``) written under the folder ``out``."""
+    from discipline import lookup, payroll, scorecard_files, service, statements, trends
 
-    data = payroll.to_json(statement)
-    data["lines"] = [wording.line_json_in(line, language) for line in data["lines"]]
-    data["trend"] = [{"month": m.month, "score": None if m.score is None else number(m.score),
-                      "deducted": None if m.deducted is None else yuan(m.deducted),
-                      "carried_out": None if m.carried_out is None else yuan(m.carried_out)} for m in trend]
-    return data
+    if staff_id is not None:
+        raise DisciplineError(say("staff_or_all"))
+    if not out:
+        raise DisciplineError(say("all_needs_out"))
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise DisciplineError(say("out_is_file", out=out))
+    if not folder.parent.is_dir():
+        raise InputError(f"cannot write {out}: the folder {folder.parent} does not exist")
+    book, store = app.book, app.store()
+    month = service.parse_month(month) if month else payroll.month_of(app.now(), book)
+    chosen_stores = lookup.stores(stores, store.staff.stores()) if stores else ()
+    stated = [s for s in statements.month_statements(store, book, month)
+              if not chosen_stores or s.store in chosen_stores]
+    recent = trends.recent(store, book, month, people=[s.staff_id for s in stated])
+    table = statements.table_of(book, month)
+    folder.mkdir(exist_ok=True)
+    written = scorecard_files.write_all(folder, stated, recent, table, month=month, fmt=fmt,
+                                        language=app.language(table))
+    index = folder / "index.html"
+    click.echo(say("scorecards_written", count=len(stated), folder=str(folder),
+                   index=f" ({index})" if index in written else "").in_(app.known_language()), err=True)
 
 
 @cli.command("payroll")
@@ -1311,6 +1347,45 @@ def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | No
 
         for batch in store.batches.unfinished():
             click.echo(say("payroll_partial", why=batches.unfinished(batch)).in_(language), err=True)
+
+
+@cli.group()
+def report() -> None:
+    """Reports for a store manager."""
+
+
+@report.command("store")
+@click.argument("name", metavar="STORE")
+@click.option("--month", help="YYYY-MM (default: this month).")
+@output_option("text", "html", "json", "xlsx")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write to this file instead of the screen; its extension (.txt .html .json .xlsx) picks the format.")
+@pass_app
+@reads
+def report_store(app: App, name: str, month: str | None, fmt: str, as_json: bool, out: str | None) -> None:
+    """One store's month: its staff and what each pays, totals by rule, repeat offenders, dispositions awaiting
+    a decision, and the workdays with no clock data.
+
+    \b
+    discipline report store 浦东展厅 --month 2026-11
+    discipline report store 浦东展厅 --month 2026-11 --out 浦东展厅-2026-11.xlsx
+    """
+    from discipline import lookup, payroll, reports, service, store_report
+
+    fmt = output_format(fmt, as_json, out, ("text", "html", "json", "xlsx"))
+    book, store = app.book, app.store()
+    (name,) = lookup.stores([name], store.staff.stores())
+    month = service.parse_month(month) if month else payroll.month_of(app.now(), book)
+    summary = store_report.build(store, book, name, month, today=app.today())
+    language = app.language(summary.table)
+    if fmt == "json":
+        data = (shown_json(json.dumps(store_report.to_json(summary), ensure_ascii=False, indent=2)) + "\n").encode()
+    elif fmt == "xlsx":
+        data = store_report.to_xlsx(summary)
+    else:
+        data = (reports.store_month_html(summary, language) if fmt == "html"
+                else reports.store_month_text(summary, language)).encode("utf-8")
+    write_output(data, out)
 
 
 @cli.command()

@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -30,10 +31,10 @@ import markupsafe
 from . import charts
 from .model import Line, RuleTable, Statement
 from .money import ZERO, fen, number, yuan
-from .payroll import explain_cap
+from .payroll import explain_cap, to_json
 from .resources import templates_path
-from .texttable import pad, shown, text_table, width
-from .wording import headings, kind_name, named
+from .texttable import pad, shown, shown_json, text_table, width
+from .wording import headings, kind_name, line_json_in, named
 
 #: The payroll CSV's columns: (Chinese label, statement field). The header cell is ``"工号 staff_id"``.
 CSV_COLUMNS = (
@@ -248,6 +249,35 @@ def scorecard_html(statement: Statement, table: RuleTable, language: str | None 
                                                           trend))
 
 
+def scorecard_json(statement: Statement, trend: Sequence[charts.TrendMonth], language: str) -> dict[str, Any]:
+    """A statement's JSON (the contract's, ``payroll.to_json``), each line explained in ``language``, with its
+    last months under ``trend`` (``null`` where a month has no figures)."""
+    data = to_json(statement)
+    data["lines"] = [line_json_in(line, language) for line in data["lines"]]
+    data["trend"] = [{"month": m.month, "score": None if m.score is None else number(m.score),
+                      "deducted": None if m.deducted is None else yuan(m.deducted),
+                      "carried_out": None if m.carried_out is None else yuan(m.carried_out)} for m in trend]
+    return data
+
+
+def scorecard_json_text(statement: Statement, trend: Sequence[charts.TrendMonth], language: str) -> str:
+    """``scorecard_json`` as the text written: indented, nothing in it a terminal would act on."""
+    return shown_json(json.dumps(scorecard_json(statement, trend, language), ensure_ascii=False, indent=2)) + "\n"
+
+
+def store_index_html(month: str, store: str, rows: Sequence[Mapping[str, Any]], table: RuleTable,
+                     language: str) -> str:
+    """A store's scorecards of the month, one row per person linked to their page (``scorecard_files``)."""
+    return _render("scorecards_index.html", month=month, store=store, people=rows, stores=(), table=table,
+                   lang=language)
+
+
+def stores_index_html(month: str, stores: Sequence[Mapping[str, Any]], table: RuleTable, language: str) -> str:
+    """The stores whose scorecards were written, each linked to its index page."""
+    return _render("scorecards_index.html", month=month, store="", people=(), stores=stores, table=table,
+                   lang=language)
+
+
 # ─── Payroll ────────────────────────────────────────────────────────────────────────────────────
 
 def _guard(text: str) -> str:
@@ -359,6 +389,35 @@ def payroll_text(month: str, statements: Sequence[Statement], table: RuleTable, 
     return _render("payroll.txt", month=month, stores=stores, columns=columns, right=_TEXT_RIGHT,
                    total=_total_row(statements, total_label), count=len(statements), lang=language,
                    uncapped=[s.staff_id for s in statements if s.cap_not_computed])
+
+
+# ─── A store's month ────────────────────────────────────────────────────────────────────────────
+
+def _store_month_context(month: Any, language: str) -> dict[str, Any]:
+    """What both forms of ``report store`` show, as text cells (``store_report.StoreMonth``)."""
+    table = month.table
+    dispositions = [d for s in month.statements for d in _dispositions_view(s, table, language)]
+    days = [f"{day:%m-%d}" for day in month.no_clock_days]
+    return {"m": month, "table": table, "lang": language, "people": month.statements,
+            "totals": _totals(month.statements), "dispositions": dispositions,
+            "offenders": _offenders_view(month.offenders, table),
+            "rules": [{"code": r.code, "name": r.name_zh, "events": str(r.events), "people": str(r.people),
+                       "points": number(r.points), "yuan": yuan(r.yuan)} for r in month.by_rule],
+            "chart": charts.bar_chart([(r.code, f"{r.code} {r.name_zh}", r.yuan) for r in month.by_rule if r.yuan]),
+            "days": days, "rows": [_text_row(s, table, language) for s in month.statements]
+            + [_total_row(month.statements, named("合计", "Total", language))],
+            "columns": list(zip(headings(*_TEXT_COLUMNS, language=language), _TEXT_COLUMNS, strict=True)),
+            "right": _TEXT_RIGHT}
+
+
+def store_month_text(month: Any, language: str) -> str:
+    """``report store`` for the terminal."""
+    return _render("store_report.txt", **_store_month_context(month, language))
+
+
+def store_month_html(month: Any, language: str) -> str:
+    """``report store`` as a page: the tables, a chart of yuan by rule, printable on A4."""
+    return _render("store_report.html", **_store_month_context(month, language))
 
 
 # ─── What-if comparison ─────────────────────────────────────────────────────────────────────────

@@ -179,6 +179,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "staff_or_all": ("请给出一个工号，或用 --all 写出全部", "give one staff id, or --all for everyone"),
     "store_needs_all": ("--store 只与 --all 一起用（一个人的成绩单不用选门店）", "--store goes with --all (one "
                         "person's scorecard needs no store)"),
+    "scorecards_written": ("已写出 {count} 份成绩单到 {folder}{index}",
+                           "wrote {count} scorecards under {folder}{index}"),
     "out_is_file": ("--out {out} 是一个文件：--all 需要一个文件夹", "--out {out} is a file; --all needs a folder"),
     "staff_list_hint": ("；'discipline staff list' 列出所有工号", "; 'discipline staff list' shows the ids"),
     "given_with": ("（{option} 所给）", " given with {option}"),
