@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import subprocess
@@ -95,3 +96,67 @@ def test_scorecard_dom_has_figures_and_escaped_name(tmp_path, pages):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
     assert "<script" not in markup.lower()
     assert "1st lateness in 2026-11 → 20 yuan" in markup
+
+
+def trend_of(statement: Statement) -> list:
+    """Six months ending with the statement's: two empty, then figures, the last the statement's own."""
+    from discipline.charts import TrendMonth
+
+    return [TrendMonth("2026-06", None, None, None), TrendMonth("2026-07", None, None, None),
+            TrendMonth("2026-08", Decimal(100), Decimal("0.00"), Decimal("0.00")),
+            TrendMonth("2026-09", Decimal(94), Decimal("40.00"), Decimal("0.00")),
+            TrendMonth("2026-10", Decimal(88), Decimal("1200.00"), Decimal("650.00")),
+            TrendMonth("2026-11", statement.score, statement.deducted, statement.carried_out)]
+
+
+def overflow(tmp_path: Path, page: Path, wide: int) -> int:
+    """How many pixels ``page`` scrolls sideways in a viewport ``wide`` pixels wide: it is measured inside an
+    iframe of that width (headless chromium's own window is never narrower than 500 px); the script is in
+    the harness, not in the page."""
+    harness = tmp_path / f"harness-{wide}.html"
+    harness.write_text(
+        f'<html><body style="margin:0"><iframe id="f" src="{page.name}" width="{wide}" height="1800" '
+        'style="border:0"></iframe><script>document.getElementById("f").addEventListener("load", () => {'
+        'const w = document.getElementById("f").contentWindow; document.body.setAttribute("data-overflow", '
+        'String(w.document.documentElement.scrollWidth - w.innerWidth) + " " + w.innerWidth); });</script>'
+        '</body></html>', encoding="utf-8")
+    dom = chromium(tmp_path, "--dump-dom", "--allow-file-access-from-files", "--window-size=1400,1800",
+                   harness.as_uri())
+    pixels, inner = re.search(r'data-overflow="(-?\d+) (\d+)"', dom).groups()
+    assert int(inner) == wide
+    return int(pixels)
+
+
+@pytest.mark.parametrize("name", ["payroll", "trend"])
+@pytest.mark.parametrize("wide", [1280, 390])
+def test_pages_fit_a_phone_and_a_desk(tmp_path, table, name, wide):
+    """The payroll with its charts and a scorecard with its six-month trend render at 1280 and 390 px; on
+    neither does the page scroll sideways (wide tables scroll inside their own box)."""
+    statements = month(table)
+    html = (payroll_html("2026-11", statements, table) if name == "payroll"
+            else scorecard_html(statements[0], table, "both", trend_of(statements[0])))
+    page = tmp_path / f"{name}.html"
+    page.write_text(html, encoding="utf-8")
+    shot = tmp_path / f"{name}-{wide}.png"
+    chromium(tmp_path, f"--screenshot={shot}", f"--window-size={wide},1800", page.as_uri())
+    assert png_size(shot) == (wide, 1800) and shot.stat().st_size > 20_000
+    assert overflow(tmp_path, page, wide) == 0
+
+
+def test_the_overflow_check_sees_a_page_too_wide(tmp_path):
+    """The check above can fail: a 900 px box on a 390 px phone scrolls 518 px (900 + 8 margin - 390)."""
+    page = tmp_path / "wide.html"
+    page.write_text('<html><body><div style="width:900px">x</div></body></html>', encoding="utf-8")
+    assert overflow(tmp_path, page, 390) == 518
+
+
+def test_the_trend_chart_shows_the_statements_figures(tmp_path, table):
+    """The deducted panel's columns carry the trend's figures, the last one the statement's 1200.00."""
+    statement = month(table)[0]
+    page = tmp_path / "trend.html"
+    page.write_text(scorecard_html(statement, table, "both", trend_of(statement)), encoding="utf-8")
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri())
+    panel = re.search(r'data-measure="deducted">(.*?)</svg>', dom, re.S).group(1)
+    values = re.findall(r'data-month="([\d-]+)" data-value="([^"]*)"', panel)
+    assert values == [("2026-06", ""), ("2026-07", ""), ("2026-08", "0.00"), ("2026-09", "40.00"),
+                      ("2026-10", "1200.00"), ("2026-11", "1200.00")]
