@@ -1277,8 +1277,8 @@ def _all_scorecards(app: App, staff_id: str | None, month: str | None, fmt: str,
     book, store = app.book, app.store()
     month = service.parse_month(month) if month else payroll.month_of(app.now(), book)
     chosen_stores = lookup.stores(stores, store.staff.stores()) if stores else ()
-    stated = [s for s in statements.month_statements(store, book, month)
-              if not chosen_stores or s.store in chosen_stores]
+    stated = (statements.of_stores(store, book, month, chosen_stores) if chosen_stores
+              else statements.month_statements(store, book, month))
     recent = trends.recent(store, book, month, people=[s.staff_id for s in stated])
     table = statements.table_of(book, month)
     folder.mkdir(exist_ok=True)

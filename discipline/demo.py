@@ -111,7 +111,7 @@ def build(directory: Path, table: RuleTable) -> list[Path]:
     service.derive_attendance(store, table, MONTH, now=now)
     month = statements.month_statements(store, table, MONTH)
     written = [punch_file]
-    for fmt in statements.PAYROLL_FORMATS:
+    for fmt in (*statements.PAYROLL_FORMATS, "xlsx"):
         path = directory / f"payroll-{MONTH}.{fmt}"
         write_atomic(path, statements.render_payroll(MONTH, month, table, fmt))
         written.append(path)

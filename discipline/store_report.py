@@ -64,10 +64,9 @@ class StoreMonth:
 
 def build(store: Store, book: RuleBook, name: str, month: str, *, today: dt.date) -> StoreMonth:
     """The store ``name``'s ``month`` (``name`` as the roster spells it: ``lookup.stores``)."""
-    everyone = statements.month_statements(store, book, month)
-    mine = tuple(sorted((s for s in everyone if s.store == name), key=lambda s: s.staff_id))
-    table = statements.table_of(book, month)
     history = store.staff.history()
+    mine = tuple(sorted(statements.of_stores(store, book, month, [name], history), key=lambda s: s.staff_id))
+    table = statements.table_of(book, month)
     days, until, clocked = _no_clock_days(store, book, history, name, month, today)
     return StoreMonth(store=name, month=month, table=table, statements=mine, by_rule=tuple(_by_rule(mine, table)),
                       offenders=tuple(charts.repeat_offenders(mine, most=20)), no_clock_days=days,
@@ -113,8 +112,9 @@ def _no_clock_days(store: Store, book: RuleBook, history: StaffHistory, name: st
     tz = book.zone
     since = dt.datetime.combine(first, dt.time(), tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz)
+    stored = [number for number in store.attendance.numbers() if attendance.pin_key(number) in numbers]
     punches = [attendance.StoredPunch(id=i, staff_id=number, at=at.astimezone(tz))
-               for i, number, at in store.attendance.punches(since, end) if attendance.pin_key(number) in numbers]
+               for i, number, at in store.attendance.punches_of(stored, since, end)]
     leave = [attendance.Leave(staff_id=s, day=d, part=p) for s, d, p in store.attendance.leave(first, last)
              if s in ids]
     schedule = {key: shift for key, shift in store.attendance.schedule(first, last).items() if key[0] in ids}

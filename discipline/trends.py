@@ -51,10 +51,11 @@ def recent(store: Store, book: RuleTable | RuleBook, month: str, *, staff: str |
             by_month[each] = {}
             continue
         try:
-            stated = statements.month_statements(store, book, each, staff=staff)
+            stated = (statements.month_statements(store, book, each, staff=staff) if wanted is None
+                      else statements.statements_of(store, book, each, wanted))
         except DisciplineError:  # never closed behind a closed month: its events were paid later
             stated = []
-        by_month[each] = {s.staff_id: s for s in stated if wanted is None or s.staff_id in wanted}
+        by_month[each] = {s.staff_id: s for s in stated}
     ids = set(by_month[month]) if staff is None else {staff}
     return {staff_id: [_figures(each, by_month[each].get(staff_id)) for each in by_month] for staff_id in ids}
 

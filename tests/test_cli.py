@@ -885,10 +885,12 @@ def test_backup_copy_verifies_and_holds_the_same_events(shop):
 
 
 def test_demo_writes_payroll_and_a_scorecard_per_person():
-    """demo --dir d: the payroll CSV (with BOM), HTML and JSON of 2026-10 and html/txt/json for each person."""
+    """demo --dir d: the payroll CSV (with BOM), HTML, JSON and workbook of 2026-10 and html/txt/json for each
+    person."""
     result = run("demo", "--dir", "d")
     folder = Path("d")
     assert (folder / "payroll-2026-10.csv").read_bytes().startswith(BOM)
+    assert (folder / "payroll-2026-10.xlsx").read_bytes().startswith(b"PK\x03\x04")
     assert "<svg" in (folder / "payroll-2026-10.html").read_text(encoding="utf-8")
     statements = json.loads((folder / "payroll-2026-10.json").read_text(encoding="utf-8"))
     assert len(statements) == 17

@@ -101,6 +101,22 @@ class AttendanceData:
                                [since.isoformat(), until.isoformat()]).fetchall()
         return [(row[0], row[1], dt.datetime.fromisoformat(row[2])) for row in rows]
 
+    def numbers(self) -> list[str]:
+        """Every machine number that ever punched, as stored (read from the index, not the rows)."""
+        return [row[0] for row in self.db.execute("select distinct staff from punches")]
+
+    def punches_of(self, numbers: list[str], since: dt.datetime, until: dt.datetime
+                   ) -> list[tuple[int, str, dt.datetime]]:
+        """``punches`` of these machine numbers only (as stored): a store's month, not the chain's."""
+        out: list[tuple[int, str, dt.datetime]] = []
+        for start in range(0, len(numbers), 500):
+            chunk = numbers[start:start + 500]
+            rows = self.db.execute(f"select id, staff, at from punches where staff in ({', '.join('?' for _ in chunk)})"
+                                   " and at >= ? and at < ? and withdrawn is null",
+                                   [*chunk, since.isoformat(), until.isoformat()]).fetchall()
+            out.extend((row[0], row[1], dt.datetime.fromisoformat(row[2])) for row in rows)
+        return out
+
     def withdraw_batch(self, batch: int, *, undo: int) -> tuple[int, list[str]]:
         """Undo ``batch``'s hold on its punches; withdraw (keep, marked with ``undo``) those no other live
         batch holds: (how many were withdrawn, their days)."""
