@@ -119,7 +119,8 @@ def test_output_cut_short_by_head_is_not_an_error():
     done = subprocess.run(["bash", "-c", f"set -o pipefail; '{DISCIPLINE}' events | head -1"], capture_output=True,
                           timeout=60, check=False)
     assert (done.returncode, done.stderr) == (0, b"")
-    assert done.stdout.split() == [b"id", b"at", b"staff", b"rule", b"status", b"source", b"(batch)", b"note"]
+    assert done.stdout.split() == [b"event", b"at", b"staff", b"rule", b"rule", b"name", b"points", b"yuan", b"paid",
+                                   b"by", b"status", b"source", b"(batch)", b"note"]
     done = subprocess.run(["bash", "-c", f"set -o pipefail; '{DISCIPLINE}' events | true"], capture_output=True,
                           timeout=60, check=False)
     assert (done.returncode, done.stderr) == (0, b"")
