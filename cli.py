@@ -1323,6 +1323,8 @@ def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | No
         from discipline.rules import load_rules
 
         current, changed = service.what_if(store, app.book, load_rules(Path(proposed)), month)
+        if stores:
+            current, changed = ([s for s in side if s.store in stores] for side in (current, changed))
         if fmt == "html":
             data = reports.comparison_html(month, current, changed, statements.table_of(app.book, month)
                                            ).encode("utf-8")

@@ -28,6 +28,7 @@ import openpyxl
 import pytest
 from conftest import data, refused, run, shop_at
 
+from discipline.resources import shipped_rules_path
 from discipline.scorecard_files import safe_name
 
 ROSTER = """\
@@ -94,6 +95,8 @@ def test_payroll_for_some_stores():
     assert len(json.loads(both)) == 4
     oct_rows = run("payroll", "2026-10", "--store", "南京西路店").stdout.splitlines()
     assert [row.split(",")[0] for row in oct_rows[1:]] == ["G01"]  # a closed month, filtered from its frozen rows
+    what_if = data("payroll", "2026-11", "--rules", str(shipped_rules_path()), "--store", "南京西路店", "--json")
+    assert [s["staff_id"] for s in what_if["current"]] == [s["staff_id"] for s in what_if["proposed"]] == ["G01"]
 
 
 def test_payroll_on_a_terminal_is_a_table_and_piped_the_csv(tmp_path):
