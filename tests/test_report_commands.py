@@ -44,7 +44,7 @@ EVENTS = [("C01", "showroom.late", "2026-10-09 08:42"), ("C01", "showroom.late",
           ("C02", "showroom.late", "2026-11-17 08:50"), ("G01", "attendance.late", "2026-11-04 09:20")]
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def chain():
     """The chain above, with G01's clock punched on 11-02 and 11-03 only."""
     with shop_at("2026-12-05 10:00:00+08:00", ROSTER, "--effective", "2026-10-01"):
@@ -57,7 +57,7 @@ def chain():
         yield
 
 
-def test_the_out_extension_picks_the_format_and_a_contradiction_is_refused():
+def test_the_out_extension_picks_the_format_and_a_contradiction_is_refused(chain):
     """--out p.xlsx writes a real workbook; --format csv with it, or an extension no format has, is refused in
     one sentence and writes nothing."""
     run("payroll", "2026-11", "--out", "p.xlsx")
@@ -77,7 +77,7 @@ def test_the_out_extension_picks_the_format_and_a_contradiction_is_refused():
     assert Path("plain").read_bytes().startswith(b"\xef\xbb\xbf")
 
 
-def test_a_closed_months_workbook_carries_its_chain_head():
+def test_a_closed_months_workbook_carries_its_chain_head(chain):
     """October is closed: its workbook is made from the frozen statements, with the head it was closed with."""
     frozen = json.loads(run("payroll", "2026-10", "--format", "json").stdout)
     run("payroll", "2026-10", "--out", "oct.xlsx")
@@ -85,7 +85,7 @@ def test_a_closed_months_workbook_carries_its_chain_head():
     assert frozen[0]["chain_head"] and f"链头 chain head {frozen[0]['chain_head']} · 浦东展厅" in title
 
 
-def test_payroll_for_some_stores():
+def test_payroll_for_some_stores(chain):
     """--store keeps those stores' rows (typed with spaces, in any case); a store nobody works at is refused
     with the nearest one named."""
     csv_text = run("payroll", "2026-11", "--store", " 浦东展厅 ").stdout
@@ -99,7 +99,7 @@ def test_payroll_for_some_stores():
     assert [s["staff_id"] for s in what_if["current"]] == [s["staff_id"] for s in what_if["proposed"]] == ["G01"]
 
 
-def test_payroll_on_a_terminal_is_a_table_and_piped_the_csv(tmp_path):
+def test_payroll_on_a_terminal_is_a_table_and_piped_the_csv(chain, tmp_path):
     """The installed command on a real terminal (a pty) prints a table per store with totals; piped, the CSV."""
     command = [str(Path(sys.executable).parent / "discipline"), "payroll", "2026-11"]
     env = {**os.environ, "DISCIPLINE_LANG": "zh"}
@@ -130,7 +130,7 @@ def test_payroll_on_a_terminal_is_a_table_and_piped_the_csv(tmp_path):
     assert c02.split()[-5:] == ["120.00", "0.00", "120.00", "0.00", "1080.00"]
 
 
-def test_events_say_what_each_cost_who_pays_and_where_it_came_from():
+def test_events_say_what_each_cost_who_pays_and_where_it_came_from(chain):
     """Each event with its yuan (or points), who pays, the rule's Chinese name and its source; --store on the
     store the person worked at."""
     listed = data("events", "--month", "2026-11", "--json")
@@ -146,7 +146,7 @@ def test_events_say_what_each_cost_who_pays_and_where_it_came_from():
     assert "迟到" in row and "40.00" in row and "手工记录" in row
 
 
-def test_a_scorecards_trend_is_the_months_statements():
+def test_a_scorecards_trend_is_the_months_statements(chain):
     """The six months end with the month asked for; before the program held anything they are empty; each
     month's deducted and carried are what its statement says (October frozen: 60.00)."""
     card = data("scorecard", "C01", "--month", "2026-11", "--json")
@@ -164,7 +164,7 @@ def test_a_scorecards_trend_is_the_months_statements():
     assert re.search(r"2026-10\s+—\s+60\.00\s+0\.00", text)
 
 
-def test_every_scorecard_at_once(tmp_path):
+def test_every_scorecard_at_once(chain, tmp_path):
     """--all writes STORE/ID-NAME.html with an index per store and one over them; again, the same files; --store
     and --format narrow it; without a folder, or with a file for one, it is refused."""
     run("scorecard", "--all", "--month", "2026-11", "--out", "cards")
@@ -196,7 +196,7 @@ def test_file_names_are_safe_everywhere(name, safe):
     assert safe_name(name) == safe
 
 
-def test_a_stores_month():
+def test_a_stores_month(chain):
     """report store: the staff with the payroll's figures, yuan by rule adding up to the due, the repeat
     offender, the dismissal awaiting a decision, and the workdays nobody punched; the same in the workbook."""
     report = data("report", "store", "浦东展厅", "--month", "2026-11", "--json")
