@@ -1322,6 +1322,8 @@ def payroll_command(app: App, month: str, fmt: str, as_json: bool, out: str | No
         from discipline import reports
         from discipline.rules import load_rules
 
+        if fmt == "xlsx":
+            raise DisciplineError(say("what_if_formats"))
         current, changed = service.what_if(store, app.book, load_rules(Path(proposed)), month)
         if stores:
             current, changed = ([s for s in side if s.store in stores] for side in (current, changed))

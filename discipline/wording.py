@@ -181,6 +181,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "person's scorecard needs no store)"),
     "scorecards_written": ("已写出 {count} 份成绩单到 {folder}{index}",
                            "wrote {count} scorecards under {folder}{index}"),
+    "what_if_formats": ("对比（--rules）只写文字、HTML 或 JSON，不写 Excel 工作簿",
+                        "a what-if (--rules) is written as text, HTML or JSON, not as a workbook"),
     "out_is_file": ("--out {out} 是一个文件：--all 需要一个文件夹", "--out {out} is a file; --all needs a folder"),
     "staff_list_hint": ("；'discipline staff list' 列出所有工号", "; 'discipline staff list' shows the ids"),
     "given_with": ("（{option} 所给）", " given with {option}"),

@@ -97,6 +97,7 @@ def test_payroll_for_some_stores(chain):
     assert [row.split(",")[0] for row in oct_rows[1:]] == ["G01"]  # a closed month, filtered from its frozen rows
     what_if = data("payroll", "2026-11", "--rules", str(shipped_rules_path()), "--store", "南京西路店", "--json")
     assert [s["staff_id"] for s in what_if["current"]] == [s["staff_id"] for s in what_if["proposed"]] == ["G01"]
+    assert "not as a workbook" in refused("payroll", "2026-11", "--rules", str(shipped_rules_path()), "--out", "w.xlsx")
 
 
 def test_payroll_on_a_terminal_is_a_table_and_piped_the_csv(chain, tmp_path):
