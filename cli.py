@@ -1248,7 +1248,7 @@ def scorecard(app: App, staff_id: str | None, month: str | None, fmt: str, as_js
     book = app.book
     month = service.parse_month(month) if month else payroll.month_of(app.now(), book)
     statement = service.scorecard(app.store(), book, staff_id, month)
-    trend = trends.recent(app.store(), book, month, staff=statement.staff_id)[statement.staff_id]
+    trend = trends.recent(app.store(), book, month, staff=statement.staff_id, stated=[statement])[statement.staff_id]
     table = statements.table_of(book, month)
     language = app.language(table)
     if fmt == "json":
@@ -1279,7 +1279,7 @@ def _all_scorecards(app: App, staff_id: str | None, month: str | None, fmt: str,
     chosen_stores = lookup.stores(stores, store.staff.stores()) if stores else ()
     stated = (statements.of_stores(store, book, month, chosen_stores) if chosen_stores
               else statements.month_statements(store, book, month))
-    recent = trends.recent(store, book, month, people=[s.staff_id for s in stated])
+    recent = trends.recent(store, book, month, stated=stated)
     table = statements.table_of(book, month)
     folder.mkdir(exist_ok=True)
     written = scorecard_files.write_all(folder, stated, recent, table, month=month, fmt=fmt,

@@ -13,7 +13,7 @@ full score nobody earned.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from . import payroll, statements
 from .charts import TrendMonth
@@ -40,28 +40,32 @@ def first_month(store: Store) -> str | None:
 
 
 def recent(store: Store, book: RuleTable | RuleBook, month: str, *, staff: str | None = None,
-           people: Iterable[str] | None = None, count: int = MONTHS) -> dict[str, list[TrendMonth]]:
-    """Staff id → the last ``count`` months' figures ending with ``month``, for one person (``staff``) or
-    for everyone in ``month``'s statements (only ``people`` when given). Each month is stated once for all."""
+           stated: Sequence[Statement] | None = None, count: int = MONTHS) -> dict[str, list[TrendMonth]]:
+    """Staff id → the last ``count`` months' figures ending with ``month``: of one person (``staff``), or of
+    the people of ``month``'s statements ``stated`` (already made by the caller, who prints them). Each earlier
+    month is stated once for all of them and only its three figures are kept: a chain's six months of
+    statements would not fit in memory at once."""
     start = first_month(store)
-    wanted = None if people is None else set(people)
-    by_month: dict[str, dict[str, Statement]] = {}
-    for each in months_ending(month, count):
-        if each != month and (start is None or each < start):
+    if stated is None:
+        stated = statements.month_statements(store, book, month, staff=staff)
+    ids = {s.staff_id for s in stated} if staff is None else {staff}
+    by_month: dict[str, dict[str, TrendMonth]] = {}
+    for each in months_ending(month, count)[:-1]:
+        if start is None or each < start:
             by_month[each] = {}
             continue
         try:
-            stated = (statements.month_statements(store, book, each, staff=staff) if wanted is None
-                      else statements.statements_of(store, book, each, wanted))
+            earlier = (statements.month_statements(store, book, each, staff=staff) if staff is not None
+                       else statements.statements_of(store, book, each, ids))
         except DisciplineError:  # never closed behind a closed month: its events were paid later
-            stated = []
-        by_month[each] = {s.staff_id: s for s in stated}
-    ids = set(by_month[month]) if staff is None else {staff}
-    return {staff_id: [_figures(each, by_month[each].get(staff_id)) for each in by_month] for staff_id in ids}
+            earlier = []
+        by_month[each] = {s.staff_id: _figures(each, s) for s in earlier}
+        del earlier
+    by_month[month] = {s.staff_id: _figures(month, s) for s in stated}
+    return {staff_id: [figures.get(staff_id) or TrendMonth(each, None, None, None)
+                       for each, figures in by_month.items()] for staff_id in ids}
 
 
-def _figures(month: str, statement: Statement | None) -> TrendMonth:
-    if statement is None:
-        return TrendMonth(month, None, None, None)
+def _figures(month: str, statement: Statement) -> TrendMonth:
     return TrendMonth(month, statement.score if statement.score_applies else None, statement.deducted,
                       statement.carried_out)
