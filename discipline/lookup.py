@@ -117,11 +117,11 @@ def stores(typed: Iterable[str], known: Iterable[str]) -> tuple[str, ...]:
     for name in typed:
         found = spelled.get(folded(name))
         if found is None:
-            hint = suggestion(name, {store: () for store in spelled.values()})
             listed = sorted(spelled.values())
-            rest = hint if hint.en else say("stores_are", stores="、".join(listed[:20]) + ("…" if len(listed) > 20
-                                                                                          else "")) \
-                if listed else say("no_stores")
+            rest = suggestion(name, {store: () for store in listed})
+            if not rest.en:
+                rest = say("stores_are", stores="、".join(listed[:20]) + ("…" if len(listed) > 20 else "")) \
+                    if listed else say("no_stores")
             raise DisciplineError(say("unknown_store", typed=repr(name), rest=rest))
         if found not in out:
             out.append(found)

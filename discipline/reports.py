@@ -23,7 +23,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import markupsafe
@@ -35,6 +35,9 @@ from .payroll import explain_cap, to_json
 from .resources import templates_path
 from .texttable import pad, shown, shown_json, text_table, width
 from .wording import headings, kind_name, line_json_in, named
+
+if TYPE_CHECKING:  # store_report reads statements; reports only formats what it built
+    from .store_report import StoreMonth
 
 #: The payroll CSV's columns: (Chinese label, statement field). The header cell is ``"工号 staff_id"``.
 CSV_COLUMNS = (
@@ -287,7 +290,7 @@ def _guard(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _dispositions_cell(statement: Statement, table: RuleTable) -> str:
+def dispositions_cell(statement: Statement, table: RuleTable) -> str:
     return "; ".join(f"{table.disposition_name(disposition)[0]} {disposition} "
                      f"({rule} {when(at, table, date_only=True)})"
                      for rule, disposition, at, _ in statement.dispositions)
@@ -303,7 +306,7 @@ def payroll_csv(statements: Sequence[Statement], table: RuleTable, head: str = "
     for s in statements:
         text = {"staff_id": s.staff_id, "name": s.name, "store": s.store,
                 "role": role_name(s.role, table, english=False), "rating": s.rating,
-                "dispositions": _dispositions_cell(s, table), "rule_versions": versions_text(s.rule_versions,
+                "dispositions": dispositions_cell(s, table), "rule_versions": versions_text(s.rule_versions,
                                                                                                short=True),
                 "chain_head": head, "cap_note": s.cap_not_computed.zh if s.cap_not_computed else "",
                 "payable_wage": yuan(s.payable_wage) if s.payable_wage is not None else yuan(s.wage),
@@ -393,7 +396,7 @@ def payroll_text(month: str, statements: Sequence[Statement], table: RuleTable, 
 
 # ─── A store's month ────────────────────────────────────────────────────────────────────────────
 
-def _store_month_context(month: Any, language: str) -> dict[str, Any]:
+def _store_month_context(month: StoreMonth, language: str) -> dict[str, Any]:
     """What both forms of ``report store`` show, as text cells (``store_report.StoreMonth``)."""
     table = month.table
     dispositions = [d for s in month.statements for d in _dispositions_view(s, table, language)]
@@ -410,12 +413,12 @@ def _store_month_context(month: Any, language: str) -> dict[str, Any]:
             "right": _TEXT_RIGHT}
 
 
-def store_month_text(month: Any, language: str) -> str:
+def store_month_text(month: StoreMonth, language: str) -> str:
     """``report store`` for the terminal."""
     return _render("store_report.txt", **_store_month_context(month, language))
 
 
-def store_month_html(month: Any, language: str) -> str:
+def store_month_html(month: StoreMonth, language: str) -> str:
     """``report store`` as a page: the tables, a chart of yuan by rule, printable on A4."""
     return _render("store_report.html", **_store_month_context(month, language))
 

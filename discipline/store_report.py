@@ -22,7 +22,7 @@ import attrs
 
 from . import attendance, charts, payroll, statements
 from .model import RuleBook, RuleTable, StaffHistory, Statement
-from .money import ZERO, fen
+from .money import ZERO, fen, number, yuan
 from .storage import Store
 
 
@@ -80,11 +80,12 @@ def _by_rule(people: Sequence[Statement], table: RuleTable) -> list[RuleTotal]:
     yuan: dict[str, Decimal] = defaultdict(lambda: ZERO)
     names: dict[str, str] = {}
     for statement in people:
-        for code, ids in charts.violations(statement).items():
+        violations = charts.violations(statement)
+        for code, ids in violations.items():
             events[code] |= ids
-        for line in statement.lines:
+        for line in statement.lines:  # a line counts if it costs something or is a violation (a disposition)
             value = charts.line_yuan(line, table)
-            if line.kind in ("note",) or (not value and not line.points and line.rule not in events):
+            if line.kind == "note" or not (value or line.points or line.event_id in violations.get(line.rule, ())):
                 continue
             names[line.rule] = line.rule_name
             payers[line.rule].add(statement.staff_id)
@@ -125,8 +126,6 @@ def _no_clock_days(store: Store, book: RuleBook, history: StaffHistory, name: st
 
 def to_json(month: StoreMonth) -> dict[str, object]:
     """The report as data: money as two-decimal strings, days as ISO dates."""
-    from .money import number, yuan
-
     table = month.table
     return {
         "store": month.store, "month": month.month,
@@ -170,7 +169,7 @@ def to_xlsx(month: StoreMonth) -> bytes:
     day_columns = (Column("日期", "Day", "text"), Column("星期", "Weekday", "text"))
     weekdays = "一二三四五六日"
     return workbooks.workbook([
-        Sheet("员工 Staff", workbooks.STORE_COLUMNS, [workbooks._store_row(s, table) for s in month.statements],
+        Sheet("员工 Staff", workbooks.STORE_COLUMNS, [workbooks.store_row(s, table) for s in month.statements],
               title=title),
         Sheet("按规则 By rule", rule_columns, [(r.code, r.name_zh, r.events, r.people, r.points, r.yuan)
                                             for r in month.by_rule], title=title),

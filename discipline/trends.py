@@ -26,11 +26,9 @@ MONTHS = 6
 
 def months_ending(month: str, count: int = MONTHS) -> list[str]:
     """``count`` months up to and including ``month``, oldest first."""
-    first = month
-    for _ in range(count - 1):
-        year, number = map(int, first.split("-"))
-        first = f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
-    return payroll.months_between(first, month)
+    year, number = map(int, month.split("-"))
+    index = year * 12 + number - 1 - (count - 1)  # months since year 0, January 0
+    return payroll.months_between(f"{index // 12}-{index % 12 + 1:02d}", month)
 
 
 def first_month(store: Store) -> str | None:

@@ -486,11 +486,11 @@ SUMMARY_COLUMNS = (
 )
 
 
-def _store_row(s: Statement, table: RuleTable) -> tuple[object, ...]:
+def store_row(s: Statement, table: RuleTable) -> tuple[object, ...]:
     return (s.staff_id, s.name, reports.role_name(s.role, table, english=False), s.points_lost,
             s.score if s.score_applies else None, s.rating, s.fines, s.compensation, s.salary_penalties,
             s.cost_recovery, s.rewards, s.due, s.carried_in, s.deducted, s.carried_out, s.cap,
-            reports._dispositions_cell(s, table) or None, s.cap_not_computed.zh if s.cap_not_computed else None,
+            reports.dispositions_cell(s, table) or None, s.cap_not_computed.zh if s.cap_not_computed else None,
             s.payable_wage if s.payable_wage is not None else s.wage, s.outstanding)
 
 
@@ -519,7 +519,7 @@ def payroll_xlsx(month: str, statements: Sequence[Statement], table: RuleTable, 
     def sheets() -> Iterable[Sheet]:
         yield Sheet(summary, SUMMARY_COLUMNS, summary_rows(), title=title)
         for store in stores:
-            yield Sheet(names[store], STORE_COLUMNS, (_store_row(s, table) for s in by_store[store]),
+            yield Sheet(names[store], STORE_COLUMNS, (store_row(s, table) for s in by_store[store]),
                         title=f"{title} · {store}")
 
     return workbook(sheets())
